@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+// Condenser: compress image + text fusion models (distill, prune, quantize, bench).
+//
+// Targets, lowest first; dependencies point one way only:
+//   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint → Training → CondenserCLI
+import PackageDescription
+
+/// Hot numeric loops: no bounds or exclusivity checks in release builds.
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Condenser",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "condenser", targets: ["CondenserCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries behind thin shims.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
+                       providers: [.apt(["libhdf5-dev"])]),
+
+        // Float32 tensors, BLAS-backed ops and reverse-mode autograd.
+        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
+        // Layers and the vision + text + gated-fusion model family.
+        .target(name: "Models", dependencies: ["TensorCore"], swiftSettings: fastMath),
+        // Owning Swift types over HDF5 files, groups, datasets and attributes.
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        // Checkpoint and dataset file formats.
+        .target(name: "Checkpoint", dependencies: ["Models", "HDF5"]),
+        // Optimizers and training loops.
+        .target(name: "Training", dependencies: ["Models"], swiftSettings: fastMath),
+        // The `condenser` command line.
+        .executableTarget(name: "CondenserCLI", dependencies: [
+            "Checkpoint", "Training",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // `make bench`: forward latency, GFLOP/s against plain sgemm, training throughput.
+        .executableTarget(name: "CoreBench", dependencies: ["Models", "Training"],
+                          path: "Benchmarks/CoreBench", swiftSettings: fastMath),
+
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"]),
+        .testTarget(name: "CLITests", dependencies: ["CondenserCLI"]),
+    ]
+)

@@ -1,0 +1,71 @@
+import TensorCore
+
+/// The seed design's adaptive gated cross-modal fusion, batched (module prefix `fusion.`).
+///
+/// v = vision_proj(patches) [B, P, D]; t = text_proj(tokens) [B, L, D];
+/// v_global = mean_P v; t_global = masked mean_L t;
+/// gates = softmax(gate_net.2(relu(gate_net.0([v_global, t_global])))) [B, 2];
+/// c = cross_attn(query: t, key = value: v) [B, L, D];
+/// fused = gates[:, 0]·v_global + gates[:, 1]·(masked mean_L c) [B, D].
+public final class AdaptiveCrossModalFusion: Module {
+    public let visionProjection: Linear
+    public let textProjection: Linear
+    public let gateHidden: Linear
+    public let gateOutput: Linear
+    public let crossAttention: MultiHeadAttention
+
+    public init(config: ModelConfig, generator: inout RandomGenerator) {
+        let d = config.fusionDim
+        visionProjection = Linear(inputSize: config.visionDim, outputSize: d, generator: &generator)
+        textProjection = Linear(inputSize: config.textDim, outputSize: d, generator: &generator)
+        gateHidden = Linear(inputSize: 2 * d, outputSize: d, generator: &generator)
+        gateOutput = Linear(inputSize: d, outputSize: 2, generator: &generator)
+        crossAttention = MultiHeadAttention(dimension: d, headCount: config.fusionHeads, generator: &generator)
+    }
+
+    /// What the fusion computes; every tensor is part of the autograd graph.
+    public struct Output {
+        /// [B, D]
+        public let fused: Tensor
+        /// Mean projected patch [B, D].
+        public let visionGlobal: Tensor
+        /// Masked mean projected token [B, D].
+        public let textGlobal: Tensor
+        /// Modality weights (vision, text) [B, 2], rows sum to 1.
+        public let gates: Tensor
+        /// Cross-attention weights, text queries over patches [B, H, L, P].
+        public let attentionWeights: Tensor
+    }
+
+    /// vision: [B, P, dv], text: [B, L, dt], textMask: B·L flags (true = real token) → Output.
+    public func callAsFunction(vision: Tensor, text: Tensor, textMask: [Bool]) -> Output {
+        let v = visionProjection(vision)
+        let t = textProjection(text)
+        let visionGlobal = v.mean(axis: 1)
+        let textGlobal = maskedMean(t, mask: textMask)
+        let gates = gateOutput(gateHidden(Tensor.concat([visionGlobal, textGlobal], axis: 1)).relu()).softmax()
+        let cross = crossAttention(query: t, memory: v)
+        let crossMean = maskedMean(cross.output, mask: textMask)
+        let fused = gates.slice(axis: 1, 0..<1) * visionGlobal + gates.slice(axis: 1, 1..<2) * crossMean
+        return Output(fused: fused, visionGlobal: visionGlobal, textGlobal: textGlobal, gates: gates,
+                      attentionWeights: cross.weights)
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        scoped("vision_proj", visionProjection) + scoped("text_proj", textProjection)
+            + scoped("gate_net.0", gateHidden) + scoped("gate_net.2", gateOutput) + scoped("cross_attn", crossAttention)
+    }
+}
+
+/// Mean over the positions whose mask flag is set: x [B, T, D], mask B·T flags → [B, D].
+/// A row with no set flag gives zeros.
+public func maskedMean(_ x: Tensor, mask: [Bool]) -> Tensor {
+    let (batch, length) = (x.shape[0], x.shape[1])
+    precondition(mask.count == batch * length, "mask has \(mask.count) flags, expected \(batch * length)")
+    var weights = [Float](repeating: 0, count: batch * length)
+    for b in 0..<batch {
+        let count = (0..<length).reduce(0) { $0 + (mask[b * length + $1] ? 1 : 0) }
+        for l in 0..<length where mask[b * length + l] { weights[b * length + l] = 1 / Float(count) }
+    }
+    return (x * Tensor(shape: [batch, length, 1], storage: weights)).sum(axis: 1)
+}

@@ -1,0 +1,58 @@
+import TensorCore
+
+/// The image + text fusion model family shared by teachers and students:
+/// vision transformer + text transformer + adaptive gated cross-modal fusion + classifier head.
+/// Parameter names follow PyTorch (`vision.layers.0.self_attn.in_proj_weight`).
+public final class FusionModel: Module {
+    public let config: ModelConfig
+    public let vision: VisionEncoder
+    public let text: TextEncoder
+    public let fusion: AdaptiveCrossModalFusion
+    public let head: ClassifierHead
+
+    /// A randomly initialised model (PyTorch's default schemes), deterministic for `seed`.
+    public init(config: ModelConfig, seed: UInt64) {
+        var generator = RandomGenerator(seed: seed)
+        self.config = config
+        vision = VisionEncoder(config: config, generator: &generator)
+        text = TextEncoder(config: config, generator: &generator)
+        fusion = AdaptiveCrossModalFusion(config: config, generator: &generator)
+        head = ClassifierHead(dimension: config.fusionDim, classCount: config.numClasses, generator: &generator)
+    }
+
+    /// Everything one forward pass computes, for prediction, distillation and pruning.
+    public struct Output {
+        /// [B, classes]
+        public let logits: Tensor
+        public let fusion: AdaptiveCrossModalFusion.Output
+        public let vision: EncoderOutput
+        public let text: EncoderOutput
+    }
+
+    /// Forward pass. Checks the input against the config (a programmer error if it disagrees:
+    /// data files are validated when read).
+    public func callAsFunction(_ input: ModelInput) -> Output {
+        precondition(input.textLength <= config.maxTextLen, "text length \(input.textLength) exceeds max_text_len \(config.maxTextLen)")
+        let mask = input.textMask
+        let visionOut = vision(images: input.images, batch: input.batchSize, imageSize: config.imageSize)
+        let textOut = text(tokens: input.tokens, batch: input.batchSize, length: input.textLength, mask: mask)
+        let fused = fusion(vision: visionOut.states, text: textOut.states, textMask: mask)
+        return Output(logits: head(fused.fused), fusion: fused, vision: visionOut, text: textOut)
+    }
+
+    /// Logits without recording a graph: [B, S, S, 3] + [B, L] → [B, classes].
+    public func predict(_ input: ModelInput) -> Tensor {
+        Tensor.withoutGradients { self(input).logits }
+    }
+
+    /// Every attention module, in parameter order (vision blocks, text blocks, fusion).
+    public var attentionModules: [(name: String, module: MultiHeadAttention)] {
+        vision.layers.enumerated().map { ("vision.layers.\($0).self_attn", $1.selfAttention) }
+            + text.layers.enumerated().map { ("text.layers.\($0).self_attn", $1.selfAttention) }
+            + [("fusion.cross_attn", fusion.crossAttention)]
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        scoped("vision", vision) + scoped("text", text) + scoped("fusion", fusion) + scoped("head", head)
+    }
+}

@@ -1,0 +1,20 @@
+import TensorCore
+
+/// Normalisation over the last axis with learned scale and shift (PyTorch `nn.LayerNorm`, eps 1e-5).
+/// x: [.., D] → [.., D]
+public final class LayerNorm: Module {
+    public let weight: Tensor
+    public let bias: Tensor
+
+    /// Weight 1 and bias 0 (PyTorch's default).
+    public init(dimension: Int) {
+        weight = .filled([dimension], with: 1, requiresGrad: true)
+        bias = .zeros([dimension], requiresGrad: true)
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        Tensor.layerNorm(x, weight: weight, bias: bias, epsilon: 1e-5)
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+}

@@ -1,0 +1,31 @@
+import TensorCore
+
+/// y = x·Wᵀ + b (PyTorch `nn.Linear`). x: [.., in] → [.., out]; weight [out, in], bias [out].
+public final class Linear: Module {
+    public let weight: Tensor
+    public let bias: Tensor
+
+    public init(weight: Tensor, bias: Tensor) {
+        precondition(weight.rank == 2 && bias.shape == [weight.shape[0]], "linear weight \(weight.shape) and bias \(bias.shape) disagree")
+        self.weight = weight
+        self.bias = bias
+    }
+
+    public var inputSize: Int { weight.shape[1] }
+    public var outputSize: Int { weight.shape[0] }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        Tensor.linear(x, weight: weight, bias: bias)
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+}
+
+extension Linear {
+    /// PyTorch's default initialisation: weight and bias uniform in ±1/√in.
+    public convenience init(inputSize: Int, outputSize: Int, generator: inout RandomGenerator) {
+        let bound = 1 / Float(inputSize).squareRoot()
+        self.init(weight: .uniform([outputSize, inputSize], bound: bound, generator: &generator, requiresGrad: true),
+                  bias: .uniform([outputSize], bound: bound, generator: &generator, requiresGrad: true))
+    }
+}

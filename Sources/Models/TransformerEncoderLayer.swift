@@ -1,0 +1,32 @@
+import TensorCore
+
+/// Pre-norm transformer block with PyTorch `nn.TransformerEncoderLayer(norm_first=True,
+/// activation="gelu", batch_first=True)` semantics and names, without dropout:
+/// x = x + SA(norm1(x)); x = x + linear2(gelu(linear1(norm2(x)))).  x: [B, T, D] → [B, T, D]
+public final class TransformerEncoderLayer: Module {
+    public let selfAttention: MultiHeadAttention
+    public let linear1: Linear
+    public let linear2: Linear
+    public let norm1: LayerNorm
+    public let norm2: LayerNorm
+
+    public init(dimension: Int, headCount: Int, hiddenSize: Int, generator: inout RandomGenerator) {
+        selfAttention = MultiHeadAttention(dimension: dimension, headCount: headCount, generator: &generator)
+        linear1 = Linear(inputSize: dimension, outputSize: hiddenSize, generator: &generator)
+        linear2 = Linear(inputSize: hiddenSize, outputSize: dimension, generator: &generator)
+        norm1 = LayerNorm(dimension: dimension)
+        norm2 = LayerNorm(dimension: dimension)
+    }
+
+    /// x: [B, T, D], keyMask: B·T flags (true = attend) → (x [B, T, D], attention weights [B, H, T, T]).
+    public func callAsFunction(_ x: Tensor, keyMask: [Bool]? = nil) -> (output: Tensor, weights: Tensor) {
+        let attention = selfAttention(norm1(x), keyMask: keyMask)
+        let h = x + attention.output
+        return (h + linear2(linear1(norm2(h)).gelu()), attention.weights)
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        scoped("self_attn", selfAttention) + scoped("linear1", linear1) + scoped("linear2", linear2)
+            + scoped("norm1", norm1) + scoped("norm2", norm2)
+    }
+}

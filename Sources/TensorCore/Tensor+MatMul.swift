@@ -1,0 +1,127 @@
+extension Tensor {
+    /// Matrix product of the last two axes, optionally transposing either operand (no copies).
+    ///
+    /// a: [M, K] (or [K, M] with `transposeA`), b: [K, N] (or [N, K] with `transposeB`) → [M, N].
+    /// With rank 3 operands the product is batched: [B, M, K] · [B, K, N] → [B, M, N].
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        precondition(a.rank == b.rank && (a.rank == 2 || a.rank == 3), "matmul needs two rank-2 or two rank-3 tensors, got \(a.shape) and \(b.shape)")
+        let batch = a.rank == 3 ? a.shape[0] : 1
+        precondition(a.rank == 2 || b.shape[0] == batch, "matmul batch sizes differ: \(a.shape) and \(b.shape)")
+        let (aRows, aCols) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (bRows, bCols) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        let (m, k) = transposeA ? (aCols, aRows) : (aRows, aCols)
+        let (kb, n) = transposeB ? (bCols, bRows) : (bRows, bCols)
+        precondition(k == kb, "matmul inner sizes differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        let (aSize, bSize, cSize) = (aRows * aCols, bRows * bCols, m * n)
+
+        /// C_i = op(X_i) · op(Y_i) + beta · C_i for every batch item.
+        func batchedGEMM(_ x: UnsafePointer<Float>, _ xCols: Int, _ xSize: Int, _ tx: Bool,
+                         _ y: UnsafePointer<Float>, _ yCols: Int, _ ySize: Int, _ ty: Bool,
+                         _ c: UnsafeMutablePointer<Float>, _ rows: Int, _ cols: Int, _ inner: Int, _ cStride: Int, beta: Float) {
+            for i in 0..<batch {
+                BLAS.gemm(transposeA: tx, transposeB: ty, m: rows, n: cols, k: inner,
+                          a: x + i * xSize, lda: xCols, b: y + i * ySize, ldb: yCols,
+                          beta: beta, c: c + i * cStride, ldc: cols)
+            }
+        }
+
+        let outShape = (a.rank == 3 ? [batch] : []) + [m, n]
+        let out = uninitializedStorage(batch * cSize) { c in
+            a.storage.withUnsafeBufferPointer { ap in
+                b.storage.withUnsafeBufferPointer { bp in
+                    batchedGEMM(ap.baseAddress!, aCols, aSize, transposeA, bp.baseAddress!, bCols, bSize, transposeB,
+                                c.baseAddress!, m, n, k, cSize, beta: 0)
+                }
+            }
+        }
+        return Tensor(shape: outShape, storage: out, parents: [a, b]) { result in
+            result.grad!.withUnsafeBufferPointer { gp in
+                let g = gp.baseAddress!
+                if a.requiresGrad {
+                    // dA = dC·op(B)ᵀ (or its transpose when A was transposed).
+                    b.storage.withUnsafeBufferPointer { bp in
+                        a.withGradBuffer { da in
+                            if transposeA {
+                                batchedGEMM(bp.baseAddress!, bCols, bSize, transposeB, g, n, cSize, true,
+                                            da, k, m, n, aSize, beta: 1)
+                            } else {
+                                batchedGEMM(g, n, cSize, false, bp.baseAddress!, bCols, bSize, !transposeB,
+                                            da, m, k, n, aSize, beta: 1)
+                            }
+                        }
+                    }
+                }
+                if b.requiresGrad {
+                    // dB = op(A)ᵀ·dC (or its transpose when B was transposed).
+                    a.storage.withUnsafeBufferPointer { ap in
+                        b.withGradBuffer { db in
+                            if transposeB {
+                                batchedGEMM(g, n, cSize, true, ap.baseAddress!, aCols, aSize, transposeA,
+                                            db, n, k, m, bSize, beta: 1)
+                            } else {
+                                batchedGEMM(ap.baseAddress!, aCols, aSize, !transposeA, g, n, cSize, false,
+                                            db, k, n, m, bSize, beta: 1)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Affine map over the last axis with a PyTorch-layout weight: y = x·Wᵀ + b.
+    ///
+    /// x: [..., in], weight: [out, in], bias: [out] → [..., out]. `outputRows` selects a block of
+    /// the weight's rows (and bias entries), as `nn.MultiheadAttention` does with `in_proj_weight`.
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, outputRows: Range<Int>? = nil) -> Tensor {
+        let inFeatures = weight.shape[1]
+        let rows = outputRows ?? 0..<weight.shape[0]
+        precondition(x.shape.last == inFeatures, "linear input \(x.shape) does not end in the weight's \(inFeatures) inputs")
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= weight.shape[0], "linear rows \(rows) outside weight \(weight.shape)")
+        let (m, n, k) = (x.count / max(inFeatures, 1), rows.count, inFeatures)
+        let weightOffset = rows.lowerBound * k
+        let out = uninitializedStorage(m * n) { c in
+            let cp = c.baseAddress!
+            if let bias {
+                bias.storage.withUnsafeBufferPointer { bp in
+                    for row in 0..<m { (cp + row * n).update(from: bp.baseAddress! + rows.lowerBound, count: n) }
+                }
+            }
+            x.storage.withUnsafeBufferPointer { xp in
+                weight.storage.withUnsafeBufferPointer { wp in
+                    BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k,
+                              a: xp.baseAddress!, lda: k, b: wp.baseAddress! + weightOffset, ldb: k,
+                              beta: bias == nil ? 0 : 1, c: cp, ldc: n)
+                }
+            }
+        }
+        let parents = [x, weight] + (bias.map { [$0] } ?? [])
+        return Tensor(shape: Array(x.shape.dropLast()) + [n], storage: out, parents: parents) { result in
+            result.grad!.withUnsafeBufferPointer { gp in
+                let g = gp.baseAddress!
+                if x.requiresGrad {
+                    weight.storage.withUnsafeBufferPointer { wp in
+                        x.withGradBuffer { dx in
+                            BLAS.gemm(transposeA: false, transposeB: false, m: m, n: k, k: n,
+                                      a: g, lda: n, b: wp.baseAddress! + weightOffset, ldb: k, beta: 1, c: dx, ldc: k)
+                        }
+                    }
+                }
+                if weight.requiresGrad {
+                    x.storage.withUnsafeBufferPointer { xp in
+                        weight.withGradBuffer { dw in
+                            BLAS.gemm(transposeA: true, transposeB: false, m: n, n: k, k: m,
+                                      a: g, lda: n, b: xp.baseAddress!, ldb: k, beta: 1, c: dw + weightOffset, ldc: k)
+                        }
+                    }
+                }
+                if let bias, bias.requiresGrad {
+                    bias.withGradBuffer { db in
+                        let dbRows = db + rows.lowerBound
+                        for row in 0..<m { VectorMath.add(g + row * n, into: dbRows, count: n) }
+                    }
+                }
+            }
+        }
+    }
+}

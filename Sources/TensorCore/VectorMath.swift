@@ -1,0 +1,68 @@
+/// SIMD kernels for the float loops of the tensor core: 8 lanes at a time, scalar tail.
+public enum VectorMath {
+    public typealias Vector = SIMD8<Float>
+
+    /// dst[i] += src[i]
+    @inlinable
+    public static func add(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            let d = UnsafeMutableRawPointer(dst + i), s = UnsafeRawPointer(src + i)
+            d.storeBytes(of: d.loadUnaligned(as: Vector.self) + s.loadUnaligned(as: Vector.self), as: Vector.self)
+            i += 8
+        }
+        while i < count { dst[i] += src[i]; i += 1 }
+    }
+
+    /// Loads 8 floats from `p` (no alignment required).
+    @inline(__always) @inlinable
+    public static func load(_ p: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+    }
+
+    /// Stores 8 floats at `p` (no alignment required).
+    @inline(__always) @inlinable
+    public static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+    }
+
+    /// e^x, relative error ~2e-7 on [-87, 88] (Cody–Waite range reduction, degree-5 minimax polynomial).
+    @inline(__always) @inlinable
+    public static func exp(_ x: Vector) -> Vector {
+        let x = x.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
+        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+        var r = x - n * 0.693_359_375
+        r = r + n * 2.121_944_4e-4
+        var p = Vector(repeating: 1.987_569_15e-4)
+        p = p * r + 1.398_199_95e-3
+        p = p * r + 8.333_451_9e-3
+        p = p * r + 4.166_579_59e-2
+        p = p * r + 1.666_666_55e-1
+        p = p * r + 5.000_000_12e-1
+        p = p * (r * r) + r + 1
+        let bits = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+        return p * unsafeBitCast(bits, to: Vector.self)
+    }
+
+    /// erf(x), absolute error below 2e-7 (Abramowitz & Stegun 7.1.26, odd extension).
+    @inline(__always) @inlinable
+    public static func erf(_ x: Vector) -> Vector {
+        let a = x.replacing(with: -x, where: x .< 0)
+        let t = 1 / (1 + 0.327_591_1 * a)
+        var p = Vector(repeating: 1.061_405_429)
+        p = p * t - 1.453_152_027
+        p = p * t + 1.421_413_741
+        p = p * t - 0.284_496_736
+        p = p * t + 0.254_829_592
+        let y = 1 - p * t * exp(-a * a)
+        return y.replacing(with: -y, where: x .< 0)
+    }
+
+    /// Scalar e^x through the vector kernel, so scalar tails round exactly like vector bodies.
+    @inline(__always) @inlinable
+    public static func exp(_ x: Float) -> Float { exp(Vector(repeating: x))[0] }
+
+    /// Scalar erf through the vector kernel.
+    @inline(__always) @inlinable
+    public static func erf(_ x: Float) -> Float { erf(Vector(repeating: x))[0] }
+}
