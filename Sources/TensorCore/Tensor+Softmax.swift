@@ -38,8 +38,8 @@ extension Tensor {
                     for j in 0..<n { maximum = max(maximum, x[base + j]) }
                     var total: Float = 0
                     for j in 0..<n { total += VectorMath.exp(x[base + j] - maximum) }
-                    let logTotal = maximum + Foundation.log(total)
-                    for j in 0..<n { o[base + j] = x[base + j] - logTotal }
+                    let logTotal = Foundation.log(total)
+                    for j in 0..<n { o[base + j] = (x[base + j] - maximum) - logTotal }
                 }
             }
         }
