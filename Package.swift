@@ -2,7 +2,7 @@
 // Condenser: compress image + text fusion models (distill, prune, quantize, bench).
 //
 // Targets, lowest first; dependencies point one way only:
-//   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint → Training → CondenserCLI
+//   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint (files) → Training → CondenserCLI
 import PackageDescription
 
 /// Hot numeric loops: no bounds or exclusivity checks in release builds.
@@ -35,8 +35,8 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // Checkpoint and dataset file formats.
         .target(name: "Checkpoint", dependencies: ["Models", "HDF5"]),
-        // Optimizers and training loops.
-        .target(name: "Training", dependencies: ["Models"], swiftSettings: fastMath),
+        // Optimizers, losses, training loops and evaluation.
+        .target(name: "Training", dependencies: ["Models", "Checkpoint"], swiftSettings: fastMath),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
             "Checkpoint", "Training",
@@ -45,7 +45,9 @@ let package = Package(
         ]),
 
         // `make bench`: forward latency, GFLOP/s against plain sgemm, training throughput.
-        .executableTarget(name: "CoreBench", dependencies: ["Models", "Training"],
+        .executableTarget(name: "CoreBench", dependencies: [
+            "Models", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
                           path: "Benchmarks/CoreBench", swiftSettings: fastMath),
 
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),

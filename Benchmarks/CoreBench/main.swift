@@ -1,1 +1,116 @@
-print("x")
+import ArgumentParser
+import Foundation
+import Models
+import TensorCore
+import Training
+
+/// `make bench`: forward latency and GFLOP/s of the reference teacher and student beside plain
+/// `cblas_sgemm` on the model's own largest GEMM shape, and training-step throughput.
+@main
+struct CoreBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "core-bench",
+        abstract: "Forward latency, achieved GFLOP/s against plain sgemm, and training throughput.")
+
+    @Option(help: "Threads for OpenBLAS and parallel loops.")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Timed forward passes per configuration.")
+    var iterations = 100
+    @Option(help: "Untimed forward passes first.")
+    var warmup = 10
+    @Option(help: "Timed training steps per model.")
+    var trainSteps = 20
+    @Option(help: "Folder holding teacher.json and student.json.")
+    var models = "recipes/models"
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard iterations >= 1, warmup >= 0, trainSteps >= 1 else { throw ValidationError("counts must be positive") }
+    }
+
+    func run() throws {
+        Parallel.threadCount = threads
+        print("core-bench: \(threads) thread(s), \(ProcessInfo.processInfo.activeProcessorCount) core(s)")
+        for name in ["teacher", "student"] {
+            let url = URL(fileURLWithPath: models).appendingPathComponent("\(name).json")
+            let config = try ModelConfig.decode(json: Data(contentsOf: url))
+            benchmarkForward(name: name, config: config)
+            benchmarkTraining(name: name, config: config)
+        }
+    }
+
+    func benchmarkForward(name: String, config: ModelConfig) {
+        let model = FusionModel(config: config, seed: 1)
+        let flops = Double(config.forwardFLOPs())
+        for batch in [1, 32] {
+            let input = randomInput(config: config, batch: batch, seed: 2)
+            let sgemm = sgemmGFLOPs(m: batch * config.patchCount, n: config.visionDim * config.mlpRatio, k: config.visionDim)
+            let times = measure(iterations: iterations, warmup: warmup) { _ = model.predict(input) }
+            let p50 = percentile(times, 0.5), p90 = percentile(times, 0.9)
+            let achieved = flops * Double(batch) / p50 / 1e9
+            print(String(format: "%@ forward  batch %2d: p50 %7.3f ms  p90 %7.3f ms  %6.1f GFLOP/s  (sgemm %d×%d×%d: %6.1f GFLOP/s, model at %3.0f%%)",
+                         name, batch, p50 * 1e3, p90 * 1e3, achieved,
+                         batch * config.patchCount, config.visionDim * config.mlpRatio, config.visionDim, sgemm, 100 * achieved / sgemm))
+        }
+    }
+
+    func benchmarkTraining(name: String, config: ModelConfig) {
+        let batch = 64
+        let model = FusionModel(config: config, seed: 1)
+        let optimizer = AdamW(parameters: model.parameters, learningRate: 1e-3, weightDecay: 0.05)
+        let input = randomInput(config: config, batch: batch, seed: 3)
+        var generator = RandomGenerator(seed: 4)
+        let labels = (0..<batch).map { _ in Int32(generator.integer(below: config.numClasses)) }
+        let times = measure(iterations: trainSteps, warmup: 3) {
+            optimizer.zeroGradients()
+            let loss = crossEntropy(logits: model(input).logits, labels: labels)
+            loss.backward()
+            optimizer.update()
+        }
+        let p50 = percentile(times, 0.5)
+        print(String(format: "%@ training batch %d: %7.1f ms/step  %7.1f samples/s  (forward + backward + AdamW)",
+                     name, batch, p50 * 1e3, Double(batch) / p50))
+    }
+
+    /// GFLOP/s of plain cblas_sgemm on one [m, k]·[k, n] product, median of repeated runs.
+    func sgemmGFLOPs(m: Int, n: Int, k: Int) -> Double {
+        let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: k * n)
+        var c = [Float](repeating: 0, count: m * n)
+        let times = measure(iterations: max(20, iterations / 2), warmup: 5) {
+            a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+                BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: ap.baseAddress!, lda: k,
+                          b: bp.baseAddress!, ldb: k, beta: 0, c: cp.baseAddress!, ldc: n)
+            } } }
+        }
+        return 2 * Double(m * n * k) / percentile(times, 0.5) / 1e9
+    }
+}
+
+/// Random images and questions (a few padding tokens at the end of each question).
+func randomInput(config: ModelConfig, batch: Int, seed: UInt64) -> ModelInput {
+    var generator = RandomGenerator(seed: seed)
+    let images = (0..<(batch * config.imageSize * config.imageSize * 3)).map { _ in UInt8(generator.integer(below: 256)) }
+    let length = config.maxTextLen
+    var tokens = [Int32](repeating: 0, count: batch * length)
+    for b in 0..<batch {
+        let used = length - generator.integer(below: length / 2)
+        for l in 0..<used { tokens[b * length + l] = Int32(1 + generator.integer(below: config.vocabSize - 1)) }
+    }
+    return ModelInput(images: images, tokens: tokens, batchSize: batch, textLength: length)
+}
+
+/// Wall-clock seconds of each timed call.
+func measure(iterations: Int, warmup: Int, _ body: () -> Void) -> [Double] {
+    for _ in 0..<warmup { body() }
+    return (0..<iterations).map { _ in
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
+
+/// The q-quantile of `values` (nearest rank).
+func percentile(_ values: [Double], _ q: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int((q * Double(sorted.count)).rounded(.up)) - 1)]
+}

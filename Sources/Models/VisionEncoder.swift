@@ -43,7 +43,7 @@ public final class VisionEncoder: Module {
                         for gx in 0..<grid {
                             for row in 0..<p {
                                 let start = ((b * imageSize + gy * p + row) * imageSize + gx * p) * 3
-                                for i in 0..<(p * 3) { dst[o] = Float(src[start + i]) * (1 / 255); o += 1 }
+                                for i in 0..<(p * 3) { dst[o] = Float(src[start + i]) / 255; o += 1 }
                             }
                         }
                     }

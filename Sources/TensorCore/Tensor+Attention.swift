@@ -31,7 +31,7 @@ extension Tensor {
                         for task in range {
                             let (b, h) = task.quotientAndRemainder(dividingBy: heads)
                             let scores = o.baseAddress! + task * tile
-                            BLAS.gemm(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim, alpha: scale,
+                            BLAS.serialGEMM(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim, alpha: scale,
                                       a: qp.baseAddress! + b * tq * cq + queryOffset + h * headDim, lda: cq,
                                       b: kp.baseAddress! + b * tk * ck + keyOffset + h * headDim, ldb: ck,
                                       beta: 0, c: scores, ldc: tk)
@@ -67,12 +67,12 @@ extension Tensor {
                                     let kBlock = b * tk * ck + keyOffset + h * headDim
                                     dS.withUnsafeBufferPointer { ds in
                                         if let dq {
-                                            BLAS.gemm(transposeA: false, transposeB: false, m: tq, n: headDim, k: tk, alpha: scale,
+                                            BLAS.serialGEMM(transposeA: false, transposeB: false, m: tq, n: headDim, k: tk, alpha: scale,
                                                       a: ds.baseAddress!, lda: tk, b: kp.baseAddress! + kBlock, ldb: ck,
                                                       beta: 1, c: dq + qBlock, ldc: cq)
                                         }
                                         if let dk {
-                                            BLAS.gemm(transposeA: true, transposeB: false, m: tk, n: headDim, k: tq, alpha: scale,
+                                            BLAS.serialGEMM(transposeA: true, transposeB: false, m: tk, n: headDim, k: tq, alpha: scale,
                                                       a: ds.baseAddress!, lda: tk, b: qp.baseAddress! + qBlock, ldb: cq,
                                                       beta: 1, c: dk + kBlock, ldc: ck)
                                         }
@@ -103,7 +103,7 @@ extension Tensor {
                     Parallel.forEachRange(batch * heads, grain: 2) { range in
                         for task in range {
                             let (b, h) = task.quotientAndRemainder(dividingBy: heads)
-                            BLAS.gemm(transposeA: false, transposeB: false, m: tq, n: headDim, k: tk,
+                            BLAS.serialGEMM(transposeA: false, transposeB: false, m: tq, n: headDim, k: tk,
                                       a: pp.baseAddress! + task * tile, lda: tk,
                                       b: vp.baseAddress! + b * tk * cv + valueOffset + h * headDim, ldb: cv,
                                       beta: 0, c: o.baseAddress! + b * tq * width + h * headDim, ldc: width)
@@ -125,12 +125,12 @@ extension Tensor {
                                         let outBlock = b * tq * width + h * headDim
                                         let valueBlock = b * tk * cv + valueOffset + h * headDim
                                         if let dp {
-                                            BLAS.gemm(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim,
+                                            BLAS.serialGEMM(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim,
                                                       a: gp.baseAddress! + outBlock, lda: width, b: vp.baseAddress! + valueBlock, ldb: cv,
                                                       beta: 1, c: dp + task * tile, ldc: tk)
                                         }
                                         if let dv {
-                                            BLAS.gemm(transposeA: true, transposeB: false, m: tk, n: headDim, k: tq,
+                                            BLAS.serialGEMM(transposeA: true, transposeB: false, m: tk, n: headDim, k: tq,
                                                       a: pp.baseAddress! + task * tile, lda: tk, b: gp.baseAddress! + outBlock, ldb: width,
                                                       beta: 1, c: dv + valueBlock, ldc: cv)
                                         }

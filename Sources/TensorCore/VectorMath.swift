@@ -26,11 +26,17 @@ public enum VectorMath {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
     }
 
-    /// e^x, relative error ~2e-7 on [-87, 88] (Cody–Waite range reduction, degree-5 minimax polynomial).
+    /// e^x, relative error ~2e-7 on [-87, 88] (Cody–Waite range reduction, degree-5 minimax
+    /// polynomial). Written with comparisons, selects and bit casts only: the generic SIMD
+    /// rounding, clamping and conversion APIs do not compile to vector code.
     @inline(__always) @inlinable
     public static func exp(_ x: Vector) -> Vector {
-        let x = x.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
-        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+        var x = x.replacing(with: -87.3, where: x .< -87.3)
+        x.replace(with: 88.3, where: x .> 88.3)
+        // Adding 1.5·2²³ rounds to the nearest integer and leaves it in the low mantissa bits.
+        let magic = Vector(repeating: 12_582_912)
+        let shifted = x * 1.442_695_04 + magic
+        let n = shifted - magic
         var r = x - n * 0.693_359_375
         r = r + n * 2.121_944_4e-4
         var p = Vector(repeating: 1.987_569_15e-4)
@@ -40,8 +46,8 @@ public enum VectorMath {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_12e-1
         p = p * (r * r) + r + 1
-        let bits = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
-        return p * unsafeBitCast(bits, to: Vector.self)
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+        return p * unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
     }
 
     /// erf(x), absolute error below 2e-7 (Abramowitz & Stegun 7.1.26, odd extension).

@@ -1,0 +1,54 @@
+# Condenser: `make demo` runs the main job, `make test` runs every test.
+# Both install what is missing first: system libraries with apt-get (as root or with sudo)
+# and a git-ignored Python virtual environment with h5py and numpy for the interop tests.
+
+SWIFT ?= swift
+# One release build with testing enabled serves the tests, the demo and the CLI alike.
+BUILD_FLAGS := -c release -Xswiftc -enable-testing
+BIN := .build/release
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+DEMO := checkpoints/demo
+
+.PHONY: all deps venv build test demo bench clean
+
+all: build
+
+deps:
+	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists openblas hdf5-serial; then \
+		echo "installing libopenblas-dev libhdf5-dev pkg-config"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libopenblas-dev libhdf5-dev pkg-config; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed:
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check h5py numpy
+	touch $@
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+test: deps venv
+	$(SWIFT) build $(BUILD_FLAGS) --build-tests
+	$(SWIFT) test $(BUILD_FLAGS) --skip-build
+
+demo: build
+	$(BIN)/condenser init --model recipes/models/teacher.json --seed 1 --out $(DEMO)/teacher.h5 --overwrite
+	$(BIN)/condenser init --model recipes/models/student.json --seed 2 --out $(DEMO)/student.h5 --overwrite
+	$(BIN)/condenser inspect $(DEMO)/teacher.h5
+	$(BIN)/condenser inspect $(DEMO)/student.h5
+	$(BIN)/condenser data shapes --count 256 --seed 3 --out $(DEMO)/test.h5
+	$(BIN)/condenser predict $(DEMO)/student.h5 --data $(DEMO)/test.h5 --out $(DEMO)/student-logits.h5
+	$(BIN)/condenser eval $(DEMO)/teacher.h5 --data $(DEMO)/test.h5
+
+# Forward latency and GFLOP/s against plain sgemm, and training throughput: `make bench THREADS=1`.
+THREADS ?= 2
+bench: deps
+	$(SWIFT) build -c release --product CoreBench
+	$(BIN)/CoreBench --threads $(THREADS)
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Checkpoint
+import Foundation
+import Models
+
+/// `condenser inspect`: what a checkpoint holds.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Show a checkpoint's config, size, tensors and provenance.")
+
+    @Argument(help: "Checkpoint (.h5).")
+    var checkpoint: String
+
+    func run() throws {
+        let url = URL(fileURLWithPath: checkpoint)
+        let (model, metadata) = try CheckpointFile.loadModel(from: url)
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        let parameters = model.namedParameters
+        let count = model.parameterCount
+        print(checkpoint)
+        print("  format      \(CheckpointMetadata.formatName) v\(CheckpointMetadata.formatVersion)")
+        print("  precision   \(metadata.precision.rawValue)")
+        print("  parameters  \(count.formatted()) (\(byteString(count * 4)) as float32)")
+        print("  file        \(byteString(fileBytes))")
+        print("  FLOPs       \(Double(metadata.config.forwardFLOPs()).formatted(.number.notation(.compactName))) per sample (forward)")
+        print("  config      \(metadata.config.jsonString())")
+        let p = metadata.provenance
+        print("  provenance  \(p.command)")
+        print("              source \(p.source), condenser \(p.toolVersion), \(p.time)")
+        if let metrics = metadata.metrics, !metrics.isEmpty {
+            print("  metrics     " + metrics.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        print("  tensors     \(parameters.count)")
+        let width = parameters.map(\.name.count).max() ?? 0
+        for (name, tensor) in parameters {
+            print("    \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(tensor.shape)")
+        }
+    }
+}
+
+/// "1.5 MiB"-style size.
+func byteString(_ bytes: Int) -> String {
+    let units = ["B", "KiB", "MiB", "GiB"]
+    var value = Double(bytes), unit = 0
+    while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+    return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+}

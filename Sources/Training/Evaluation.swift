@@ -1,0 +1,34 @@
+import Checkpoint
+import Models
+import TensorCore
+
+/// Inference over a whole dataset, in batches, without an autograd graph.
+public enum Evaluation {
+    /// Logits of every sample: [N, classes] row-major.
+    public static func logits(of model: FusionModel, on data: MultimodalDataset, batchSize: Int) -> [Float] {
+        precondition(batchSize > 0, "batch size must be positive")
+        var out: [Float] = []
+        out.reserveCapacity(data.count * model.config.numClasses)
+        for start in stride(from: 0, to: data.count, by: batchSize) {
+            let batch = data.batch(start..<min(start + batchSize, data.count))
+            out += model.predict(batch.input).storage
+        }
+        return out
+    }
+
+    /// Index of the largest logit in each row: logits [N, classes] → N class ids.
+    public static func predictions(logits: [Float], classes: Int) -> [Int] {
+        stride(from: 0, to: logits.count, by: classes).map { start in
+            var best = start
+            for i in start..<(start + classes) where logits[i] > logits[best] { best = i }
+            return best - start
+        }
+    }
+
+    /// Fraction of samples whose top logit is the label, in [0, 1].
+    public static func accuracy(logits: [Float], classes: Int, labels: [Int32]) -> Double {
+        guard !labels.isEmpty else { return 0 }
+        let hits = zip(predictions(logits: logits, classes: classes), labels).filter { $0 == Int($1) }.count
+        return Double(hits) / Double(labels.count)
+    }
+}

@@ -1,0 +1,105 @@
+"""Independent NumPy forward pass of a condenser checkpoint, written from the PyTorch
+definitions (nn.TransformerEncoderLayer(norm_first=True, activation="gelu"), nn.MultiheadAttention,
+nn.LayerNorm, exact-erf GELU) in float64. Reads weights by name with h5py.
+
+usage: reference_forward.py CHECKPOINT.h5 DATA.h5  → prints JSON {"logits": [[...], ...]}
+"""
+import json
+import math
+import sys
+
+import h5py
+import numpy as np
+
+erf = np.vectorize(math.erf)
+
+
+def load(path):
+    tensors = {}
+    with h5py.File(path, "r") as f:
+        config = json.loads(f.attrs["model_config"])
+        f["model"].visititems(lambda name, obj: tensors.__setitem__(name.replace("/", "."), obj[()].astype(np.float64))
+                              if isinstance(obj, h5py.Dataset) else None)
+    return config, tensors
+
+
+def layer_norm(x, w, b):
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + 1e-5) * w + b
+
+
+def gelu(x):
+    return 0.5 * x * (1 + erf(x / math.sqrt(2)))
+
+
+def softmax(x):
+    x = x - x.max(-1, keepdims=True)
+    e = np.exp(x)
+    return e / e.sum(-1, keepdims=True)
+
+
+def attention(p, prefix, query, key_value, heads, key_mask=None):
+    w, b = p[prefix + ".in_proj_weight"], p[prefix + ".in_proj_bias"]
+    d = w.shape[1]
+    q = query @ w[:d].T + b[:d]
+    k = key_value @ w[d:2 * d].T + b[d:2 * d]
+    v = key_value @ w[2 * d:].T + b[2 * d:]
+    hd = d // heads
+    out = np.zeros_like(q)
+    for h in range(heads):
+        s = slice(h * hd, (h + 1) * hd)
+        scores = q[:, :, s] @ k[:, :, s].transpose(0, 2, 1) / math.sqrt(hd)
+        if key_mask is not None:
+            scores = np.where(key_mask[:, None, :], scores, -np.inf)
+        out[:, :, s] = softmax(scores) @ v[:, :, s]
+    return out @ p[prefix + ".out_proj.weight"].T + p[prefix + ".out_proj.bias"]
+
+
+def block(p, prefix, x, heads, key_mask=None):
+    h = layer_norm(x, p[prefix + ".norm1.weight"], p[prefix + ".norm1.bias"])
+    x = x + attention(p, prefix + ".self_attn", h, h, heads, key_mask)
+    h = layer_norm(x, p[prefix + ".norm2.weight"], p[prefix + ".norm2.bias"])
+    h = gelu(h @ p[prefix + ".linear1.weight"].T + p[prefix + ".linear1.bias"])
+    return x + h @ p[prefix + ".linear2.weight"].T + p[prefix + ".linear2.bias"]
+
+
+def linear(p, prefix, x):
+    return x @ p[prefix + ".weight"].T + p[prefix + ".bias"]
+
+
+def masked_mean(x, mask):
+    m = mask[:, :, None].astype(np.float64)
+    return (x * m).sum(1) / m.sum(1)
+
+
+def forward(config, p, images, tokens):
+    n, size = images.shape[0], config["image_size"]
+    ps, grid = config["patch_size"], config["image_size"] // config["patch_size"]
+    x = images.astype(np.float64) / 255
+    patches = x.reshape(n, grid, ps, grid, ps, 3).transpose(0, 1, 3, 2, 4, 5).reshape(n, grid * grid, ps * ps * 3)
+    v = linear(p, "vision.patch_embed", patches) + p["vision.pos_embed"]
+    for i in range(config["vision_depth"]):
+        v = block(p, f"vision.layers.{i}", v, config["vision_heads"])
+    v = layer_norm(v, p["vision.norm.weight"], p["vision.norm.bias"])
+
+    mask = tokens != 0
+    t = p["text.token_embed.weight"][tokens] + p["text.pos_embed"][: tokens.shape[1]]
+    for i in range(config["text_depth"]):
+        t = block(p, f"text.layers.{i}", t, config["text_heads"], mask)
+    t = layer_norm(t, p["text.norm.weight"], p["text.norm.bias"])
+
+    vp, tp = linear(p, "fusion.vision_proj", v), linear(p, "fusion.text_proj", t)
+    v_global, t_global = vp.mean(1), masked_mean(tp, mask)
+    hidden = np.maximum(linear(p, "fusion.gate_net.0", np.concatenate([v_global, t_global], -1)), 0)
+    gates = softmax(linear(p, "fusion.gate_net.2", hidden))
+    cross = attention(p, "fusion.cross_attn", tp, vp, config["fusion_heads"])
+    fused = gates[:, :1] * v_global + gates[:, 1:] * masked_mean(cross, mask)
+    return linear(p, "head.fc", layer_norm(fused, p["head.norm.weight"], p["head.norm.bias"]))
+
+
+if __name__ == "__main__":
+    config, params = load(sys.argv[1])
+    with h5py.File(sys.argv[2], "r") as data:
+        logits = forward(config, params, data["images"][()], data["tokens"][()])
+    print(json.dumps({"logits": logits.tolist()}))
