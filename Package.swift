@@ -2,7 +2,7 @@
 // Condenser: compress image + text fusion models (distill, prune, quantize, bench).
 //
 // Targets, lowest first; dependencies point one way only:
-//   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint (files) → Training → CondenserCLI
+//   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint (files) → Datasets → Training → CondenserCLI
 import PackageDescription
 
 /// Hot numeric loops: no bounds or exclusivity checks in release builds.
@@ -35,11 +35,13 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // Checkpoint and dataset file formats.
         .target(name: "Checkpoint", dependencies: ["Models", "HDF5"]),
+        // Built-in data generators (the `shapes` visual-question task).
+        .target(name: "Datasets", dependencies: ["Checkpoint", "TensorCore"], swiftSettings: fastMath),
         // Optimizers, losses, training loops and evaluation.
         .target(name: "Training", dependencies: ["Models", "Checkpoint"], swiftSettings: fastMath),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Checkpoint", "Training",
+            "Checkpoint", "Datasets", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -50,9 +52,13 @@ let package = Package(
         ],
                           path: "Benchmarks/CoreBench", swiftSettings: fastMath),
 
+        // Temporary folders, child processes and the interop Python, shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
-        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint"]),
-        .testTarget(name: "CLITests", dependencies: ["CondenserCLI"]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"], exclude: ["h5py_interop.py"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Checkpoint"]),
+        .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "TestSupport"],
+                    exclude: ["reference_forward.py"]),
     ]
 )

@@ -10,7 +10,7 @@ struct Condenser: ParsableCommand {
         commandName: "condenser",
         abstract: "Compress image + text fusion models: distill, prune, quantize, benchmark.",
         version: version,
-        subcommands: [InitCommand.self, InspectCommand.self, PredictCommand.self, EvalCommand.self])
+        subcommands: [InitCommand.self, InspectCommand.self, PredictCommand.self, EvalCommand.self, DataCommand.self])
 
     static func main() {
         LoggingSystem.bootstrap { label in

@@ -1,0 +1,27 @@
+import Models
+
+/// Everything in a checkpoint besides the tensors; stored as root attributes (see
+/// docs/checkpoint-format.md): `format`, `format_version`, `model_config`, `precision`,
+/// `provenance` and optionally `metrics`.
+public struct CheckpointMetadata: Equatable, Sendable {
+    /// Value of the `format` root attribute.
+    public static let formatName = "condenser-checkpoint"
+    /// The `format_version` this build writes and reads.
+    public static let formatVersion: Int64 = 1
+
+    /// Architecture; decides every tensor's name and shape.
+    public var config: ModelConfig
+    /// How tensors are stored.
+    public var precision: CheckpointPrecision
+    public var provenance: Provenance
+    /// Evaluation results (`{"accuracy": 0.91}`), if any.
+    public var metrics: [String: Double]?
+
+    public init(config: ModelConfig, precision: CheckpointPrecision = .float32, provenance: Provenance,
+                metrics: [String: Double]? = nil) {
+        self.config = config
+        self.precision = precision
+        self.provenance = provenance
+        self.metrics = metrics
+    }
+}

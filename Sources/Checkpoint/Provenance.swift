@@ -1,0 +1,26 @@
+import Foundation
+
+/// Where a checkpoint came from; stored as the JSON root attribute `provenance`
+/// (`{"command": …, "source": …, "time": …, "tool_version": …}`).
+public struct Provenance: Codable, Equatable, Sendable {
+    /// The command line that wrote the file (`condenser distill --teacher …`).
+    public var command: String
+    /// The source checkpoint or recipe the model was made from.
+    public var source: String
+    /// Version of the tool that wrote the file.
+    public var toolVersion: String
+    /// When the file was written, ISO 8601 in UTC (`2025-01-31T12:00:00Z`).
+    public var time: String
+
+    public init(command: String, source: String, toolVersion: String, time: String = Date().formatted(.iso8601)) {
+        self.command = command
+        self.source = source
+        self.toolVersion = toolVersion
+        self.time = time
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case command, source, time
+        case toolVersion = "tool_version"
+    }
+}

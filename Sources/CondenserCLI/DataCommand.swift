@@ -1,0 +1,75 @@
+import ArgumentParser
+import Checkpoint
+import Datasets
+import Foundation
+
+/// `condenser data`: make and look at dataset files.
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data", abstract: "Generate and inspect multimodal dataset files.",
+        subcommands: [Shapes.self, Inspect.self])
+
+    struct Shapes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate the built-in shapes visual-question task (deterministic for a seed).")
+
+        @Option(help: "Number of samples.")
+        var count: Int
+        @Option(help: "Seed; the same seed gives the same samples on every machine.")
+        var seed: UInt64 = 0
+        @Option(help: "Dataset file to write (.h5).")
+        var out: String
+
+        func validate() throws {
+            guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
+        }
+
+        func run() throws {
+            let data = ShapesGenerator.generate(count: count, seed: seed)
+            try data.write(to: URL(fileURLWithPath: out))
+            print("wrote \(out): \(count) samples, \(data.vocab.count) words, \(data.answers.count) answers")
+        }
+    }
+
+    struct Inspect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a dataset's counts, answer distribution and example questions.")
+
+        @Argument(help: "Dataset file (.h5).")
+        var file: String
+        @Option(help: "Example questions to print.")
+        var examples = 8
+
+        func run() throws {
+            let data = try MultimodalDataset.read(from: URL(fileURLWithPath: file))
+            print(file)
+            print("  samples     \(data.count)")
+            print("  images      \(data.imageHeight)×\(data.imageWidth)×3 uint8")
+            print("  questions   up to \(data.textLength) tokens, \(data.vocab.count) words")
+            print("  answers     \(data.answers.count)")
+            if let labels = data.labels {
+                var counts = [Int](repeating: 0, count: data.answers.count)
+                for label in labels { counts[Int(label)] += 1 }
+                print("  answer distribution")
+                for (answer, n) in zip(data.answers, counts) where n > 0 {
+                    let share = Double(n) / Double(data.count)
+                    print("    " + answer.padding(toLength: 10, withPad: " ", startingAt: 0)
+                          + String(format: "%6d  %5.1f%%  ", n, 100 * share) + String(repeating: "█", count: Int((share * 200).rounded())))
+                }
+            } else {
+                print("  labels      none")
+            }
+            print("  examples")
+            for index in 0..<min(examples, data.count) {
+                print("    \(index): \(data.question(at: index))" + (data.labels.map { " → \(data.answers[Int($0[index])])" } ?? ""))
+            }
+        }
+    }
+}
+
+extension MultimodalDataset {
+    /// The words of sample `index`'s question, padding left out.
+    func question(at index: Int) -> String {
+        tokens[(index * textLength)..<((index + 1) * textLength)].filter { $0 != 0 }.map { vocab[Int($0)] }.joined(separator: " ")
+    }
+}
