@@ -12,7 +12,7 @@ let fastMath: [SwiftSetting] = [
 
 let package = Package(
     name: "Condenser",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "condenser", targets: ["CondenserCLI"]),
     ],

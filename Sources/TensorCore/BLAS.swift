@@ -7,11 +7,10 @@ import COpenBLAS
 /// OpenBLAS's idle threads spinning against ours.
 public enum BLAS {
     /// Products below this many multiply-adds run on one thread.
-    @usableFromInline static let parallelThreshold = 1 << 17
+    static let parallelThreshold = 1 << 17
 
     /// C[m, n] = alpha · op(A)[m, k] · op(B)[k, n] + beta · C, row-major with leading dimensions,
     /// split by rows of C (or by columns when C is short and wide) across the cores.
-    @inlinable
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -40,7 +39,6 @@ public enum BLAS {
     }
 
     /// The same product on the calling thread only (for use inside parallel loops).
-    @inlinable
     public static func serialGEMM(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

@@ -1,33 +1,39 @@
-import Dispatch
 import Foundation
 
-/// Splits loops across the cores for large elementwise, normalisation and attention work.
+/// Splits loops across the cores for large GEMM, elementwise, normalisation and attention work.
 public enum Parallel {
-    /// Worker count for parallel loops; defaults to the active cores. Set before running work.
-    nonisolated(unsafe) public static var threadCount = ProcessInfo.processInfo.activeProcessorCount
-
-    /// Calls `body` on disjoint ranges covering `0..<count`, in parallel when each worker gets at
-    /// least `grain` items. `body` must only write to locations owned by its range.
-    @inlinable
-    public static func forEachRange(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
-        let workers = min(threadCount, count / max(grain, 1))
-        if workers <= 1 {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        // Callers hand each worker a disjoint range of the memory they write, so sharing is safe.
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                work.value(count * worker / workers..<count * (worker + 1) / workers)
-            }
+    /// Worker count for parallel loops; defaults to the active cores. Set it before running work:
+    /// a new count replaces the pool.
+    public static var threadCount: Int {
+        get { pool.helperCount + 1 }
+        set {
+            guard max(1, newValue) != threadCount else { return }
+            pool.stop()
+            pool = WorkerPool(threads: max(1, newValue))
         }
     }
-}
 
-/// Carries a value into `@Sendable` work whose data races the caller rules out.
-@usableFromInline
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    @usableFromInline let value: Value
-    @usableFromInline init(_ value: Value) { self.value = value }
+    nonisolated(unsafe) static var pool = WorkerPool(threads: ProcessInfo.processInfo.activeProcessorCount)
+
+    /// How many chunks `forEachChunk` makes: one per worker, but each at least `grain` items.
+    public static func chunkCount(_ count: Int, grain: Int) -> Int {
+        max(1, min(threadCount, count / max(grain, 1)))
+    }
+
+    /// Calls `body(chunk, range)` for `chunkCount` disjoint ranges covering `0..<count`, in
+    /// parallel when there is more than one. `body` must only write memory its chunk owns.
+    public static func forEachChunk(_ count: Int, grain: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+        let chunks = chunkCount(count, grain: grain)
+        if chunks == 1 {
+            if count > 0 { body(0, 0..<count) }
+            return
+        }
+        pool.run(chunks) { chunk in body(chunk, count * chunk / chunks..<count * (chunk + 1) / chunks) }
+    }
+
+    /// Calls `body` on disjoint ranges covering `0..<count`, in parallel when each worker gets at
+    /// least `grain` items.
+    public static func forEachRange(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+        forEachChunk(count, grain: grain) { _, range in body(range) }
+    }
 }

@@ -1,12 +1,11 @@
 import COpenBLAS
 
 /// Process-wide settings the tensor core needs, applied once before the first GEMM.
-@usableFromInline
 enum Runtime {
     /// OpenBLAS on one thread (`BLAS.gemm` parallelises itself), and glibc malloc told to keep
     /// freed tensor buffers for reuse: by default it hands blocks above its mmap threshold back to
     /// the kernel, so every op's output would pay fresh page faults and page zeroing.
-    @usableFromInline static let configured: Void = {
+    static let configured: Void = {
         openblas_set_num_threads(1)
         #if os(Linux)
         _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD

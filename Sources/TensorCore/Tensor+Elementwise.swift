@@ -66,8 +66,12 @@ extension Tensor {
         return uninitializedStorage(count) { out in
             let o = out.baseAddress!
             if aShape == bShape {
-                Parallel.forEachRange(count, grain: 1 << 15) { range in
-                    for i in range { o[i] = op.apply(a[i], b[i]) }
+                // The operator is chosen outside the loop so each loop vectorises.
+                switch op {
+                case .add: sameShape(a, b, o, count) { $0 + $1 }
+                case .subtract: sameShape(a, b, o, count) { $0 - $1 }
+                case .multiply: sameShape(a, b, o, count) { $0 * $1 }
+                case .divide: sameShape(a, b, o, count) { $0 / $1 }
                 }
                 return
             }
@@ -78,6 +82,14 @@ extension Tensor {
                 let (ap, bp, op2) = (a + offsets[0], b + offsets[1], o + outOffset)
                 for j in 0..<n { op2[j] = op.apply(ap[j * sa], bp[j * sb]) }
             }
+        }
+    }
+
+    @inline(__always)
+    private static func sameShape(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>,
+                                  _ count: Int, _ f: (Float, Float) -> Float) {
+        Parallel.forEachRange(count, grain: 1 << 15) { range in
+            for i in range { o[i] = f(a[i], b[i]) }
         }
     }
 

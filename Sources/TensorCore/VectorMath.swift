@@ -14,6 +14,27 @@ public enum VectorMath {
         while i < count { dst[i] += src[i]; i += 1 }
     }
 
+    /// Σ x[i], with 8-lane partial sums.
+    @inlinable
+    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var partial = Vector(), i = 0
+        while i + 8 <= count { partial += load(x + i); i += 8 }
+        var total = partial.sum()
+        while i < count { total += x[i]; i += 1 }
+        return total
+    }
+
+    /// Σ (x[i] − mean)², with 8-lane partial sums.
+    @inlinable
+    public static func squaredDeviation(_ x: UnsafePointer<Float>, from mean: Float, count: Int) -> Float {
+        var partial = Vector(), i = 0
+        let center = Vector(repeating: mean)
+        while i + 8 <= count { let c = load(x + i) - center; partial += c * c; i += 8 }
+        var total = partial.sum()
+        while i < count { total += (x[i] - mean) * (x[i] - mean); i += 1 }
+        return total
+    }
+
     /// Loads 8 floats from `p` (no alignment required).
     @inline(__always) @inlinable
     public static func load(_ p: UnsafePointer<Float>) -> Vector {
