@@ -17,32 +17,35 @@ extension Tensor {
     }
 
     /// GELU in its exact form, x · Φ(x) = ½x(1 + erf(x/√2)) (PyTorch's default).
+    /// When a graph is recorded the derivative is kept from the forward pass, which computes
+    /// everything it needs anyway.
     public func gelu() -> Tensor {
+        let recording = GradientMode.isEnabled && requiresGrad
+        var derivative = recording ? [Float](repeating: 0, count: count) : []
         let out = uninitializedStorage(count) { o in
             storage.withUnsafeBufferPointer { x in
-                Tensor.forEachVector(count) { i in
-                    let v = VectorMath.load(x.baseAddress! + i)
-                    VectorMath.store(0.5 * v * (1 + VectorMath.erf(v * 0.707_106_78)), o.baseAddress! + i)
-                } tail: { i in
-                    o[i] = 0.5 * x[i] * (1 + VectorMath.erf(x[i] * 0.707_106_78))
+                derivative.withUnsafeMutableBufferPointer { d in
+                    Tensor.forEachVector(count) { i in
+                        let (value, slope) = VectorMath.gelu(VectorMath.load(x.baseAddress! + i))
+                        VectorMath.store(value, o.baseAddress! + i)
+                        if recording { VectorMath.store(slope, d.baseAddress! + i) }
+                    } tail: { i in
+                        let (value, slope) = VectorMath.gelu(VectorMath.Vector(repeating: x[i]))
+                        o[i] = value[0]
+                        if recording { d[i] = slope[0] }
+                    }
                 }
             }
         }
         return Tensor(shape: shape, storage: out, parents: [self]) { [self] result in
-            // d/dx = Φ(x) + x·φ(x), φ(x) = e^{-x²/2}/√(2π)
             result.grad!.withUnsafeBufferPointer { g in
-                storage.withUnsafeBufferPointer { x in
+                derivative.withUnsafeBufferPointer { d in
                     withGradBuffer { dx in
                         Tensor.forEachVector(count) { i in
-                            let v = VectorMath.load(x.baseAddress! + i)
-                            let cdf = 0.5 * (1 + VectorMath.erf(v * 0.707_106_78))
-                            let pdf = VectorMath.exp(-0.5 * v * v) * 0.398_942_28
-                            let d = VectorMath.load(dx + i) + VectorMath.load(g.baseAddress! + i) * (cdf + v * pdf)
-                            VectorMath.store(d, dx + i)
+                            let sum = VectorMath.load(dx + i) + VectorMath.load(g.baseAddress! + i) * VectorMath.load(d.baseAddress! + i)
+                            VectorMath.store(sum, dx + i)
                         } tail: { i in
-                            let v = x[i]
-                            let cdf = 0.5 * (1 + VectorMath.erf(v * 0.707_106_78))
-                            dx[i] += g[i] * (cdf + v * VectorMath.exp(-0.5 * v * v) * 0.398_942_28)
+                            dx[i] += g[i] * d[i]
                         }
                     }
                 }

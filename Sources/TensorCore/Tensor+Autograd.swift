@@ -49,6 +49,16 @@ extension Tensor {
         }
     }
 
+    /// Calls `body(buffer, beta)` for a product that writes the whole gradient: beta is 1 when a
+    /// gradient exists (accumulate into it) and 0 when it does not (the fresh buffer is
+    /// uninitialised and overwritten, which saves zeroing it).
+    func withWholeGradBuffer<R>(_ body: (UnsafeMutablePointer<Float>, Float) -> R) -> R {
+        if grad != nil { return withGradBuffer { body($0, 1) } }
+        var result: R?
+        grad = uninitializedStorage(count) { result = body($0.baseAddress!, 0) }
+        return result!
+    }
+
     /// Calls `body` with a mutable pointer to `grad`, creating a zero gradient first if needed.
     func withGradBuffer<R>(_ body: (UnsafeMutablePointer<Float>) -> R) -> R {
         if grad == nil { grad = [Float](repeating: 0, count: count) }

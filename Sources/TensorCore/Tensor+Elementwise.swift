@@ -3,16 +3,6 @@ import Foundation
 /// The binary elementwise operators, applied with broadcasting.
 enum BinaryOperator {
     case add, subtract, multiply, divide
-
-    @inline(__always)
-    func apply(_ x: Float, _ y: Float) -> Float {
-        switch self {
-        case .add: x + y
-        case .subtract: x - y
-        case .multiply: x * y
-        case .divide: x / y
-        }
-    }
 }
 
 extension Tensor {
@@ -75,12 +65,27 @@ extension Tensor {
                 }
                 return
             }
-            let strides = [Broadcast.strides(of: aShape, in: shape), Broadcast.strides(of: bShape, in: shape)]
-            let n = shape.last ?? 1
-            let (sa, sb) = (strides[0].last ?? 0, strides[1].last ?? 0)
-            Broadcast.forEachRow(shape, strides) { outOffset, offsets in
-                let (ap, bp, op2) = (a + offsets[0], b + offsets[1], o + outOffset)
-                for j in 0..<n { op2[j] = op.apply(ap[j * sa], bp[j * sb]) }
+            switch op {
+            case .add: broadcastRows(a, aShape, b, bShape, o, shape) { $0 + $1 }
+            case .subtract: broadcastRows(a, aShape, b, bShape, o, shape) { $0 - $1 }
+            case .multiply: broadcastRows(a, aShape, b, bShape, o, shape) { $0 * $1 }
+            case .divide: broadcastRows(a, aShape, b, bShape, o, shape) { $0 / $1 }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func broadcastRows(_ a: UnsafePointer<Float>, _ aShape: [Int], _ b: UnsafePointer<Float>, _ bShape: [Int],
+                                      _ o: UnsafeMutablePointer<Float>, _ shape: [Int], _ f: (Float, Float) -> Float) {
+        let strides = [Broadcast.strides(of: aShape, in: shape), Broadcast.strides(of: bShape, in: shape)]
+        let n = shape.last ?? 1
+        let (sa, sb) = (strides[0].last ?? 0, strides[1].last ?? 0)
+        Broadcast.forEachRow(shape, strides) { outOffset, offsets in
+            let (ap, bp, row) = (a + offsets[0], b + offsets[1], o + outOffset)
+            if sa == 1 && sb == 1 {
+                for j in 0..<n { row[j] = f(ap[j], bp[j]) }
+            } else {
+                for j in 0..<n { row[j] = f(ap[j * sa], bp[j * sb]) }
             }
         }
     }

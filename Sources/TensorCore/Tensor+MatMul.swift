@@ -101,9 +101,9 @@ extension Tensor {
                 let g = gp.baseAddress!
                 if x.requiresGrad {
                     weight.storage.withUnsafeBufferPointer { wp in
-                        x.withGradBuffer { dx in
+                        x.withWholeGradBuffer { dx, beta in
                             BLAS.gemm(transposeA: false, transposeB: false, m: m, n: k, k: n,
-                                      a: g, lda: n, b: wp.baseAddress! + weightOffset, ldb: k, beta: 1, c: dx, ldc: k)
+                                      a: g, lda: n, b: wp.baseAddress! + weightOffset, ldb: k, beta: beta, c: dx, ldc: k)
                         }
                     }
                 }
@@ -116,9 +116,13 @@ extension Tensor {
                     }
                 }
                 if let bias, bias.requiresGrad {
-                    bias.withGradBuffer { db in
-                        let dbRows = db + rows.lowerBound
-                        for row in 0..<m { VectorMath.add(g + row * n, into: dbRows, count: n) }
+                    // db = 1ᵀ·dY, as a product so it runs on all cores.
+                    let ones = [Float](repeating: 1, count: m)
+                    ones.withUnsafeBufferPointer { onesPointer in
+                        bias.withGradBuffer { db in
+                            BLAS.gemm(transposeA: false, transposeB: false, m: 1, n: n, k: m, a: onesPointer.baseAddress!, lda: m,
+                                      b: g, ldb: n, beta: 1, c: db + rows.lowerBound, ldc: n)
+                        }
                     }
                 }
             }
