@@ -2,7 +2,8 @@
 // Condenser: compress image + text fusion models (distill, prune, quantize, bench).
 //
 // Targets, lowest first; dependencies point one way only:
-//   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint (files) → Datasets → Training → CondenserCLI
+//   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint (files)
+//   → Datasets, Recipes → Training → Distillation → Pipeline (recipe runs) → CondenserCLI
 import PackageDescription
 
 /// Hot numeric loops: no bounds or exclusivity checks in release builds.
@@ -37,11 +38,17 @@ let package = Package(
         .target(name: "Checkpoint", dependencies: ["Models", "HDF5"]),
         // Built-in data generators (the `shapes` visual-question task).
         .target(name: "Datasets", dependencies: ["Checkpoint", "TensorCore"], swiftSettings: fastMath),
-        // Optimizers, losses, training loops and evaluation.
+        // Recipe files: the JSON that drives `condenser distill` and `train`, parsed and validated.
+        .target(name: "Recipes", dependencies: ["Models"]),
+        // AdamW, schedule, clipping, the resumable training loop, cross-entropy and evaluation.
         .target(name: "Training", dependencies: ["Models", "Checkpoint"], swiftSettings: fastMath),
+        // Distillation losses (logits, features, attention maps, cross-modal similarities) and the teacher-output cache.
+        .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Training"], swiftSettings: fastMath),
+        // Recipe runs: data → teacher → distilled student → scratch baseline, with their reports.
+        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Checkpoint", "Datasets", "Training",
+            "Checkpoint", "Datasets", "Training", "Recipes", "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -49,8 +56,7 @@ let package = Package(
         // `make bench`: forward latency, GFLOP/s against plain sgemm, training throughput.
         .executableTarget(name: "CoreBench", dependencies: [
             "Models", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ],
-                          path: "Benchmarks/CoreBench", swiftSettings: fastMath),
+        ], path: "Benchmarks/CoreBench", swiftSettings: fastMath),
 
         // Temporary folders, child processes and the interop Python, shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -58,6 +64,9 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"], exclude: ["h5py_interop.py"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Checkpoint"]),
+        .testTarget(name: "RecipeTests", dependencies: ["Recipes", "Models"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "TestSupport"],
                     exclude: ["reference_forward.py"]),
     ]

@@ -46,3 +46,12 @@ private func synchronize(path: String, destination: String) throws(CheckpointErr
     }
     close(descriptor)
 }
+
+/// Saves `data` to `url` all or nothing (reports, logs), like every Condenser file.
+public func writeFileAtomically(_ data: Data, to url: URL) throws(CheckpointError) {
+    try writeAtomically(to: url) { (temporaryPath) throws(CheckpointError) in
+        guard FileManager.default.createFile(atPath: temporaryPath, contents: data) else {
+            throw .cannotWrite(file: url.path, reason: "cannot create \(temporaryPath)")
+        }
+    }
+}

@@ -7,7 +7,7 @@ struct SceneObject {
     var y: Float = 0
 
     /// Radius in pixels of each size.
-    static let radii: [Float] = [3.5, 6]
+    static let radii: [Float] = [4, 6.5]
     var radius: Float { Self.radii[size] }
 
     /// Whether the pixel centre (px, py) lies inside the object.

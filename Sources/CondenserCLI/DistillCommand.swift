@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Pipeline
+import Recipes
+import Training
+
+/// Options of the commands that run a recipe.
+struct RecipeOptions: ParsableArguments {
+    @Argument(help: "Recipe (JSON; see docs/recipes.md).")
+    var recipe: String
+    @Flag(help: "Continue an interrupted run from its last saved state.")
+    var resume = false
+    @OptionGroup var runtime: RuntimeOptions
+
+    /// Parses the recipe and runs `body` with a pipeline for it; Ctrl-C saves and stops.
+    func withPipeline<T>(label: String, _ body: (DistillationPipeline) throws -> T) throws -> T {
+        let logger = Logger(label: label)
+        runtime.apply(logger: logger)
+        let parsed = try Recipe.load(from: URL(fileURLWithPath: recipe))
+        Interruption.install()
+        let pipeline = DistillationPipeline(recipe: parsed, recipeFile: recipe, resume: resume, progress: ProgressReporter(),
+                                            toolVersion: Condenser.version, commandLine: commandLine)
+        do {
+            return try body(pipeline)
+        } catch let error as TrainingError {
+            if case .interrupted = error { throw CommandError("\(error)") }
+            throw error
+        }
+    }
+}
+
+/// `condenser distill`: the whole recipe.
+struct DistillCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "distill",
+        abstract: "Run a recipe: train or load the teacher, distill the student, train the scratch baseline.")
+
+    @OptionGroup var options: RecipeOptions
+
+    func run() throws {
+        let report = try options.withPipeline(label: "condenser.distill") { try $0.run() }
+        print("")
+        print(summary(report))
+    }
+}
+
+/// `condenser train`: only the teacher.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train (or load) only the recipe's teacher.")
+
+    @OptionGroup var options: RecipeOptions
+
+    func run() throws {
+        let report = try options.withPipeline(label: "condenser.train") { try $0.run(teacherOnly: true) }
+        print(String(format: "teacher  %6.2f%%  %@", 100 * report.teacher.accuracy, report.teacher.checkpoint))
+    }
+}
+
+/// The end-of-run table.
+func summary(_ report: DistillationReport) -> String {
+    func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+    var rows = [pad("model", 17) + pad("accuracy", 10) + pad("parameters", 12) + "checkpoint"]
+    for (name, model) in [("teacher", report.teacher), ("student", report.student), ("student-scratch", report.studentScratch)] {
+        guard let model else { continue }
+        rows.append(pad(name, 17) + pad(String(format: "%.2f%%", 100 * model.accuracy), 10) + pad(model.parameters.formatted(), 12) + model.checkpoint)
+    }
+    if let retained = report.retained { rows.append(String(format: "student keeps %.1f%% of the teacher's accuracy", 100 * retained)) }
+    if let gain = report.gainPoints { rows.append(String(format: "distillation gain over the scratch student: %+.2f points", gain)) }
+    return rows.joined(separator: "\n")
+}

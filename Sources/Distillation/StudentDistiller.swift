@@ -1,0 +1,68 @@
+import Checkpoint
+import Models
+import TensorCore
+import Training
+
+/// One distillation step: the student's forward pass and the weighted sum of the objective's
+/// terms against the teacher's outputs for the same samples.
+public final class StudentDistiller {
+    public let student: FusionModel
+    /// Student fused width → teacher fused width, for the feature term; used in training only
+    /// and never saved with the student.
+    public let projection: Linear
+    public let objective: DistillationObjective
+
+    public init(student: FusionModel, teacherWidth: Int, objective: DistillationObjective, seed: UInt64) {
+        var generator = RandomGenerator(seed: seed)
+        self.student = student
+        self.projection = Linear(inputSize: student.config.fusionDim, outputSize: teacherWidth, generator: &generator)
+        self.objective = objective
+    }
+
+    /// Everything the optimizer updates: the student's parameters, then `projection.*` when the
+    /// feature term is on.
+    public var trainableParameters: [(name: String, tensor: Tensor)] {
+        student.namedParameters + (objective.features > 0 ? projection.namedParameters.map { ("projection.\($0.name)", $0.tensor) } : [])
+    }
+
+    /// The loss of `batch`; `teacher` holds the teacher's outputs for the same samples, in order.
+    public func step(_ batch: MultimodalBatch, teacher: TeacherOutputs?, teacherIndices: [Int]) -> Trainer.StepResult {
+        let output = student(batch.input)
+        var terms: [(String, Float, Tensor)] = []
+        if objective.hard > 0 {
+            terms.append(("hard", objective.hard, crossEntropy(logits: output.logits, labels: batch.labels!)))
+        }
+        if let teacher, objective.needsTeacher {
+            let t = teacher.batch(teacherIndices, textLength: batch.textLength)
+            if objective.logits > 0 {
+                terms.append(("logits", objective.logits,
+                              DistillationLoss.logits(student: output.logits, teacher: t.logits, temperature: objective.temperature)))
+            }
+            if objective.features > 0 {
+                terms.append(("features", objective.features, DistillationLoss.features(student: projection(output.fusion.fused), teacher: t.fused)))
+            }
+            if objective.attention > 0 {
+                terms.append(("attention", objective.attention,
+                              DistillationLoss.attention(student: output.fusion.attentionWeights, teacher: t.crossAttention,
+                                                         queryMask: batch.input.textMask)))
+            }
+            if objective.contrastive > 0 {
+                let (v, s) = (output.fusion.visionGlobal, output.fusion.textGlobal)
+                let alignment = DistillationLoss.contrastive(vision: v, text: s, temperature: objective.contrastiveTemperature)
+                    + DistillationLoss.similarityMatching(studentVision: v, studentText: s, teacherVision: t.visionGlobal,
+                                                          teacherText: t.textGlobal, temperature: objective.contrastiveTemperature)
+                terms.append(("contrastive", objective.contrastive, alignment))
+            }
+        }
+        var loss = terms[0].2 * terms[0].1
+        for term in terms.dropFirst() { loss = loss + term.2 * term.1 }
+        let components = Dictionary(uniqueKeysWithValues: terms.map { ($0.0, $0.1 * $0.2.item) })
+        return Trainer.StepResult(loss: loss, components: components, correct: correctCount(output.logits, batch.labels!))
+    }
+}
+
+/// How many rows' largest logit is the label: logits [B, C].
+public func correctCount(_ logits: Tensor, _ labels: [Int32]) -> Int {
+    let predictions = Evaluation.predictions(logits: logits.storage, classes: logits.shape[1])
+    return zip(predictions, labels).filter { $0 == Int($1) }.count
+}

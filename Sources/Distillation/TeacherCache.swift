@@ -1,0 +1,61 @@
+import Checkpoint
+import Foundation
+import Models
+import TensorCore
+
+/// Teacher outputs over a training set, computed once and kept in an HDF5 file beside the
+/// teacher, so distillation does not pay the teacher's forward pass every epoch. The file records
+/// hashes of the teacher checkpoint and of the data; when either changes it is rebuilt.
+public enum TeacherCache {
+    static let kind = "condenser-teacher-cache"
+
+    /// Cached outputs for (teacher file, data), computing and saving them when the cache at
+    /// `url` is missing or stale. `report` receives a line when the cache is (re)built.
+    public static func outputs(teacher: FusionModel, teacherFile: URL, data: MultimodalDataset, batchSize: Int,
+                               cacheFile url: URL, report: (String) -> Void) throws(CheckpointError) -> TeacherOutputs {
+        let teacherHash = try Fingerprint.file(teacherFile)
+        let dataHash = Fingerprint.dataset(data)
+        if FileManager.default.fileExists(atPath: url.path),
+           let archive = try? TensorArchive.read(from: url, kind: kind),
+           archive.attributes["teacher_hash"] == teacherHash, archive.attributes["data_hash"] == dataHash,
+           let outputs = decode(archive, teacher: teacher, data: data) {
+            report("teacher outputs: reusing \(url.path)")
+            return outputs
+        }
+        let started = Date()
+        var outputs = TeacherOutputs(classes: teacher.config.numClasses, width: teacher.config.fusionDim,
+                                     attentionSize: data.textLength * teacher.config.patchCount)
+        Tensor.withoutGradients {
+            for start in stride(from: 0, to: data.count, by: batchSize) {
+                let batch = data.batch(start..<min(start + batchSize, data.count))
+                let output = teacher(batch.input)
+                outputs.append(logits: output.logits, fusion: output.fusion)
+            }
+        }
+        let n = data.count
+        let archive = TensorArchive(kind: kind, arrays: [
+            "logits": .init(shape: [n, outputs.classes], values: outputs.logits),
+            "fused": .init(shape: [n, outputs.width], values: outputs.fused),
+            "vision_global": .init(shape: [n, outputs.width], values: outputs.visionGlobal),
+            "text_global": .init(shape: [n, outputs.width], values: outputs.textGlobal),
+            "cross_attention": .init(shape: [n, data.textLength, teacher.config.patchCount], values: outputs.crossAttention),
+        ], attributes: ["teacher_hash": teacherHash, "data_hash": dataHash, "teacher": teacherFile.path])
+        try archive.write(to: url)
+        report(String(format: "teacher outputs: computed for %d samples in %.1f s, cached in %@", n, Date().timeIntervalSince(started), url.path))
+        return outputs
+    }
+
+    private static func decode(_ archive: TensorArchive, teacher: FusionModel, data: MultimodalDataset) -> TeacherOutputs? {
+        let n = data.count, width = teacher.config.fusionDim
+        guard let logits = archive.arrays["logits"], logits.shape == [n, teacher.config.numClasses],
+              let fused = archive.arrays["fused"], fused.shape == [n, width],
+              let vision = archive.arrays["vision_global"], vision.shape == [n, width],
+              let text = archive.arrays["text_global"], text.shape == [n, width],
+              let attention = archive.arrays["cross_attention"], attention.shape == [n, data.textLength, teacher.config.patchCount]
+        else { return nil }
+        var outputs = TeacherOutputs(classes: teacher.config.numClasses, width: width, attentionSize: data.textLength * teacher.config.patchCount)
+        (outputs.logits, outputs.fused, outputs.visionGlobal, outputs.textGlobal, outputs.crossAttention) =
+            (logits.values, fused.values, vision.values, text.values, attention.values)
+        return outputs
+    }
+}

@@ -1,0 +1,192 @@
+import Checkpoint
+import Distillation
+import Foundation
+import Models
+import Recipes
+import TensorCore
+import Training
+
+/// Runs a recipe: data → teacher (loaded, or trained and saved) → distilled student → scratch
+/// baseline, writing checkpoints, `train-log.csv` and `distill.json` into the recipe's output.
+public final class DistillationPipeline {
+    public let recipe: Recipe
+    /// The recipe file, recorded in provenance.
+    public let recipeFile: String
+    public let resume: Bool
+    public let progress: ProgressReporter
+    public let toolVersion: String
+    public let commandLine: String
+
+    public init(recipe: Recipe, recipeFile: String, resume: Bool, progress: ProgressReporter, toolVersion: String, commandLine: String) {
+        self.recipe = recipe
+        self.recipeFile = recipeFile
+        self.resume = resume
+        self.progress = progress
+        self.toolVersion = toolVersion
+        self.commandLine = commandLine
+    }
+
+    var output: URL { URL(fileURLWithPath: recipe.output) }
+    func stateFile(_ phase: String) -> URL { output.appendingPathComponent(".state/\(phase).h5") }
+
+    /// Runs every stage; with `teacherOnly`, stops after the teacher (`condenser train`).
+    public func run(teacherOnly: Bool = false) throws -> DistillationReport {
+        let started = Date()
+        var seconds: [String: Double] = [:]
+        func timed<T>(_ key: String, _ body: () throws -> T) rethrows -> T {
+            let start = Date()
+            defer { seconds[key] = Date().timeIntervalSince(start) }
+            return try body()
+        }
+
+        let (train, test) = try timed("data") { try loadData() }
+        let (teacher, teacherSummary, teacherRecords) = try timed("teacher") { try prepareTeacher(train: train, test: test) }
+        var report = DistillationReport(name: recipe.name, teacher: teacherSummary, recipeJSON: recipe.normalizedJSON())
+        report.epochs = teacherRecords
+
+        if !teacherOnly {
+            let settings = recipe.distill
+            let teacherOutputs: TeacherOutputs? = try timed("teacher_outputs") {
+                guard settings.cacheTeacher, objective.needsTeacher else { return nil }
+                return try TeacherCache.outputs(teacher: teacher, teacherFile: URL(fileURLWithPath: recipe.teacher.checkpoint), data: train,
+                                                batchSize: 128, cacheFile: teacherCacheFile, report: progress.line)
+            }
+            let (student, studentRecords) = try timed("student") {
+                try trainStudent(phase: "student", objective: objective, teacher: teacher, teacherOutputs: teacherOutputs, train: train, test: test)
+            }
+            report.student = try save(student, phase: "student", file: "student.h5", accuracy: studentRecords.last!.testAccuracy)
+            report.epochs += studentRecords
+            if settings.baseline {
+                let (scratch, scratchRecords) = try timed("student_scratch") {
+                    try trainStudent(phase: "student-scratch", objective: DistillationObjective(hard: 1), teacher: nil, teacherOutputs: nil,
+                                     train: train, test: test)
+                }
+                report.studentScratch = try save(scratch, phase: "student-scratch", file: "student-scratch.h5",
+                                                 accuracy: scratchRecords.last!.testAccuracy)
+                report.epochs += scratchRecords
+                if report.teacher.accuracy <= report.studentScratch!.accuracy {
+                    report.warnings.append(String(format: "the teacher (%.1f%%) is not more accurate than the student trained from scratch (%.1f%%): distilling from a weaker teacher usually hurts. Train the teacher longer or on more data.",
+                                                  100 * report.teacher.accuracy, 100 * report.studentScratch!.accuracy))
+                }
+            }
+        }
+        seconds["total"] = Date().timeIntervalSince(started)
+        report.seconds = seconds
+        try writeFileAtomically(Data(TrainLog.csv(report.epochs).utf8), to: output.appendingPathComponent("train-log.csv"))
+        try writeFileAtomically(report.jsonData(), to: output.appendingPathComponent(teacherOnly ? "train.json" : "distill.json"))
+        for warning in report.warnings { progress.line("warning: \(warning)") }
+        return report
+    }
+
+    var objective: DistillationObjective {
+        let d = recipe.distill
+        return DistillationObjective(hard: d.losses.hard, logits: d.losses.logits, features: d.losses.features,
+                                     attention: d.losses.attention, contrastive: d.losses.contrastive,
+                                     temperature: d.temperature, contrastiveTemperature: d.contrastiveTemperature)
+    }
+
+    /// Beside the teacher: `teacher.h5` → `teacher.outputs.h5`.
+    var teacherCacheFile: URL {
+        let teacher = URL(fileURLWithPath: recipe.teacher.checkpoint)
+        return teacher.deletingPathExtension().appendingPathExtension("outputs.h5")
+    }
+
+    /// Reads or generates both data sets and checks them against both models before any training.
+    func loadData() throws -> (train: MultimodalDataset, test: MultimodalDataset) {
+        let train = try recipe.data.train.load(), test = try recipe.data.test.load()
+        guard train.labels != nil, test.labels != nil else {
+            throw PipelineError("data: training and test data need /labels")
+        }
+        for (data, key) in [(train, "data.train"), (test, "data.test")] {
+            for (config, model) in [(recipe.teacher.model, "teacher.model"), (recipe.student.model, "student.model")] {
+                do { try data.validate(against: config) } catch {
+                    throw PipelineError("\(key) does not fit \(model): \(error)")
+                }
+            }
+        }
+        if objective.attention > 0 && recipe.teacher.model.patchCount != recipe.student.model.patchCount {
+            throw PipelineError("distill.losses.attention: teacher and student see different patch grids (\(recipe.teacher.model.patchCount) and \(recipe.student.model.patchCount) patches), so their attention maps cannot be compared; set it to 0")
+        }
+        return (train, test)
+    }
+
+    /// Loads the teacher checkpoint when it exists (its config must be the recipe's), else trains and saves it.
+    func prepareTeacher(train: MultimodalDataset, test: MultimodalDataset) throws -> (FusionModel, DistillationReport.ModelSummary, [EpochRecord]) {
+        let url = URL(fileURLWithPath: recipe.teacher.checkpoint)
+        if FileManager.default.fileExists(atPath: url.path) {
+            let (teacher, metadata) = try CheckpointFile.loadModel(from: url)
+            guard metadata.config == recipe.teacher.model else {
+                throw PipelineError("\(url.path): its model config \(metadata.config.jsonString()) is not teacher.model of the recipe (\(recipe.teacher.model.jsonString())); delete it to train a new teacher, or point teacher.checkpoint elsewhere")
+            }
+            let accuracy = evaluate(teacher, on: test)
+            progress.line(String(format: "teacher: loaded %@, test accuracy %.2f%%", url.path, 100 * accuracy))
+            return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: false), [])
+        }
+        guard let settings = recipe.teacher.train else {
+            throw PipelineError("teacher.checkpoint \(url.path) does not exist and the recipe has no teacher.train section to train one")
+        }
+        let teacher = FusionModel(config: recipe.teacher.model, seed: recipe.seed)
+        let trainer = Trainer(phase: "teacher", parameters: teacher.namedParameters, settings: trainerSettings(settings, seedOffset: 10),
+                              sampleCount: train.count, statePath: stateFile("teacher"),
+                              fingerprint: fingerprint("teacher", train, test), progress: progress)
+        let records = try trainer.run(resume: resume, step: { indices in
+            let batch = train.batch(indices)
+            let output = teacher(batch.input)
+            return Trainer.StepResult(loss: crossEntropy(logits: output.logits, labels: batch.labels!), components: [:],
+                                      correct: correctCount(output.logits, batch.labels!))
+        }, evaluate: { evaluate(teacher, on: test) })
+        let accuracy = records.last!.testAccuracy
+        try CheckpointFile.write(model: teacher, metadata: metadata(teacher, accuracy: accuracy), to: url)
+        progress.line(String(format: "teacher: saved %@, test accuracy %.2f%%", url.path, 100 * accuracy))
+        return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: true), records)
+    }
+
+    /// Trains a fresh student (same initialisation and data order for every phase) with `objective`.
+    func trainStudent(phase: String, objective: DistillationObjective, teacher: FusionModel?, teacherOutputs: TeacherOutputs?,
+                      train: MultimodalDataset, test: MultimodalDataset) throws -> (FusionModel, [EpochRecord]) {
+        let student = FusionModel(config: recipe.student.model, seed: recipe.seed &+ 1)
+        let distiller = StudentDistiller(student: student, teacherWidth: recipe.teacher.model.fusionDim, objective: objective, seed: recipe.seed &+ 2)
+        let trainer = Trainer(phase: phase, parameters: distiller.trainableParameters,
+                              settings: trainerSettings(recipe.distill.training, seedOffset: 11), sampleCount: train.count,
+                              statePath: stateFile(phase), fingerprint: fingerprint(phase, train, test), progress: progress)
+        let records = try trainer.run(resume: resume, step: { indices in
+            let batch = train.batch(indices)
+            if objective.needsTeacher, teacherOutputs == nil, let teacher {
+                // No cache: the teacher's forward pass on this very batch.
+                let outputs = TeacherOutputs(teacher: teacher, input: batch.input)
+                return distiller.step(batch, teacher: outputs, teacherIndices: Array(0..<indices.count))
+            }
+            return distiller.step(batch, teacher: teacherOutputs, teacherIndices: indices)
+        }, evaluate: { evaluate(student, on: test) })
+        return (student, records)
+    }
+
+    func save(_ model: FusionModel, phase: String, file: String, accuracy: Double) throws -> DistillationReport.ModelSummary {
+        let url = output.appendingPathComponent(file)
+        try CheckpointFile.write(model: model, metadata: metadata(model, accuracy: accuracy), to: url)
+        progress.line(String(format: "%@: saved %@, test accuracy %.2f%%", phase, url.path, 100 * accuracy))
+        return .init(checkpoint: url.path, accuracy: accuracy, parameters: model.parameterCount, trained: true)
+    }
+
+    func metadata(_ model: FusionModel, accuracy: Double) -> CheckpointMetadata {
+        CheckpointMetadata(config: model.config,
+                           provenance: Provenance(command: commandLine, source: recipeFile, toolVersion: toolVersion),
+                           metrics: ["accuracy": accuracy])
+    }
+
+    func evaluate(_ model: FusionModel, on data: MultimodalDataset) -> Double {
+        Evaluation.accuracy(logits: Evaluation.logits(of: model, on: data, batchSize: 128), classes: model.config.numClasses,
+                            labels: data.labels!)
+    }
+
+    func trainerSettings(_ settings: TrainingSettings, seedOffset: UInt64) -> Trainer.Settings {
+        Trainer.Settings(epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate,
+                         weightDecay: settings.weightDecay, warmupSteps: settings.warmupSteps, gradientClip: settings.gradientClip,
+                         seed: recipe.seed &+ seedOffset)
+    }
+
+    /// Identity of a phase's run: recipe, phase and data; a resume state with another is refused.
+    func fingerprint(_ phase: String, _ train: MultimodalDataset, _ test: MultimodalDataset) -> String {
+        Fingerprint.text([phase, recipe.normalizedJSON(), Fingerprint.dataset(train), Fingerprint.dataset(test)].joined(separator: "\n"))
+    }
+}

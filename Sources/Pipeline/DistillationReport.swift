@@ -1,0 +1,47 @@
+import Foundation
+import Training
+
+/// `distill.json`: what a recipe run produced and measured. Accuracies are test-set fractions in [0, 1].
+public struct DistillationReport {
+    public struct ModelSummary {
+        public var checkpoint: String
+        public var accuracy: Double
+        public var parameters: Int
+        /// Whether this run trained it (false: an existing teacher was loaded).
+        public var trained: Bool
+
+        var json: [String: Any] { ["checkpoint": checkpoint, "accuracy": accuracy, "parameters": parameters, "trained": trained] }
+    }
+
+    public var name: String
+    public var teacher: ModelSummary
+    public var student: ModelSummary?
+    public var studentScratch: ModelSummary?
+    public var warnings: [String] = []
+    public var seconds: [String: Double] = [:]
+    public var epochs: [EpochRecord] = []
+    /// The recipe with every default filled in, as a JSON text.
+    public var recipeJSON: String
+
+    /// Student accuracy as a fraction of the teacher's.
+    public var retained: Double? { student.map { $0.accuracy / max(teacher.accuracy, 1e-12) } }
+    /// Student minus scratch-student accuracy, in percentage points.
+    public var gainPoints: Double? {
+        guard let student, let studentScratch else { return nil }
+        return 100 * (student.accuracy - studentScratch.accuracy)
+    }
+
+    /// Pretty, key-sorted JSON.
+    public func jsonData() throws -> Data {
+        var object: [String: Any] = [
+            "name": name, "teacher": teacher.json, "warnings": warnings, "seconds": seconds,
+            "recipe": try JSONSerialization.jsonObject(with: Data(recipeJSON.utf8)),
+            "epochs": try JSONSerialization.jsonObject(with: JSONEncoder().encode(epochs)),
+        ]
+        if let student { object["student"] = student.json }
+        if let studentScratch { object["student_scratch"] = studentScratch.json }
+        if let retained { object["retained"] = retained }
+        if let gainPoints { object["distillation_gain_points"] = gainPoints }
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+}

@@ -1,0 +1,134 @@
+import Checkpoint
+import Foundation
+import TensorCore
+
+/// The training loop shared by teacher training, distillation and the scratch baseline:
+/// deterministic shuffling, AdamW with warm-up + cosine schedule, gradient clipping, an
+/// evaluation and a resumable state file at each epoch end, Ctrl-C and NaN handling.
+///
+/// Every source of randomness derives from `settings.seed` and the epoch, so a run resumed
+/// from its state file takes exactly the steps an uninterrupted run would.
+public final class Trainer {
+    public struct Settings: Sendable, Equatable {
+        public var epochs: Int
+        public var batchSize: Int
+        public var learningRate: Float
+        public var weightDecay: Float
+        public var warmupSteps: Int
+        public var gradientClip: Float
+        public var seed: UInt64
+
+        public init(epochs: Int, batchSize: Int, learningRate: Float, weightDecay: Float, warmupSteps: Int,
+                    gradientClip: Float, seed: UInt64) {
+            self.epochs = epochs; self.batchSize = batchSize; self.learningRate = learningRate
+            self.weightDecay = weightDecay; self.warmupSteps = warmupSteps; self.gradientClip = gradientClip; self.seed = seed
+        }
+    }
+
+    /// What one step computed: the scalar loss to minimise, its weighted terms, and how many
+    /// samples of the batch were classified correctly.
+    public struct StepResult {
+        public var loss: Tensor
+        public var components: [String: Float]
+        public var correct: Int
+        public init(loss: Tensor, components: [String: Float], correct: Int) {
+            self.loss = loss; self.components = components; self.correct = correct
+        }
+    }
+
+    public let phase: String
+    public let parameters: [(name: String, tensor: Tensor)]
+    public let settings: Settings
+    public let sampleCount: Int
+    /// Where the state is saved each epoch (nil: not saved).
+    public let statePath: URL?
+    /// Identifies the run (recipe, models, data); a state file with another one is not resumed.
+    public let fingerprint: String
+    public let progress: ProgressReporter
+
+    public init(phase: String, parameters: [(name: String, tensor: Tensor)], settings: Settings, sampleCount: Int,
+                statePath: URL?, fingerprint: String, progress: ProgressReporter) {
+        self.phase = phase; self.parameters = parameters; self.settings = settings; self.sampleCount = sampleCount
+        self.statePath = statePath; self.fingerprint = fingerprint; self.progress = progress
+    }
+
+    public var stepsPerEpoch: Int { (sampleCount + settings.batchSize - 1) / settings.batchSize }
+
+    /// Sample order of `epoch`: a Fisher–Yates shuffle seeded by (seed, epoch).
+    public func order(epoch: Int) -> [Int] {
+        var generator = RandomGenerator(seed: settings.seed &+ UInt64(epoch + 1) &* 0x9E37_79B9_7F4A_7C15)
+        var indices = Array(0..<sampleCount)
+        for i in stride(from: sampleCount - 1, to: 0, by: -1) { indices.swapAt(i, generator.integer(below: i + 1)) }
+        return indices
+    }
+
+    /// Trains; `step` computes the loss of a batch of sample indices, `evaluate` the test accuracy.
+    /// With `resume`, continues from the state file when it exists (and returns at once when that
+    /// run had finished). `shouldStop` is asked after each step (default: was Ctrl-C pressed?);
+    /// when it says yes the state is saved and `.interrupted` thrown.
+    /// - Returns: one record per epoch, including epochs done before a resume.
+    public func run(resume: Bool, shouldStop: () -> Bool = { Interruption.requested }, step: ([Int]) -> StepResult,
+                    evaluate: () -> Double) throws(TrainingError) -> [EpochRecord] {
+        let optimizer = AdamW(parameters: parameters.map(\.tensor), learningRate: settings.learningRate,
+                              weightDecay: settings.weightDecay)
+        let schedule = LearningRateSchedule(peak: settings.learningRate, warmupSteps: settings.warmupSteps,
+                                            totalSteps: settings.epochs * stepsPerEpoch)
+        var state = TrainingState(fingerprint: fingerprint)
+        if resume, let statePath, FileManager.default.fileExists(atPath: statePath.path) {
+            state = try TrainingState.read(from: statePath, fingerprint: fingerprint, parameters: parameters, optimizer: optimizer)
+            progress.line("\(phase): resuming at epoch \(state.epoch + 1), step \(state.stepInEpoch) from \(statePath.path)")
+        }
+        if state.completed { return state.records }
+
+        while state.epoch < settings.epochs {
+            let order = order(epoch: state.epoch)
+            let started = Date().timeIntervalSince1970 - state.sums.seconds
+            for stepIndex in state.stepInEpoch..<stepsPerEpoch {
+                let batch = Array(order[(stepIndex * settings.batchSize)..<min((stepIndex + 1) * settings.batchSize, sampleCount)])
+                optimizer.zeroGradients()
+                let result = step(batch)
+                let loss = result.loss.item
+                guard loss.isFinite else {
+                    throw .nonFinite(phase: phase, epoch: state.epoch + 1, step: stepIndex + 1, statePath: statePath?.path)
+                }
+                result.loss.backward()
+                clipGradients(of: optimizer.parameters, maximumNorm: settings.gradientClip)
+                optimizer.learningRate = schedule.rate(at: optimizer.step)
+                optimizer.update()
+
+                state.stepInEpoch = stepIndex + 1
+                state.sums.add(loss: Double(loss), components: result.components, correct: result.correct, count: batch.count)
+                state.sums.seconds = Date().timeIntervalSince1970 - started
+                let rate = Double(state.sums.seen) / max(state.sums.seconds, 1e-9)
+                let remaining = Double((settings.epochs - state.epoch) * sampleCount - state.sums.seen) / rate
+                progress.step(phase: phase, epoch: state.epoch + 1, epochs: settings.epochs, step: stepIndex + 1, steps: stepsPerEpoch,
+                              loss: state.sums.meanLoss, accuracy: state.sums.accuracy, samplesPerSecond: rate, remainingSeconds: remaining)
+                if stepIndex + 1 < stepsPerEpoch && shouldStop() {
+                    try save(state, optimizer)
+                    throw .interrupted(phase: phase, statePath: statePath?.path)
+                }
+            }
+            let record = state.sums.record(phase: phase, epoch: state.epoch + 1, testAccuracy: evaluate())
+            state.records.append(record)
+            progress.line(String(format: "%@ epoch %d/%d: loss %.4f  train %.1f%%  test %.1f%%  (%.0f samples/s, %@)",
+                                 phase, record.epoch, settings.epochs, record.trainLoss, 100 * record.trainAccuracy,
+                                 100 * record.testAccuracy, record.samplesPerSecond, ProgressReporter.duration(record.seconds)))
+            state.epoch += 1
+            state.stepInEpoch = 0
+            state.sums = TrainingState.Sums()
+            state.completed = state.epoch == settings.epochs
+            try save(state, optimizer)
+            if !state.completed && shouldStop() { throw .interrupted(phase: phase, statePath: statePath?.path) }
+        }
+        return state.records
+    }
+
+    private func save(_ state: TrainingState, _ optimizer: AdamW) throws(TrainingError) {
+        guard let statePath else { return }
+        do {
+            try state.write(to: statePath, parameters: parameters, optimizer: optimizer)
+        } catch {
+            throw .file(error)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Models
+import Testing
+@testable import Recipes
+
+/// Valid recipes read into the values written out by hand here.
+@Suite struct RecipeParsingTests {
+    typealias F = RecipeFixtures
+
+    static let tiny = ModelConfig(imageSize: 32, patchSize: 8, visionDim: 16, visionDepth: 1, visionHeads: 2,
+                                  vocabSize: 64, maxTextLen: 16, textDim: 16, textDepth: 1, textHeads: 2,
+                                  fusionDim: 16, fusionHeads: 2, numClasses: 32)
+
+    /// Loads a shipped recipe the way the command line does, with the package root as current directory.
+    func shipped(_ name: String) throws -> Recipe {
+        let url = F.packageRoot.appendingPathComponent("recipes/\(name)")
+        return try Recipe.parse(json: try Data(contentsOf: url), file: "recipes/\(name)", currentDirectory: F.packageRoot)
+    }
+
+    @Test func shippedDefaultRecipe() throws {
+        let teacher = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 128, visionDepth: 4, visionHeads: 4,
+                                  vocabSize: 64, maxTextLen: 16, textDim: 128, textDepth: 2, textHeads: 4,
+                                  fusionDim: 128, fusionHeads: 8, numClasses: 32)
+        let student = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 64, visionDepth: 2, visionHeads: 2,
+                                  vocabSize: 64, maxTextLen: 16, textDim: 64, textDepth: 1, textHeads: 2,
+                                  fusionDim: 64, fusionHeads: 4, numClasses: 32)
+        let expected = Recipe(
+            name: "shapes-vqa", seed: 7, output: "checkpoints/shapes-vqa",
+            data: DataSplits(train: .generator(name: "shapes", count: 20000, seed: 1),
+                             test: .generator(name: "shapes", count: 2000, seed: 2)),
+            teacher: TeacherSection(checkpoint: "checkpoints/shapes-vqa/teacher.h5", model: teacher,
+                                    modelSource: "recipes/models/teacher.json",
+                                    train: TrainingSettings(epochs: 8, batchSize: 64, learningRate: 0.001, weightDecay: 0.05,
+                                                            warmupSteps: 200, gradientClip: 1)),
+            student: StudentSection(model: student, modelSource: "recipes/models/student.json"),
+            distill: DistillSettings(
+                training: TrainingSettings(epochs: 8, batchSize: 64, learningRate: 0.002, weightDecay: 0.05,
+                                           warmupSteps: 200, gradientClip: 1),
+                temperature: 4, losses: LossWeights(hard: 0.5, logits: 0.5, features: 1, attention: 0.5, contrastive: 0.1),
+                contrastiveTemperature: 0.07, baseline: true, cacheTeacher: true))
+        #expect(try shipped("shapes-vqa.json") == expected)
+    }
+
+    @Test func shippedQuickRecipeIsSmall() throws {
+        let recipe = try shipped("quick.json")
+        #expect(recipe.name == "quick" && recipe.output == "checkpoints/quick")
+        #expect(recipe.teacher.checkpoint == "checkpoints/quick/teacher.h5")
+        #expect(recipe.teacher.model == Self.tiny && recipe.teacher.modelSource == "inline")
+        #expect(recipe.student.modelSource == "inline" && recipe.student.model.fusionDim == 8)
+        #expect(recipe.data == DataSplits(train: .generator(name: "shapes", count: 256, seed: 1),
+                                          test: .generator(name: "shapes", count: 128, seed: 2)))
+        let losses = recipe.distill.losses
+        #expect([losses.hard, losses.logits, losses.features, losses.attention, losses.contrastive].allSatisfy { $0 > 0 })
+        #expect(recipe.distill.baseline && recipe.distill.training.epochs <= 2 && recipe.teacher.train!.epochs <= 2)
+    }
+
+    @Test func omittedKeysTakeTheirDefaults() throws {
+        let expected = Recipe(
+            name: "tiny", seed: 0, output: "out",
+            data: DataSplits(train: .generator(name: "shapes", count: 64, seed: 1), test: .file(path: "test.h5")),
+            teacher: TeacherSection(checkpoint: "out/teacher.h5", model: Self.tiny, modelSource: "inline", train: nil),
+            student: StudentSection(model: Self.tiny, modelSource: "inline"),
+            distill: DistillSettings(
+                training: TrainingSettings(epochs: 2, batchSize: 16, learningRate: 0.01, weightDecay: 0, warmupSteps: 0,
+                                           gradientClip: 1),
+                temperature: 4, losses: LossWeights(hard: 1, logits: 0, features: 0, attention: 0, contrastive: 0),
+                contrastiveTemperature: 0.07, baseline: true, cacheTeacher: true))
+        #expect(try F.parse(F.minimal) == expected)
+        // A partial losses section fills in the rest; a partial train section likewise.
+        let partial = try F.parse(F.minimal(["distill.losses": #"{"logits": 0.25}"#,
+                                             "teacher.train": #"{"epochs": 1, "batch_size": 4, "lr": 0.5}"#]))
+        #expect(partial.distill.losses == LossWeights(hard: 1, logits: 0.25))
+        #expect(partial.teacher.train == TrainingSettings(epochs: 1, batchSize: 4, learningRate: 0.5, weightDecay: 0,
+                                                          warmupSteps: 0, gradientClip: 1))
+    }
+
+    @Test func optionalKeysAreRead() throws {
+        let recipe = try F.parse(F.minimal([
+            "distill.grad_clip": "0.5", "distill.contrastive_temperature": "0.2", "distill.cache_teacher": "false",
+            "distill.baseline": "false", "distill.temperature": "2",
+            "teacher.train": #"{"epochs": 3, "batch_size": 8, "lr": 1e-4, "grad_clip": 5}"#,
+        ]))
+        #expect(recipe.distill.training.gradientClip == 0.5 && recipe.distill.contrastiveTemperature == 0.2)
+        #expect(!recipe.distill.cacheTeacher && !recipe.distill.baseline && recipe.distill.temperature == 2)
+        #expect(recipe.teacher.train?.gradientClip == 5 && recipe.teacher.train?.learningRate == 1e-4)
+    }
+
+    @Test func wholeNumbersWrittenAsFloatsAreIntegers() throws {
+        let recipe = try F.parse(F.minimal(["distill.epochs": "8.0", "distill.batch_size": "3.2e1", "seed": "1e3",
+                                            "data.train.count": "64.000", "teacher.model.vision_dim": "16.0"]))
+        #expect(recipe.distill.training.epochs == 8 && recipe.distill.training.batchSize == 32)
+        #expect(recipe.seed == 1000 && recipe.data.train == .generator(name: "shapes", count: 64, seed: 1))
+        #expect(recipe.teacher.model.visionDim == 16)
+        #expect(try F.parse(F.minimal(["seed": "18446744073709551615"])).seed == UInt64.max)
+    }
+
+    @Test func modelByPathOrInline() throws {
+        try F.withTemporaryFolder { folder in
+            try F.tinyModel.write(to: folder.appendingPathComponent("tiny.json"), atomically: true, encoding: .utf8)
+            let relative = try F.parse(F.minimal(["teacher.model": #""tiny.json""#]), relativeTo: folder)
+            #expect(relative.teacher.model == Self.tiny && relative.teacher.modelSource == "tiny.json")
+            let absolutePath = folder.appendingPathComponent("tiny.json").path
+            let absolute = try F.parse(F.minimal(["student.model": "\"\(absolutePath)\""]), relativeTo: F.packageRoot)
+            #expect(absolute.student.model == Self.tiny && absolute.student.modelSource == absolutePath)
+        }
+    }
+
+    @Test func normalizedJSONHasEveryKeyAndReadsBack() throws {
+        let recipe = try F.parse(F.minimal)
+        let text = recipe.normalizedJSON()
+        // Checked with Foundation's parser, independent of ours.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["name", "seed", "output", "data", "teacher", "student", "distill"])
+        let distill = try #require(object["distill"] as? [String: Any])
+        #expect(Set(distill.keys) == ["epochs", "batch_size", "lr", "weight_decay", "warmup_steps", "grad_clip", "temperature",
+                                      "losses", "contrastive_temperature", "baseline", "cache_teacher"])
+        #expect((distill["lr"] as? Double) == 0.01 && (distill["contrastive_temperature"] as? Double) == 0.07)
+        let teacher = try #require(object["teacher"] as? [String: Any])
+        #expect(Set(teacher.keys) == ["checkpoint", "model"])
+        #expect(((teacher["model"] as? [String: Any])?["mlp_ratio"] as? Int) == 4)
+        #expect(text.hasPrefix(#"{"data":{"test":{"path":"test.h5"},"train":{"count":64,"generator":"shapes","seed":1}},"distill":{"#))
+
+        var fromFiles = try shipped("shapes-vqa.json")
+        let reread = try F.parse(fromFiles.normalizedJSON(pretty: true))
+        fromFiles.teacher.modelSource = "inline"
+        fromFiles.student.modelSource = "inline"
+        #expect(reread == fromFiles)
+        #expect(try F.parse(recipe.normalizedJSON()) == recipe)
+    }
+
+    @Test func loadNamesFileAsGiven() throws {
+        try F.withTemporaryFolder { folder in
+            let url = folder.appendingPathComponent("r.json")
+            try F.minimal(["distill.lr": "0"]).write(to: url, atomically: true, encoding: .utf8)
+            #expect(throws: RecipeError(file: url.path, keyPath: "distill.lr", message: "expected a number > 0, got 0")) {
+                try Recipe.load(from: url)
+            }
+        }
+    }
+}

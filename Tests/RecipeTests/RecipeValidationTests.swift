@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import Recipes
+
+/// Each mistake gives one exact message naming the file, the key path and what was expected.
+@Suite struct RecipeValidationTests {
+    typealias F = RecipeFixtures
+
+    @Test(arguments: [
+        // Wrong types and out-of-range values.
+        (["distill.losses.logits": #""x""#], #"distill.losses.logits: expected a number >= 0, got "x""#),
+        (["data.train.count": "0"], "data.train.count: expected an integer >= 1, got 0"),
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": -1}"#], "teacher.train.lr: expected a number > 0, got -1"),
+        (["distill.epochs": "8.5"], "distill.epochs: expected an integer between 1 and 10000, got 8.5"),
+        (["distill.epochs": "10001"], "distill.epochs: expected an integer between 1 and 10000, got 10001"),
+        (["distill.batch_size": "true"], "distill.batch_size: expected an integer >= 1, got true"),
+        (["distill.weight_decay": "-0.5"], "distill.weight_decay: expected a number >= 0, got -0.5"),
+        (["distill.warmup_steps": "-1"], "distill.warmup_steps: expected an integer >= 0, got -1"),
+        (["distill.temperature": "0"], "distill.temperature: expected a number > 0, got 0"),
+        (["distill.contrastive_temperature": "null"], "distill.contrastive_temperature: expected a number > 0, got null"),
+        (["distill.grad_clip": "0"], "distill.grad_clip: expected a number > 0, got 0"),
+        (["distill.lr": "1e39"], "distill.lr: expected a number > 0 within 32-bit float range, got 1e39"),
+        (["distill.baseline": #""yes""#], #"distill.baseline: expected true or false, got "yes""#),
+        (["distill.cache_teacher": "1"], "distill.cache_teacher: expected true or false, got 1"),
+        (["distill.losses": #"{"hard": 0}"#], "distill.losses: expected at least one weight > 0, got all 0"),
+        (["distill.losses": "[1]"], "distill.losses: expected an object, got [1]"),
+        (["seed": "-1"], "seed: expected an integer >= 0, got -1"),
+        (["seed": "18446744073709551616"],
+         "seed: expected an integer between 0 and 18446744073709551615, got 18446744073709551616"),
+        (["name": #""my recipe""#], #"name: expected letters, digits, ".", "_" and "-" only, got "my recipe""#),
+        (["name": #""""#], #"name: expected a non-empty string, got """#),
+        (["output": "3"], "output: expected a non-empty string, got 3"),
+        (["teacher.checkpoint": nil], #"teacher: missing required key "checkpoint""#),
+        (["name": nil], #"missing required key "name""#),
+        (["data.test": nil], #"data: missing required key "test""#),
+        (["distill.lr": nil], #"distill: missing required key "lr""#),
+        // Data sources.
+        (["data.test": "{}"], #"data.test: expected either {"generator", "count", "seed"} or {"path"}"#),
+        (["data.test": #"{"path": "t.h5", "count": 5}"#], #"data.test: expected either {"generator", "count", "seed"} or {"path"}"#),
+        (["data.test": #""t.h5""#], #"data.test: expected either {"generator", "count", "seed"} or {"path"}, got "t.h5""#),
+        (["data.train.generator": #""mnist""#], #"data.train.generator: unknown generator "mnist" (known: "shapes")"#),
+        (["data.train.seed": nil], #"data.train: missing required key "seed""#),
+        (["data.test": #"{"generator": "shapes", "count": 10, "seed": 1}"#],
+         "data.test: uses the same generator and seed as data.train, so it would repeat the training samples"),
+        (["data.train": #"{"path": "test.h5"}"#], "data.test: is the same file as data.train, so it would repeat the training samples"),
+        // Unknown keys, with a suggestion when one is near.
+        (["distill.epochs": nil, "distill.epoch": "8"], #"distill: unknown key "epoch" (did you mean "epochs"?)"#),
+        (["distill.temprature": "3"], #"distill: unknown key "temprature" (did you mean "temperature"?)"#),
+        (["distill.losses.logit": "0.5"], #"distill.losses: unknown key "logit" (did you mean "logits"?)"#),
+        (["teacher.trian": "{}"], #"teacher: unknown key "trian" (did you mean "train"?)"#),
+        (["distill.momentum": "0.9"], #"distill: unknown key "momentum""#),
+        (["distill.x": "0.9"], #"distill: unknown key "x""#),
+        (["data.train.colour": "1"], #"data.train: unknown key "colour""#),
+        // Stages a later version runs are refused, never skipped.
+        (["prune": "{}"], "prune: not supported by this version"),
+        (["quantize": #"{"bits": 8}"#], "quantize: not supported by this version"),
+        (["bench": "true"], "bench: not supported by this version"),
+        // Models.
+        (["teacher.model.patch_size": "5"], "teacher.model.patch_size: 5 does not divide image_size 32"),
+        (["student.model.text_heads": nil], "student.model.text_heads: missing"),
+        (["student.model": "7"], "student.model: expected the path of a model config file or an inline config object, got 7"),
+        (["student.model.num_classes": "10"], "student.model.num_classes: 10 differs from teacher.model.num_classes 32; "
+            + "the student must read the same inputs and answer the same classes"),
+    ] as [([String: String?], String)])
+    func errorMessage(edits: [String: String?], expected: String) {
+        #expect(F.failure(F.minimal(edits)) == "recipes/x.json: " + expected)
+    }
+
+    @Test func typeErrorsQuoteLongValuesShortly() {
+        let failure = F.failure(F.minimal(["distill.lr": "[" + Array(repeating: "1", count: 30).joined(separator: ",") + "]"]))
+        #expect(failure == "recipes/x.json: distill.lr: expected a number > 0, got [" + String(repeating: "1,", count: 19) + "…")
+    }
+
+    @Test func malformedJSONGivesLineAndColumn() {
+        // The `x` is at line 3, column 8: columns count characters, and `é` is one character of two bytes.
+        let text = "{\n  \"name\": \"a\",\n  \"é\": x\n}"
+        #expect(F.failure(text) == #"recipes/x.json: invalid JSON at line 3, column 8: expected a value, found "x""#)
+        #expect(F.failure("{\"name\": \"a\",}") == #"recipes/x.json: invalid JSON at line 1, column 14: expected a key in double quotes, found "}""#)
+        #expect(F.failure("{\"seed\": 1, \"seed\": 2}") == #"recipes/x.json: invalid JSON at line 1, column 13: duplicate key "seed""#)
+        #expect(F.failure("") == "recipes/x.json: invalid JSON at line 1, column 1: expected a value, found the end of the file")
+        #expect(F.failure("[1]") == "recipes/x.json: expected a JSON object at the top level, got [1]")
+    }
+
+    @Test func missingRecipeFileIsNamed() {
+        let url = URL(fileURLWithPath: "recipes/does-not-exist.json")
+        #expect(throws: RecipeError(file: "recipes/does-not-exist.json", keyPath: "", message: "cannot read the recipe: no such file")) {
+            try Recipe.load(from: url)
+        }
+    }
+
+    @Test func modelFileErrorsNameTheFile() throws {
+        try F.withTemporaryFolder { folder in
+            let models = folder.appendingPathComponent("models")
+            try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+            try F.tinyModel.replacingOccurrences(of: "\"patch_size\": 8", with: "\"patch_size\": 5")
+                .write(to: models.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+            try "{\"image_size\": 32,\n\"patch_size\" 8}".write(to: models.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+
+            #expect(F.failure(F.minimal(["teacher.model": #""models/missing.json""#]), relativeTo: folder)
+                == #"recipes/x.json: teacher.model: cannot read model config "models/missing.json": no such file "#
+                + "(relative paths start at the current directory, \(folder.path))")
+            #expect(F.failure(F.minimal(["student.model": #""models/bad.json""#]), relativeTo: folder)
+                == "recipes/x.json: student.model.patch_size: 5 does not divide image_size 32 (in models/bad.json)")
+            #expect(F.failure(F.minimal(["student.model": #""models/broken.json""#]), relativeTo: folder)
+                == #"recipes/x.json: student.model: models/broken.json: invalid JSON at line 2, column 14: expected ":" after key "patch_size", found "8""#)
+        }
+    }
+}
