@@ -8,7 +8,7 @@ BUILD_FLAGS := -c release -Xswiftc -enable-testing
 BIN := .build/release
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-DEMO := checkpoints/demo
+DEMO := checkpoints/shapes-vqa
 
 .PHONY: all deps venv build test demo bench clean
 
@@ -35,19 +35,18 @@ test: deps venv
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
+# The main job: the default recipe (reuses checkpoints/shapes-vqa/teacher.h5 when it is there),
+# then a look at the distilled student.
 demo: build
-	$(BIN)/condenser init --model recipes/models/teacher.json --seed 1 --out $(DEMO)/teacher.h5 --overwrite
-	$(BIN)/condenser init --model recipes/models/student.json --seed 2 --out $(DEMO)/student.h5 --overwrite
-	$(BIN)/condenser inspect $(DEMO)/teacher.h5
+	$(BIN)/condenser distill recipes/shapes-vqa.json
 	$(BIN)/condenser inspect $(DEMO)/student.h5
-	$(BIN)/condenser data shapes --count 256 --seed 3 --out $(DEMO)/test.h5
-	$(BIN)/condenser predict $(DEMO)/student.h5 --data $(DEMO)/test.h5 --out $(DEMO)/student-logits.h5
-	$(BIN)/condenser eval $(DEMO)/teacher.h5 --data $(DEMO)/test.h5
+	$(BIN)/condenser data shapes --count 2000 --seed 2 --out $(DEMO)/test.h5
+	$(BIN)/condenser eval $(DEMO)/student.h5 --data $(DEMO)/test.h5
 
 # Forward latency and GFLOP/s against plain sgemm, and training throughput: `make bench THREADS=1`.
 THREADS ?= 2
 bench: deps
-	$(SWIFT) build -c release --product CoreBench
+	$(SWIFT) build $(BUILD_FLAGS) --product CoreBench
 	$(BIN)/CoreBench --threads $(THREADS)
 
 clean:

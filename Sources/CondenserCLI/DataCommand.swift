@@ -7,7 +7,7 @@ import Foundation
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data", abstract: "Generate and inspect multimodal dataset files.",
-        subcommands: [Shapes.self, Inspect.self])
+        subcommands: [Shapes.self, Inspect.self, Ablate.self])
 
     struct Shapes: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -67,7 +67,41 @@ struct DataCommand: ParsableCommand {
     }
 }
 
+extension DataCommand {
+    /// Which modality `ablate` removes.
+    enum Modality: String, ExpressibleByArgument, CaseIterable {
+        case images, text
+    }
+
+    struct Ablate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy a dataset with one modality blanked (black images, or empty questions), for single-modality baselines.")
+
+        @Argument(help: "Dataset file (.h5).")
+        var file: String
+        @Option(help: "Modality to blank: images or text.")
+        var drop: Modality
+        @Option(help: "Dataset file to write (.h5).")
+        var out: String
+
+        func run() throws {
+            let data = try MultimodalDataset.read(from: URL(fileURLWithPath: file))
+            let blanked = try data.blanking(drop)
+            try blanked.write(to: URL(fileURLWithPath: out))
+            print("wrote \(out): \(data.count) samples with \(drop == .images ? "black images" : "empty questions")")
+        }
+    }
+}
+
 extension MultimodalDataset {
+    /// The same samples with black images or all-padding questions.
+    func blanking(_ modality: DataCommand.Modality) throws -> MultimodalDataset {
+        try MultimodalDataset(images: modality == .images ? [UInt8](repeating: 0, count: images.count) : images,
+                              count: count, imageHeight: imageHeight, imageWidth: imageWidth,
+                              tokens: modality == .text ? [Int32](repeating: 0, count: tokens.count) : tokens,
+                              textLength: textLength, labels: labels, vocab: vocab, answers: answers, source: source)
+    }
+
     /// The words of sample `index`'s question, padding left out.
     func question(at index: Int) -> String {
         tokens[(index * textLength)..<((index + 1) * textLength)].filter { $0 != 0 }.map { vocab[Int($0)] }.joined(separator: " ")
