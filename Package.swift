@@ -38,17 +38,19 @@ let package = Package(
         .target(name: "Checkpoint", dependencies: ["Models", "HDF5"]),
         // Built-in data generators (the `shapes` visual-question task).
         .target(name: "Datasets", dependencies: ["Checkpoint", "TensorCore"], swiftSettings: fastMath),
+        // PNG contact sheets: an RGB canvas, a 5×7 bitmap font and a dependency-free PNG encoder.
+        .target(name: "Imaging"),
         // Recipe files: the JSON that drives `condenser distill` and `train`, parsed and validated.
         .target(name: "Recipes", dependencies: ["Models"]),
         // AdamW, schedule, clipping, the resumable training loop, cross-entropy and evaluation.
-        .target(name: "Training", dependencies: ["Models", "Checkpoint"], swiftSettings: fastMath),
+        .target(name: "Training", dependencies: ["Models", "Checkpoint", "Recipes"], swiftSettings: fastMath),
         // Distillation losses (logits, features, attention maps, cross-modal similarities) and the teacher-output cache.
         .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Training"], swiftSettings: fastMath),
         // Recipe runs: data → teacher → distilled student → scratch baseline, with their reports.
         .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Checkpoint", "Datasets", "Training", "Recipes", "Pipeline",
+            "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -58,15 +60,16 @@ let package = Package(
             "Models", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/CoreBench", swiftSettings: fastMath),
 
-        // Temporary folders, child processes and the interop Python, shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"], exclude: ["h5py_interop.py"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Checkpoint"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "RecipeTests", dependencies: ["Recipes", "Models"]),
-        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "TestSupport"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "TestSupport"],
                     exclude: ["reference_forward.py"]),
     ]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Checkpoint
 import Datasets
 import Foundation
+import Imaging
 
 /// `condenser data`: make and look at dataset files.
 struct DataCommand: ParsableCommand {
@@ -37,8 +38,14 @@ struct DataCommand: ParsableCommand {
 
         @Argument(help: "Dataset file (.h5).")
         var file: String
-        @Option(help: "Example questions to print.")
+        @Option(help: "Example questions to print (and draw with --sheet).")
         var examples = 8
+        @Option(help: "Also write a PNG contact sheet of the examples with their questions and answers.")
+        var sheet: String?
+
+        func validate() throws {
+            guard examples >= 0 else { throw ValidationError("--examples must be at least 0, got \(examples)") }
+        }
 
         func run() throws {
             let data = try MultimodalDataset.read(from: URL(fileURLWithPath: file))
@@ -62,6 +69,11 @@ struct DataCommand: ParsableCommand {
             print("  examples")
             for index in 0..<min(examples, data.count) {
                 print("    \(index): \(data.question(at: index))" + (data.labels.map { " → \(data.answers[Int($0[index])])" } ?? ""))
+            }
+            if let sheet {
+                let png = ContactSheet.png(data, count: min(max(examples, 1), data.count))
+                try writeFileAtomically(png, to: URL(fileURLWithPath: sheet))
+                print("  sheet       \(sheet)")
             }
         }
     }

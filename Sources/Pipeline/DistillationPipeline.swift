@@ -126,7 +126,7 @@ public final class DistillationPipeline {
             throw PipelineError("teacher.checkpoint \(url.path) does not exist and the recipe has no teacher.train section to train one")
         }
         let teacher = FusionModel(config: recipe.teacher.model, seed: recipe.seed)
-        let trainer = Trainer(phase: "teacher", parameters: teacher.namedParameters, settings: trainerSettings(settings, seedOffset: 10),
+        let trainer = Trainer(phase: "teacher", parameters: teacher.namedParameters, settings: settings, seed: recipe.seed &+ 10,
                               sampleCount: train.count, statePath: stateFile("teacher"),
                               fingerprint: fingerprint("teacher", train, test), progress: progress)
         let records = try trainer.run(resume: resume, step: { indices in
@@ -147,7 +147,7 @@ public final class DistillationPipeline {
         let student = FusionModel(config: recipe.student.model, seed: recipe.seed &+ 1)
         let distiller = StudentDistiller(student: student, teacherWidth: recipe.teacher.model.fusionDim, objective: objective, seed: recipe.seed &+ 2)
         let trainer = Trainer(phase: phase, parameters: distiller.trainableParameters,
-                              settings: trainerSettings(recipe.distill.training, seedOffset: 11), sampleCount: train.count,
+                              settings: recipe.distill.training, seed: recipe.seed &+ 11, sampleCount: train.count,
                               statePath: stateFile(phase), fingerprint: fingerprint(phase, train, test), progress: progress)
         let records = try trainer.run(resume: resume, step: { indices in
             let batch = train.batch(indices)
@@ -177,12 +177,6 @@ public final class DistillationPipeline {
     func evaluate(_ model: FusionModel, on data: MultimodalDataset) -> Double {
         Evaluation.accuracy(logits: Evaluation.logits(of: model, on: data, batchSize: 128), classes: model.config.numClasses,
                             labels: data.labels!)
-    }
-
-    func trainerSettings(_ settings: TrainingSettings, seedOffset: UInt64) -> Trainer.Settings {
-        Trainer.Settings(epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate,
-                         weightDecay: settings.weightDecay, warmupSteps: settings.warmupSteps, gradientClip: settings.gradientClip,
-                         seed: recipe.seed &+ seedOffset)
     }
 
     /// Identity of a phase's run: recipe, phase and data; a resume state with another is refused.

@@ -1,30 +1,15 @@
 import Checkpoint
 import Foundation
+import Recipes
 import TensorCore
 
 /// The training loop shared by teacher training, distillation and the scratch baseline:
 /// deterministic shuffling, AdamW with warm-up + cosine schedule, gradient clipping, an
 /// evaluation and a resumable state file at each epoch end, Ctrl-C and NaN handling.
 ///
-/// Every source of randomness derives from `settings.seed` and the epoch, so a run resumed
+/// Every source of randomness derives from `seed` and the epoch, so a run resumed
 /// from its state file takes exactly the steps an uninterrupted run would.
 public final class Trainer {
-    public struct Settings: Sendable, Equatable {
-        public var epochs: Int
-        public var batchSize: Int
-        public var learningRate: Float
-        public var weightDecay: Float
-        public var warmupSteps: Int
-        public var gradientClip: Float
-        public var seed: UInt64
-
-        public init(epochs: Int, batchSize: Int, learningRate: Float, weightDecay: Float, warmupSteps: Int,
-                    gradientClip: Float, seed: UInt64) {
-            self.epochs = epochs; self.batchSize = batchSize; self.learningRate = learningRate
-            self.weightDecay = weightDecay; self.warmupSteps = warmupSteps; self.gradientClip = gradientClip; self.seed = seed
-        }
-    }
-
     /// What one step computed: the scalar loss to minimise, its weighted terms, and how many
     /// samples of the batch were classified correctly.
     public struct StepResult {
@@ -38,7 +23,9 @@ public final class Trainer {
 
     public let phase: String
     public let parameters: [(name: String, tensor: Tensor)]
-    public let settings: Settings
+    public let settings: TrainingSettings
+    /// Seeds the per-epoch shuffles.
+    public let seed: UInt64
     public let sampleCount: Int
     /// Where the state is saved each epoch (nil: not saved).
     public let statePath: URL?
@@ -46,9 +33,9 @@ public final class Trainer {
     public let fingerprint: String
     public let progress: ProgressReporter
 
-    public init(phase: String, parameters: [(name: String, tensor: Tensor)], settings: Settings, sampleCount: Int,
-                statePath: URL?, fingerprint: String, progress: ProgressReporter) {
-        self.phase = phase; self.parameters = parameters; self.settings = settings; self.sampleCount = sampleCount
+    public init(phase: String, parameters: [(name: String, tensor: Tensor)], settings: TrainingSettings, seed: UInt64,
+                sampleCount: Int, statePath: URL?, fingerprint: String, progress: ProgressReporter) {
+        self.phase = phase; self.parameters = parameters; self.settings = settings; self.seed = seed; self.sampleCount = sampleCount
         self.statePath = statePath; self.fingerprint = fingerprint; self.progress = progress
     }
 
@@ -56,7 +43,7 @@ public final class Trainer {
 
     /// Sample order of `epoch`: a Fisher–Yates shuffle seeded by (seed, epoch).
     public func order(epoch: Int) -> [Int] {
-        var generator = RandomGenerator(seed: settings.seed &+ UInt64(epoch + 1) &* 0x9E37_79B9_7F4A_7C15)
+        var generator = RandomGenerator(seed: seed &+ UInt64(epoch + 1) &* 0x9E37_79B9_7F4A_7C15)
         var indices = Array(0..<sampleCount)
         for i in stride(from: sampleCount - 1, to: 0, by: -1) { indices.swapAt(i, generator.integer(below: i + 1)) }
         return indices

@@ -2,6 +2,7 @@ import Checkpoint
 import Datasets
 import Foundation
 import Models
+import Recipes
 import TensorCore
 import Testing
 import TestSupport
@@ -15,7 +16,7 @@ let tinyData = ShapesGenerator.generate(count: 40, seed: 5)
 
 func makeTrainer(_ model: FusionModel, statePath: URL?, fingerprint: String = "run") -> Trainer {
     Trainer(phase: "test", parameters: model.namedParameters,
-            settings: .init(epochs: 2, batchSize: 16, learningRate: 3e-3, weightDecay: 0.01, warmupSteps: 2, gradientClip: 1, seed: 9),
+            settings: TrainingSettings(epochs: 2, batchSize: 16, learningRate: 3e-3, weightDecay: 0.01, warmupSteps: 2, gradientClip: 1), seed: 9,
             sampleCount: tinyData.count, statePath: statePath, fingerprint: fingerprint,
             progress: ProgressReporter(interactive: false, interval: 1e9))
 }

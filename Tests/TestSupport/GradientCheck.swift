@@ -1,5 +1,5 @@
+import TensorCore
 import Testing
-@testable import TensorCore
 
 /// Central finite differences against autograd.
 ///
@@ -7,7 +7,7 @@ import Testing
 /// gradient matters. Numeric derivatives are taken on the Float forward with step `step` and the
 /// sum is accumulated in Double; the tolerance |analytic − numeric| ≤ absolute + relative·|numeric|
 /// is far below the error any wrong factor, sign or index would cause.
-func checkGradients(_ inputs: [Tensor], step: Float = 1e-2, absolute: Double = 2e-3, relative: Double = 1e-2,
+public func checkGradients(_ inputs: [Tensor], step: Float = 1e-2, absolute: Double = 2e-3, relative: Double = 1e-2,
                     sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor) {
     for input in inputs { input.requiresGrad = true; input.grad = nil }
     let output = f(inputs)
@@ -38,7 +38,7 @@ func checkGradients(_ inputs: [Tensor], step: Float = 1e-2, absolute: Double = 2
 }
 
 /// A tensor of uniform values in [-scale, scale), deterministic for `seed`.
-func randomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
+public func randomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
     var generator = RandomGenerator(seed: seed)
     return Tensor.uniform(shape, bound: scale, generator: &generator)
 }
