@@ -24,8 +24,9 @@ struct RecipeOptions: ParsableArguments {
         do {
             return try body(pipeline)
         } catch let error as TrainingError {
-            if case .interrupted = error { throw CommandError("\(error)") }
-            throw error
+            guard case .interrupted = error else { throw error }
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(130)  // the shell's convention for a run ended by SIGINT
         }
     }
 }

@@ -4,17 +4,21 @@ import Models
 import TensorCore
 
 /// Teacher outputs over a training set, computed once and kept in an HDF5 file beside the
-/// teacher, so distillation does not pay the teacher's forward pass every epoch. The file records
-/// hashes of the teacher checkpoint and of the data; when either changes it is rebuilt.
+/// teacher, so distillation does not pay the teacher's forward pass every epoch.
+///
+/// The file is named after the teacher and the data's hash (`teacher.h5` →
+/// `teacher.outputs-<data hash>.h5`), so caches for several data sets live side by side; it also
+/// records the teacher checkpoint's hash and is rebuilt when the teacher changes.
 public enum TeacherCache {
     static let kind = "condenser-teacher-cache"
 
-    /// Cached outputs for (teacher file, data), computing and saving them when the cache at
-    /// `url` is missing or stale. `report` receives a line when the cache is (re)built.
+    /// Cached outputs for (teacher file, data), computing and saving them when the cache is
+    /// missing or stale. `report` receives a line saying which.
     public static func outputs(teacher: FusionModel, teacherFile: URL, data: MultimodalDataset, batchSize: Int,
-                               cacheFile url: URL, report: (String) -> Void) throws(CheckpointError) -> TeacherOutputs {
+                               report: (String) -> Void) throws(CheckpointError) -> TeacherOutputs {
         let teacherHash = try Fingerprint.file(teacherFile)
         let dataHash = Fingerprint.dataset(data)
+        let url = teacherFile.deletingPathExtension().appendingPathExtension("outputs-\(dataHash).h5")
         if FileManager.default.fileExists(atPath: url.path),
            let archive = try? TensorArchive.read(from: url, kind: kind),
            archive.attributes["teacher_hash"] == teacherHash, archive.attributes["data_hash"] == dataHash,

@@ -49,7 +49,7 @@ public final class DistillationPipeline {
             let teacherOutputs: TeacherOutputs? = try timed("teacher_outputs") {
                 guard settings.cacheTeacher, objective.needsTeacher else { return nil }
                 return try TeacherCache.outputs(teacher: teacher, teacherFile: URL(fileURLWithPath: recipe.teacher.checkpoint), data: train,
-                                                batchSize: 128, cacheFile: teacherCacheFile, report: progress.line)
+                                                batchSize: 128, report: progress.line)
             }
             let (student, studentRecords) = try timed("student") {
                 try trainStudent(phase: "student", objective: objective, teacher: teacher, teacherOutputs: teacherOutputs, train: train, test: test)
@@ -83,12 +83,6 @@ public final class DistillationPipeline {
         return DistillationObjective(hard: d.losses.hard, logits: d.losses.logits, features: d.losses.features,
                                      attention: d.losses.attention, contrastive: d.losses.contrastive,
                                      temperature: d.temperature, contrastiveTemperature: d.contrastiveTemperature)
-    }
-
-    /// Beside the teacher: `teacher.h5` → `teacher.outputs.h5`.
-    var teacherCacheFile: URL {
-        let teacher = URL(fileURLWithPath: recipe.teacher.checkpoint)
-        return teacher.deletingPathExtension().appendingPathExtension("outputs.h5")
     }
 
     /// Reads or generates both data sets and checks them against both models before any training.

@@ -30,9 +30,11 @@ import TestSupport
         let recipe = try quickRecipe()
         let first = try condenser("distill", recipe)
         try #require(first.status == 0, "\(first.standardError)")
-        for file in ["teacher.h5", "teacher.outputs.h5", "student.h5", "student-scratch.h5", "train-log.csv", "distill.json"] {
+        for file in ["teacher.h5", "student.h5", "student-scratch.h5", "train-log.csv", "distill.json"] {
             #expect(FileManager.default.fileExists(atPath: folder.file("out/\(file)").path), "missing \(file)")
         }
+        let outputs = try FileManager.default.contentsOfDirectory(atPath: folder.file("out").path).filter { $0.hasPrefix("teacher.outputs-") }
+        #expect(outputs.count == 1 && outputs[0].hasSuffix(".h5"), "the teacher-output cache sits beside the teacher")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/distill.json"))) as! [String: Any]
         for key in ["teacher", "student", "student_scratch"] {
             let accuracy = (report[key] as! [String: Any])["accuracy"] as! Double
