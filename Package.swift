@@ -45,7 +45,8 @@ let package = Package(
         // AdamW, schedule, clipping, the resumable training loop, cross-entropy and evaluation.
         .target(name: "Training", dependencies: ["Models", "Checkpoint", "Recipes"], swiftSettings: fastMath),
         // Distillation losses (logits, features, attention maps, cross-modal similarities) and the teacher-output cache.
-        .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Training"], swiftSettings: fastMath),
+        .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Recipes", "Training"],
+                swiftSettings: fastMath),
         // Recipe runs: data → teacher → distilled student → scratch baseline, with their reports.
         .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint"]),
         // The `condenser` command line.

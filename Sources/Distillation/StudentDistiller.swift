@@ -1,5 +1,6 @@
 import Checkpoint
 import Models
+import Recipes
 import TensorCore
 import Training
 
@@ -22,36 +23,36 @@ public final class StudentDistiller {
     /// Everything the optimizer updates: the student's parameters, then `projection.*` when the
     /// feature term is on.
     public var trainableParameters: [(name: String, tensor: Tensor)] {
-        student.namedParameters + (objective.features > 0 ? projection.namedParameters.map { ("projection.\($0.name)", $0.tensor) } : [])
+        student.namedParameters + (objective.weights.features > 0 ? projection.namedParameters.map { ("projection.\($0.name)", $0.tensor) } : [])
     }
 
     /// The loss of `batch`; `teacher` holds the teacher's outputs for the same samples, in order.
     public func step(_ batch: MultimodalBatch, teacher: TeacherOutputs?, teacherIndices: [Int]) -> Trainer.StepResult {
         let output = student(batch.input)
         var terms: [(String, Float, Tensor)] = []
-        if objective.hard > 0 {
-            terms.append(("hard", objective.hard, crossEntropy(logits: output.logits, labels: batch.labels!)))
+        if objective.weights.hard > 0 {
+            terms.append(("hard", objective.weights.hard, crossEntropy(logits: output.logits, labels: batch.labels!)))
         }
         if let teacher, objective.needsTeacher {
             let t = teacher.batch(teacherIndices, textLength: batch.textLength)
-            if objective.logits > 0 {
-                terms.append(("logits", objective.logits,
+            if objective.weights.logits > 0 {
+                terms.append(("logits", objective.weights.logits,
                               DistillationLoss.logits(student: output.logits, teacher: t.logits, temperature: objective.temperature)))
             }
-            if objective.features > 0 {
-                terms.append(("features", objective.features, DistillationLoss.features(student: projection(output.fusion.fused), teacher: t.fused)))
+            if objective.weights.features > 0 {
+                terms.append(("features", objective.weights.features, DistillationLoss.features(student: projection(output.fusion.fused), teacher: t.fused)))
             }
-            if objective.attention > 0 {
-                terms.append(("attention", objective.attention,
+            if objective.weights.attention > 0 {
+                terms.append(("attention", objective.weights.attention,
                               DistillationLoss.attention(student: output.fusion.attentionWeights, teacher: t.crossAttention,
                                                          queryMask: batch.input.textMask)))
             }
-            if objective.contrastive > 0 {
+            if objective.weights.contrastive > 0 {
                 let (v, s) = (output.fusion.visionGlobal, output.fusion.textGlobal)
                 let alignment = DistillationLoss.contrastive(vision: v, text: s, temperature: objective.contrastiveTemperature)
                     + DistillationLoss.similarityMatching(studentVision: v, studentText: s, teacherVision: t.visionGlobal,
                                                           teacherText: t.textGlobal, temperature: objective.contrastiveTemperature)
-                terms.append(("contrastive", objective.contrastive, alignment))
+                terms.append(("contrastive", objective.weights.contrastive, alignment))
             }
         }
         var loss = terms[0].2 * terms[0].1

@@ -58,7 +58,7 @@ public final class DistillationPipeline {
             report.epochs += studentRecords
             if settings.baseline {
                 let (scratch, scratchRecords) = try timed("student_scratch") {
-                    try trainStudent(phase: "student-scratch", objective: DistillationObjective(hard: 1), teacher: nil, teacherOutputs: nil,
+                    try trainStudent(phase: "student-scratch", objective: .labelsOnly, teacher: nil, teacherOutputs: nil,
                                      train: train, test: test)
                 }
                 report.studentScratch = try save(scratch, phase: "student-scratch", file: "student-scratch.h5",
@@ -79,10 +79,8 @@ public final class DistillationPipeline {
     }
 
     var objective: DistillationObjective {
-        let d = recipe.distill
-        return DistillationObjective(hard: d.losses.hard, logits: d.losses.logits, features: d.losses.features,
-                                     attention: d.losses.attention, contrastive: d.losses.contrastive,
-                                     temperature: d.temperature, contrastiveTemperature: d.contrastiveTemperature)
+        DistillationObjective(weights: recipe.distill.losses, temperature: recipe.distill.temperature,
+                              contrastiveTemperature: recipe.distill.contrastiveTemperature)
     }
 
     /// Reads or generates both data sets and checks them against both models before any training.
@@ -98,7 +96,7 @@ public final class DistillationPipeline {
                 }
             }
         }
-        if objective.attention > 0 && recipe.teacher.model.patchCount != recipe.student.model.patchCount {
+        if objective.weights.attention > 0 && recipe.teacher.model.patchCount != recipe.student.model.patchCount {
             throw PipelineError("distill.losses.attention: teacher and student see different patch grids (\(recipe.teacher.model.patchCount) and \(recipe.student.model.patchCount) patches), so their attention maps cannot be compared; set it to 0")
         }
         return (train, test)

@@ -7,9 +7,10 @@ public struct LossWeights: Sendable, Equatable {
     public var logits: Float
     /// Mean squared error between projected student features and teacher features (`features`, default 0).
     public var features: Float
-    /// Divergence between teacher and student attention maps (`attention`, default 0).
+    /// KL divergence between the teacher's and the student's head-averaged cross-attention maps (`attention`, default 0).
     public var attention: Float
-    /// InfoNCE aligning student and teacher fused embeddings across the batch (`contrastive`, default 0).
+    /// Symmetric InfoNCE between the student's image and text global vectors, plus the student's in-batch
+    /// image–text similarities matching the teacher's (`contrastive`, default 0).
     public var contrastive: Float
 
     public init(hard: Float = 1, logits: Float = 0, features: Float = 0, attention: Float = 0, contrastive: Float = 0) {
