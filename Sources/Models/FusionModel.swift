@@ -45,13 +45,6 @@ public final class FusionModel: Module {
         Tensor.withoutGradients { self(input).logits }
     }
 
-    /// Every attention module, in parameter order (vision blocks, text blocks, fusion).
-    public var attentionModules: [(name: String, module: MultiHeadAttention)] {
-        vision.layers.enumerated().map { ("vision.layers.\($0).self_attn", $1.selfAttention) }
-            + text.layers.enumerated().map { ("text.layers.\($0).self_attn", $1.selfAttention) }
-            + [("fusion.cross_attn", fusion.crossAttention)]
-    }
-
     public var namedParameters: [(name: String, tensor: Tensor)] {
         scoped("vision", vision) + scoped("text", text) + scoped("fusion", fusion) + scoped("head", head)
     }

@@ -4,7 +4,6 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case missingParameter(name: String)
     case unexpectedParameter(name: String)
     case mismatchedShape(name: String, expected: [Int], actual: [Int])
-    case invalidInput(String)
 
     public var description: String {
         switch self {
@@ -12,7 +11,6 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         case let .missingParameter(name): "missing tensor '\(name)'"
         case let .unexpectedParameter(name): "unexpected tensor '\(name)'"
         case let .mismatchedShape(name, expected, actual): "tensor '\(name)' has shape \(actual), expected \(expected)"
-        case let .invalidInput(message): message
         }
     }
 }

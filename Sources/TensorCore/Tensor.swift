@@ -70,9 +70,6 @@ extension Tensor {
     public static func scalar(_ value: Float) -> Tensor {
         Tensor(shape: [], storage: [value])
     }
-
-    /// Zero gradients; used before a new backward pass.
-    public func zeroGrad() { grad = nil }
 }
 
 /// Storage that ops fill completely before reading, so it skips zero-initialisation.

@@ -71,11 +71,8 @@ public enum VectorMath {
         return p * unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
     }
 
-    /// erf(x), absolute error below 2e-7 (Abramowitz & Stegun 7.1.26, odd extension).
-    @inline(__always) @inlinable
-    public static func erf(_ x: Vector) -> Vector { erfAndGaussian(x).erf }
-
-    /// erf(x) and the e^{-x²} it is built from (GELU's derivative needs both).
+    /// erf(x), absolute error below 2e-7 (Abramowitz & Stegun 7.1.26, odd extension), and the
+    /// e^{-x²} it is built from (GELU's derivative needs both).
     @inline(__always) @inlinable
     public static func erfAndGaussian(_ x: Vector) -> (erf: Vector, gaussian: Vector) {
         let a = x.replacing(with: -x, where: x .< 0)
@@ -102,8 +99,4 @@ public enum VectorMath {
     /// Scalar e^x through the vector kernel, so scalar tails round exactly like vector bodies.
     @inline(__always) @inlinable
     public static func exp(_ x: Float) -> Float { exp(Vector(repeating: x))[0] }
-
-    /// Scalar erf through the vector kernel.
-    @inline(__always) @inlinable
-    public static func erf(_ x: Float) -> Float { erf(Vector(repeating: x))[0] }
 }
