@@ -112,16 +112,15 @@ public final class DistillationPipeline {
             }
             let accuracy = evaluate(teacher, on: test)
             progress.line(String(format: "teacher: loaded %@, test accuracy %.2f%%", url.path, 100 * accuracy))
-            return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: false), [])
+            // A resumed run keeps the epochs of the teacher it trained before the interruption.
+            let records = resume ? recipe.teacher.train.flatMap { teacherTrainer(teacher, $0, train, test).completedRecords() } ?? [] : []
+            return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: !records.isEmpty), records)
         }
         guard let settings = recipe.teacher.train else {
             throw PipelineError("teacher.checkpoint \(url.path) does not exist and the recipe has no teacher.train section to train one")
         }
         let teacher = FusionModel(config: recipe.teacher.model, seed: recipe.seed)
-        let trainer = Trainer(phase: "teacher", parameters: teacher.namedParameters, settings: settings, seed: recipe.seed &+ 10,
-                              sampleCount: train.count, statePath: stateFile("teacher"),
-                              fingerprint: fingerprint("teacher", train, test), progress: progress)
-        let records = try trainer.run(resume: resume, step: { indices in
+        let records = try teacherTrainer(teacher, settings, train, test).run(resume: resume, step: { indices in
             let batch = train.batch(indices)
             let output = teacher(batch.input)
             return Trainer.StepResult(loss: crossEntropy(logits: output.logits, labels: batch.labels!), components: [:],
@@ -131,6 +130,11 @@ public final class DistillationPipeline {
         try CheckpointFile.write(model: teacher, metadata: metadata(teacher, accuracy: accuracy), to: url)
         progress.line(String(format: "teacher: saved %@, test accuracy %.2f%%", url.path, 100 * accuracy))
         return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: true), records)
+    }
+
+    func teacherTrainer(_ teacher: FusionModel, _ settings: TrainingSettings, _ train: MultimodalDataset, _ test: MultimodalDataset) -> Trainer {
+        Trainer(phase: "teacher", parameters: teacher.namedParameters, settings: settings, seed: recipe.seed &+ 10,
+                sampleCount: train.count, statePath: stateFile("teacher"), fingerprint: fingerprint("teacher", train, test), progress: progress)
     }
 
     /// Trains a fresh student (same initialisation and data order for every phase) with `objective`.

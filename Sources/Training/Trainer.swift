@@ -110,6 +110,12 @@ public final class Trainer {
         return state.records
     }
 
+    /// The records of this run when its state file says it finished (a later invocation that
+    /// loads the saved model instead of training can still report every epoch).
+    public func completedRecords() -> [EpochRecord]? {
+        statePath.flatMap { TrainingState.completedRecords(at: $0, fingerprint: fingerprint) }
+    }
+
     private func save(_ state: TrainingState, _ optimizer: AdamW) throws(TrainingError) {
         guard let statePath else { return }
         do {

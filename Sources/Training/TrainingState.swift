@@ -84,6 +84,14 @@ struct TrainingState {
         return state
     }
 
+    /// The epoch records of a finished run saved at `url` by the run `fingerprint`, else nil.
+    static func completedRecords(at url: URL, fingerprint: String) -> [EpochRecord]? {
+        guard let archive = try? TensorArchive.read(from: url, kind: kind), archive.attributes["fingerprint"] == fingerprint,
+              let position: Position = decode(archive.attributes["position"]), position.completed
+        else { return nil }
+        return decode(archive.attributes["records"])
+    }
+
     private static func json<Value: Encodable>(_ value: Value) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -60,6 +60,15 @@ import TestSupport
         let secondStudent = try CheckpointFile.read(from: folder.file("out/student.h5")).tensors
         #expect(firstStudent.keys.sorted() == secondStudent.keys.sorted())
         #expect(firstStudent.allSatisfy { $0.value.storage == secondStudent[$0.key]!.storage }, "same recipe and seed must give the same student")
+
+        // --resume after a finished run trains nothing and still reports every phase's epochs.
+        let resumed = try condenser("distill", recipe, "--resume")
+        try #require(resumed.status == 0, "\(resumed.standardError)")
+        #expect(!resumed.standardOutput.contains("epoch 1/2  step"), "a finished run must not train again")
+        let resumedLog = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(resumedLog.dropFirst().map { $0.split(separator: ",")[0] } == ["teacher", "teacher", "student", "student", "student-scratch", "student-scratch"])
+        let resumedStudent = try CheckpointFile.read(from: folder.file("out/student.h5")).tensors
+        #expect(firstStudent.allSatisfy { $0.value.storage == resumedStudent[$0.key]!.storage })
     }
 
     @Test func trainTrainsOnlyTheTeacher() throws {
