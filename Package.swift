@@ -28,8 +28,10 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
                        providers: [.apt(["libhdf5-dev"])]),
 
+        // Elementwise kernels in C: AVX2 when the CPU has it, bit-identical portable code otherwise.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Float32 tensors, BLAS-backed ops and reverse-mode autograd.
-        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: fastMath),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: fastMath),
         // Layers and the vision + text + gated-fusion model family.
         .target(name: "Models", dependencies: ["TensorCore"], swiftSettings: fastMath),
         // Owning Swift types over HDF5 files, groups, datasets and attributes.
@@ -63,7 +65,7 @@ let package = Package(
 
         // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CKernels", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"], exclude: ["h5py_interop.py"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Checkpoint"]),

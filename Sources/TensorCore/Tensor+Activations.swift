@@ -1,3 +1,5 @@
+import CKernels
+
 extension Tensor {
     /// max(x, 0) elementwise.
     public func relu() -> Tensor {
@@ -18,21 +20,16 @@ extension Tensor {
 
     /// GELU in its exact form, x · Φ(x) = ½x(1 + erf(x/√2)) (PyTorch's default).
     /// When a graph is recorded the derivative is kept from the forward pass, which computes
-    /// everything it needs anyway.
+    /// everything it needs anyway. The kernel is C (`CKernels`), vectorised for AVX2 when present.
     public func gelu() -> Tensor {
         let recording = GradientMode.isEnabled && requiresGrad
         var derivative = recording ? [Float](repeating: 0, count: count) : []
         let out = uninitializedStorage(count) { o in
             storage.withUnsafeBufferPointer { x in
                 derivative.withUnsafeMutableBufferPointer { d in
-                    Tensor.forEachVector(count) { i in
-                        let (value, slope) = VectorMath.gelu(VectorMath.load(x.baseAddress! + i))
-                        VectorMath.store(value, o.baseAddress! + i)
-                        if recording { VectorMath.store(slope, d.baseAddress! + i) }
-                    } tail: { i in
-                        let (value, slope) = VectorMath.gelu(VectorMath.Vector(repeating: x[i]))
-                        o[i] = value[0]
-                        if recording { d[i] = slope[0] }
+                    Parallel.forEachRange(count, grain: 1 << 14) { range in
+                        condenser_gelu(x.baseAddress! + range.lowerBound, o.baseAddress! + range.lowerBound,
+                                       recording ? d.baseAddress! + range.lowerBound : nil, range.count)
                     }
                 }
             }

@@ -71,31 +71,6 @@ public enum VectorMath {
         return p * unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
     }
 
-    /// erf(x), absolute error below 2e-7 (Abramowitz & Stegun 7.1.26, odd extension), and the
-    /// e^{-x²} it is built from (GELU's derivative needs both).
-    @inline(__always) @inlinable
-    public static func erfAndGaussian(_ x: Vector) -> (erf: Vector, gaussian: Vector) {
-        let a = x.replacing(with: -x, where: x .< 0)
-        let t = 1 / (1 + 0.327_591_1 * a)
-        var p = Vector(repeating: 1.061_405_429)
-        p = p * t - 1.453_152_027
-        p = p * t + 1.421_413_741
-        p = p * t - 0.284_496_736
-        p = p * t + 0.254_829_592
-        let gaussian = exp(-a * a)
-        let y = 1 - p * t * gaussian
-        return (y.replacing(with: -y, where: x .< 0), gaussian)
-    }
-
-    /// GELU and its derivative: x·Φ(x) and Φ(x) + x·φ(x), with Φ(x) = ½(1 + erf(x/√2)),
-    /// φ(x) = e^{-x²/2}/√(2π).
-    @inline(__always) @inlinable
-    public static func gelu(_ x: Vector) -> (value: Vector, derivative: Vector) {
-        let (erf, gaussian) = erfAndGaussian(x * 0.707_106_78)
-        let cdf = 0.5 * (1 + erf)
-        return (x * cdf, cdf + x * gaussian * 0.398_942_28)
-    }
-
     /// Scalar e^x through the vector kernel, so scalar tails round exactly like vector bodies.
     @inline(__always) @inlinable
     public static func exp(_ x: Float) -> Float { exp(Vector(repeating: x))[0] }

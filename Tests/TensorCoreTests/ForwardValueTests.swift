@@ -142,3 +142,19 @@ import TestSupport
         #expect(pinned.next() == 11_091_344_671_253_066_420)  // xoshiro256** reference, computed independently in Python
     }
 }
+
+import CKernels
+
+@Suite struct KernelDispatchTests {
+    @Test func vectorAndPortableGELUAgreeBitForBit() {
+        // Values across the range, odd length so the vector loop's tail runs too, plus extremes.
+        var x = (0..<4099).map { Float($0 - 2049) / 97 }
+        x += [0, -0, 1e-30, -1e-30, 30, -30, 100, -100, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        var (y1, d1) = ([Float](repeating: 0, count: x.count), [Float](repeating: 0, count: x.count))
+        var (y2, d2) = (y1, d1)
+        condenser_gelu(x, &y1, &d1, x.count)
+        condenser_gelu_portable(x, &y2, &d2, x.count)
+        #expect(y1.map(\.bitPattern) == y2.map(\.bitPattern))
+        #expect(d1.map(\.bitPattern) == d2.map(\.bitPattern))
+    }
+}
