@@ -177,6 +177,12 @@ public final class DistillationPipeline {
 
     /// Identity of a phase's run: recipe, phase and data; a resume state with another is refused.
     func fingerprint(_ phase: String, _ train: MultimodalDataset, _ test: MultimodalDataset) -> String {
-        Fingerprint.text([phase, recipe.normalizedJSON(), Fingerprint.dataset(train), Fingerprint.dataset(test)].joined(separator: "\n"))
+        if dataFingerprint == nil {
+            dataFingerprint = Fingerprint.dataset(train) + Fingerprint.dataset(test)
+        }
+        return Fingerprint.text([phase, recipe.normalizedJSON(), dataFingerprint!].joined(separator: "\n"))
     }
+
+    /// Hash of the run's training and test data, computed once (the data are tens of megabytes).
+    private var dataFingerprint: String?
 }
