@@ -24,6 +24,22 @@ public enum VectorMath {
         return total
     }
 
+    /// The smallest and largest element of a non-empty buffer.
+    public static func minimumAndMaximum(_ x: UnsafeBufferPointer<Float>) -> (minimum: Float, maximum: Float) {
+        precondition(!x.isEmpty, "minimum and maximum of an empty buffer")
+        var low = Vector(repeating: x[0]), high = low
+        var i = 0
+        while i + Vector.scalarCount <= x.count {
+            let v = load(x.baseAddress! + i)
+            low = pointwiseMin(low, v)
+            high = pointwiseMax(high, v)
+            i += Vector.scalarCount
+        }
+        var (minimum, maximum) = (low.min(), high.max())
+        while i < x.count { minimum = Swift.min(minimum, x[i]); maximum = Swift.max(maximum, x[i]); i += 1 }
+        return (minimum, maximum)
+    }
+
     /// Σ (x[i] − mean)², with 8-lane partial sums.
     @inlinable
     public static func squaredDeviation(_ x: UnsafePointer<Float>, from mean: Float, count: Int) -> Float {
