@@ -13,13 +13,23 @@ public enum CheckpointFile {
         guard metadata.config == model.config else {
             throw .cannotWrite(file: destination, reason: "metadata config \(metadata.config.jsonString()) is not the model's config \(model.config.jsonString())")
         }
+        let quantized = Dictionary(uniqueKeysWithValues: model.quantizableLayers.compactMap { named in
+            named.layer.int8.map { (named.name, $0) }
+        })
+        guard quantized.isEmpty || metadata.precision == .int8 else {
+            throw .cannotWrite(file: destination, reason: "the model has int8 layers but the precision is \(metadata.precision.rawValue)")
+        }
         try writeAtomically(to: url) { (temporaryPath) throws(CheckpointError) in
             let file = try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try HDF5File(creating: temporaryPath) }
             try metadata.write(to: file.root, file: destination)
             try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in
                 let group = try file.root.createGroup(CheckpointLayout.modelGroup)
                 for (name, tensor) in model.namedParameters {
-                    try metadata.precision.write(tensor, named: name, into: group)
+                    if let int8 = quantized[name] {
+                        try Int8Storage.write(int8, named: name, into: group)
+                    } else {
+                        try CheckpointPrecision.writeFloat(tensor, named: name, into: group)
+                    }
                 }
             }
             try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try file.close() }
@@ -28,14 +38,16 @@ public enum CheckpointFile {
 
     /// Reads and validates a checkpoint: its attributes, and that `/model` holds exactly the
     /// parameters its config implies, each with the right element type and shape.
-    /// - Returns: the metadata and every parameter by dotted PyTorch name.
+    /// - Returns: the metadata and every parameter by dotted PyTorch name (int8 weights as the
+    ///   float values they stand for: codes × scale).
     /// - Throws: one `CheckpointError` naming the file and, where there is one, the tensor.
     public static func read(from url: URL) throws(CheckpointError) -> (metadata: CheckpointMetadata, tensors: [String: Tensor]) {
         let contents = try readValidated(from: url)
         return (contents.metadata, contents.tensors)
     }
 
-    /// Reads a checkpoint (as `read`) into a model built from its config.
+    /// Reads a checkpoint (as `read`) into a model built from its config; the layers of an int8
+    /// checkpoint run through the int8 kernel.
     public static func loadModel(from url: URL) throws(CheckpointError) -> (model: FusionModel, metadata: CheckpointMetadata) {
         let contents = try readValidated(from: url)
         do {
@@ -43,18 +55,21 @@ public enum CheckpointFile {
         } catch {
             throw CheckpointError(error, file: url.path)
         }
+        for (name, layer) in contents.model.quantizableLayers { layer.int8 = contents.int8[name] }
         return (contents.model, contents.metadata)
     }
 
     /// The validated contents plus a model of the checkpoint's config, whose parameters
     /// (still randomly initialised) give the expected names and shapes.
-    private static func readValidated(from url: URL) throws(CheckpointError) -> (model: FusionModel, metadata: CheckpointMetadata, tensors: [String: Tensor]) {
+    private static func readValidated(from url: URL) throws(CheckpointError)
+        -> (model: FusionModel, metadata: CheckpointMetadata, tensors: [String: Tensor], int8: [String: Int8Linear]) {
         let path = url.path
         let file = try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try HDF5File(readingFrom: path) }
         let metadata = try CheckpointMetadata.read(from: file.root)
         let model = FusionModel(config: metadata.config, seed: 0)
         let parameters = model.namedParameters
-        let expectedNames = parameters.flatMap { metadata.precision.storedNames(forParameter: $0.name) }
+        let expectedNames = parameters.map(\.name)
+        let quantizable = metadata.precision == .int8 ? Set(model.quantizableLayers.map(\.name)) : []
 
         let group: HDF5Group
         do {
@@ -70,16 +85,21 @@ public enum CheckpointFile {
         if let missing = expectedNames.first(where: { !stored.contains($0) }) {
             throw .missingTensor(file: path, name: missing)
         }
-        let expected = Set(expectedNames)
+        var tensors: [String: Tensor] = [:], int8: [String: Int8Linear] = [:]
+        for (name, parameter) in parameters {
+            if quantizable.contains(name),
+               let layer = try Int8Storage.read(named: name, shape: parameter.shape, stored: stored, from: group) {
+                int8[name] = layer
+                tensors[name] = layer.weights.dequantized()
+            } else {
+                tensors[name] = try CheckpointPrecision.readFloat(named: name, shape: parameter.shape, from: group)
+            }
+        }
+        let expected = Set(expectedNames + int8.keys.flatMap(Int8Storage.companionNames))
         if let unexpected = storedNames.first(where: { !expected.contains($0) }) {
             throw .unexpectedTensor(file: path, name: unexpected)
         }
-
-        var tensors: [String: Tensor] = [:]
-        for (name, parameter) in parameters {
-            tensors[name] = try metadata.precision.read(named: name, shape: parameter.shape, from: group)
-        }
-        return (model, metadata, tensors)
+        return (model, metadata, tensors, int8)
     }
 }
 

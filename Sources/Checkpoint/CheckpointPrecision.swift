@@ -1,48 +1,44 @@
 import HDF5
+import Models
 import TensorCore
 
 /// How a checkpoint stores parameter tensors: the root attribute `precision`.
-/// Each case decides which datasets hold a parameter and how they decode, so another storage
-/// type (int8 weights with a `weight_scale`) is one more case with its own arms here.
 public enum CheckpointPrecision: String, CaseIterable, Sendable {
     /// Every parameter is one float32 dataset with its PyTorch shape.
     case float32
+    /// Weight products quantized to int8 (see `Int8Storage`); every other tensor, and any weight
+    /// product kept in float, is float32 as in `.float32`.
+    case int8
 
-    /// Dotted names of the datasets that store parameter `name` (for spotting unexpected datasets).
-    func storedNames(forParameter name: String) -> [String] {
-        switch self {
-        case .float32: [name]
-        }
+    /// Writes parameter `name` into `model`, the `/model` group of the file being written, as
+    /// float32.
+    static func writeFloat(_ tensor: Tensor, named name: String, into model: HDF5Group) throws(HDF5Error) {
+        try model.createDataset(CheckpointLayout.datasetPath(forName: name), values: tensor.storage, shape: tensor.shape)
     }
 
-    /// Writes parameter `name` into `model`, the `/model` group of the file being written.
-    func write(_ tensor: Tensor, named name: String, into model: HDF5Group) throws(HDF5Error) {
-        switch self {
-        case .float32:
-            try model.createDataset(CheckpointLayout.datasetPath(forName: name), values: tensor.storage, shape: tensor.shape)
-        }
-    }
-
-    /// Reads parameter `name` from `model`, checking element type and `shape` before reading values.
-    func read(named name: String, shape: [Int], from model: HDF5Group) throws(CheckpointError) -> Tensor {
+    /// Opens dataset `name` of `model`, checking its element type and `shape` before reading.
+    static func openChecked(_ name: String, type: HDF5ElementType, shape: [Int], in model: HDF5Group) throws(CheckpointError) -> HDF5Dataset {
         let file = model.filePath
-        switch self {
-        case .float32:
-            let dataset: HDF5Dataset
-            do {
-                dataset = try model.openDataset(CheckpointLayout.datasetPath(forName: name))
-            } catch .missingObject, .wrongKind {
-                throw .missingTensor(file: file, name: name)
-            } catch {
-                throw .hdf5(error)
-            }
-            guard dataset.elementType == .float32 else {
-                throw .wrongDtype(file: file, name: name, expected: .float32, actual: dataset.elementType)
-            }
-            guard dataset.shape == shape else {
-                throw .mismatchedShape(file: file, name: name, expected: shape, actual: dataset.shape)
-            }
-            return Tensor(shape: shape, storage: try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try dataset.read(Float.self) })
+        let dataset: HDF5Dataset
+        do {
+            dataset = try model.openDataset(CheckpointLayout.datasetPath(forName: name))
+        } catch .missingObject, .wrongKind {
+            throw .missingTensor(file: file, name: name)
+        } catch {
+            throw .hdf5(error)
         }
+        guard dataset.elementType == type else {
+            throw .wrongDtype(file: file, name: name, expected: type, actual: dataset.elementType)
+        }
+        guard dataset.shape == shape else {
+            throw .mismatchedShape(file: file, name: name, expected: shape, actual: dataset.shape)
+        }
+        return dataset
+    }
+
+    /// Reads float32 parameter `name` of `shape` from `model`.
+    static func readFloat(named name: String, shape: [Int], from model: HDF5Group) throws(CheckpointError) -> Tensor {
+        let dataset = try openChecked(name, type: .float32, shape: shape, in: model)
+        return Tensor(shape: shape, storage: try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try dataset.read(Float.self) })
     }
 }

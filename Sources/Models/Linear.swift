@@ -4,6 +4,8 @@ import TensorCore
 public final class Linear: Module {
     public let weight: Tensor
     public let bias: Tensor
+    public var int8: Int8Linear?
+    public var inputObserver: (@Sendable (Tensor) -> Void)?
 
     public init(weight: Tensor, bias: Tensor) {
         precondition(weight.rank == 2 && bias.shape == [weight.shape[0]], "linear weight \(weight.shape) and bias \(bias.shape) disagree")
@@ -15,7 +17,7 @@ public final class Linear: Module {
     public var outputSize: Int { weight.shape[0] }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        Tensor.linear(x, weight: weight, bias: bias)
+        product(x, bias: bias)
     }
 
     public var namedParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }

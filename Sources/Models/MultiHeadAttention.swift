@@ -10,6 +10,9 @@ public final class MultiHeadAttention: Module {
     public let headCount: Int
     /// Per-head output multipliers [H]: all ones unless pruning gates heads (or measures their importance).
     public var headGates: Tensor
+    /// int8 inference of the in-projection (see `QuantizableLayer`); the out-projection is a `Linear` of its own.
+    public var int8: Int8Linear?
+    public var inputObserver: (@Sendable (Tensor) -> Void)?
 
     public init(dimension: Int, headCount: Int, generator: inout RandomGenerator) {
         // xavier_uniform_ on in_proj_weight, zero biases, as PyTorch initialises it.
@@ -27,7 +30,7 @@ public final class MultiHeadAttention: Module {
     /// Self-attention. x: [B, T, D], keyMask: B·T flags (true = attend) → ([B, T, D], weights [B, H, T, T]).
     public func callAsFunction(_ x: Tensor, keyMask: [Bool]? = nil) -> (output: Tensor, weights: Tensor) {
         let d = dimension
-        let qkv = Tensor.linear(x, weight: inProjectionWeight, bias: inProjectionBias)
+        let qkv = product(x, bias: inProjectionBias)
         let weights = Tensor.attentionWeights(query: qkv, queryOffset: 0, key: qkv, keyOffset: d,
                                               width: d, heads: headCount, keyMask: keyMask)
         let context = Tensor.attentionContext(weights: weights, value: qkv, valueOffset: 2 * d, width: d)
@@ -37,8 +40,8 @@ public final class MultiHeadAttention: Module {
     /// Cross-attention. query: [B, Tq, D], memory: [B, Tk, D] → ([B, Tq, D], weights [B, H, Tq, Tk]).
     public func callAsFunction(query: Tensor, memory: Tensor, keyMask: [Bool]? = nil) -> (output: Tensor, weights: Tensor) {
         let d = dimension
-        let q = Tensor.linear(query, weight: inProjectionWeight, bias: inProjectionBias, outputRows: 0..<d)
-        let kv = Tensor.linear(memory, weight: inProjectionWeight, bias: inProjectionBias, outputRows: d..<(3 * d))
+        let q = product(query, bias: inProjectionBias, outputRows: 0..<d)
+        let kv = product(memory, bias: inProjectionBias, outputRows: d..<(3 * d))
         let weights = Tensor.attentionWeights(query: q, queryOffset: 0, key: kv, keyOffset: 0,
                                               width: d, heads: headCount, keyMask: keyMask)
         let context = Tensor.attentionContext(weights: weights, value: kv, valueOffset: d, width: d)

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Checkpoint
+import Foundation
+import Logging
+import Quantization
+
+/// `condenser quantize`: int8 post-training quantization of a float32 checkpoint.
+struct QuantizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quantize",
+        abstract: "Quantize a float32 checkpoint to int8 (weights per channel, inputs calibrated or dynamic).")
+
+    enum Method: String, ExpressibleByArgument, CaseIterable {
+        case percentile, minmax, mse, entropy
+    }
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case `static`, dynamic
+    }
+
+    @Argument(help: "Float32 checkpoint (.h5).")
+    var checkpoint: String
+    @Option(help: "Calibration data (HDF5 dataset file); its first --samples samples set the input scales. Also the evaluation data unless --eval-data is given.")
+    var data: String?
+    @Option(help: "Labelled data for the accuracy check and --max-drop (default: --data).")
+    var evalData: String?
+    @Option(help: "Calibration samples.")
+    var samples: Int = 512
+    @Option(help: "How static mode picks each input's range: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var calibration: Method = .percentile
+    @Option(help: "Percentile of |x| for --calibration percentile, in (0, 100].")
+    var percentile: Double = 99.99
+    @Option(help: "static: one calibrated scale per input; dynamic: scales per row at run time.")
+    var mode: Mode = .static
+    @Option(help: "Largest accuracy loss allowed (percentage points); the most harmful layers stay float32 until it holds.")
+    var maxDrop: Double?
+    @Option(help: "Output checkpoint (default: <name>-int8.h5 beside the input).")
+    var out: String?
+    @Option(help: "Samples per forward pass.")
+    var batchSize: Int = 64
+    @OptionGroup var runtime: RuntimeOptions
+
+    func validate() throws {
+        guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
+        guard percentile > 0 && percentile <= 100 else { throw ValidationError("--percentile must be in (0, 100], got \(percentile)") }
+        if let maxDrop, !(maxDrop >= 0) { throw ValidationError("--max-drop must be >= 0, got \(maxDrop)") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if mode == .static && data == nil {
+            throw ValidationError("--mode static needs calibration data: pass --data, or use --mode dynamic")
+        }
+        if maxDrop != nil && data == nil && evalData == nil {
+            throw ValidationError("--max-drop needs labelled data: pass --data or --eval-data")
+        }
+    }
+
+    func run() throws {
+        let logger = Logger(label: "condenser.quantize")
+        runtime.apply(logger: logger)
+        let input = URL(fileURLWithPath: checkpoint)
+        let output = out.map { URL(fileURLWithPath: $0) } ?? CheckpointQuantizer.defaultOutput(for: input)
+        let calibrationData = try data.map { (try MultimodalDataset.read(from: URL(fileURLWithPath: $0)), $0) }
+        let evaluationData = try evalData.map { (try MultimodalDataset.read(from: URL(fileURLWithPath: $0)), $0) } ?? calibrationData
+        if let evaluationData, evaluationData.0.labels == nil, maxDrop != nil {
+            throw CommandError("\(evaluationData.1): has no /labels dataset, so --max-drop cannot be checked")
+        }
+        let method: CalibrationMethod = switch calibration {
+        case .percentile: .percentile(percentile)
+        case .minmax: .minMax
+        case .mse: .meanSquaredError
+        case .entropy: .entropy
+        }
+        let settings = QuantizationSettings(mode: mode == .dynamic ? .dynamic : .static(method), samples: samples,
+                                            maxDrop: maxDrop, batchSize: batchSize)
+        let provenance = Provenance(command: commandLine, source: checkpoint, toolVersion: Condenser.version)
+        let (outcome, record) = try CheckpointQuantizer.run(
+            input: input, output: output, settings: settings, calibration: calibrationData, evaluation: evaluationData,
+            provenance: provenance, log: { logger.info("\($0)") })
+        let sizes = [input, output].map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int) ?? 0 }
+        print("wrote \(output.path): int8 \(record.mode)\(record.calibration.map { " (\($0))" } ?? ""), "
+              + "\(byteString(sizes[1])) (\(String(format: "%.2f", Double(sizes[1]) / Double(max(sizes[0], 1))))× of \(byteString(sizes[0])))")
+        if let float = outcome.floatAccuracy, let int8 = outcome.int8Accuracy {
+            print(String(format: "accuracy float32 %.4f, int8 %.4f (%+.2f points) on %@", float, int8, (int8 - float) * 100,
+                         evaluationData?.1 ?? ""))
+        }
+        if !outcome.floatLayers.isEmpty {
+            print("kept in float32 (most harmful first): " + outcome.floatLayers.joined(separator: ", "))
+        }
+        if let met = outcome.metTarget, let maxDrop {
+            print(met ? "meets --max-drop \(maxDrop)" : "does NOT meet --max-drop \(maxDrop) even with every layer in float32; wrote the best model found")
+        }
+    }
+}
