@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "RecipeTests", dependencies: ["Recipes", "Models"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
-        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "TestSupport"]),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Training", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "TestSupport"],
                     exclude: ["reference_forward.py"]),
     ]
