@@ -5,7 +5,8 @@ import TensorCore
 import Training
 
 /// `make bench`: forward latency and GFLOP/s of the reference teacher and student beside plain
-/// `cblas_sgemm` on the model's own largest GEMM shape, and training-step throughput.
+/// `cblas_sgemm` on the model's own largest GEMM shape, training-step throughput, and int8
+/// against float32 (each Linear shape, and the whole forward pass).
 @main
 struct CoreBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +23,8 @@ struct CoreBench: ParsableCommand {
     var trainSteps = 20
     @Option(help: "Folder holding teacher.json and student.json.")
     var models = "recipes/models"
+    @Flag(help: "Only the int8 against float32 comparison.")
+    var int8Only = false
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -34,8 +37,11 @@ struct CoreBench: ParsableCommand {
         for name in ["teacher", "student"] {
             let url = URL(fileURLWithPath: models).appendingPathComponent("\(name).json")
             let config = try ModelConfig.decode(json: Data(contentsOf: url))
-            benchmarkForward(name: name, config: config)
-            benchmarkTraining(name: name, config: config)
+            if !int8Only {
+                benchmarkForward(name: name, config: config)
+                benchmarkTraining(name: name, config: config)
+            }
+            benchmarkInt8(name: name, config: config)
         }
     }
 
