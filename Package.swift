@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Quantization", dependencies: ["TensorCore", "Models", "Checkpoint", "Training"],
                 swiftSettings: fastMath),
         // Recipe runs: data → teacher → distilled student → scratch baseline, with their reports.
-        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint"]),
+        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint", "Quantization"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
             "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Quantization",

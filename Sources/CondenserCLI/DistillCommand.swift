@@ -67,6 +67,11 @@ func summary(_ report: DistillationReport) -> String {
         guard let model else { continue }
         rows.append(pad(name, 17) + pad(String(format: "%.2f%%", 100 * model.accuracy), 10) + pad(model.parameters.formatted(), 12) + model.checkpoint)
     }
+    if let int8 = report.studentInt8 {
+        let note = int8.floatLayers.isEmpty ? "" : " (\(int8.floatLayers.count) layers kept in float32)"
+        rows.append(pad("student-int8", 17) + pad(String(format: "%.2f%%", 100 * int8.accuracy), 10)
+                    + pad(report.student.map { $0.parameters.formatted() } ?? "", 12) + int8.checkpoint + note)
+    }
     if let retained = report.retained { rows.append(String(format: "student keeps %.1f%% of the teacher's accuracy", 100 * retained)) }
     if let gain = report.gainPoints { rows.append(String(format: "distillation gain over the scratch student: %+.2f points", gain)) }
     return rows.joined(separator: "\n")

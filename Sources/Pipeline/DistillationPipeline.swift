@@ -7,7 +7,8 @@ import TensorCore
 import Training
 
 /// Runs a recipe: data → teacher (loaded, or trained and saved) → distilled student → scratch
-/// baseline, writing checkpoints, `train-log.csv` and `distill.json` into the recipe's output.
+/// baseline → int8 student, writing checkpoints, `train-log.csv` and `distill.json` into the
+/// recipe's output.
 public final class DistillationPipeline {
     public let recipe: Recipe
     /// The recipe file, recorded in provenance.
@@ -68,6 +69,10 @@ public final class DistillationPipeline {
                     report.warnings.append(String(format: "the teacher (%.1f%%) is not more accurate than the student trained from scratch (%.1f%%): distilling from a weaker teacher usually hurts. Train the teacher longer or on more data.",
                                                   100 * report.teacher.accuracy, 100 * report.studentScratch!.accuracy))
                 }
+            }
+            if let section = recipe.quantize {
+                let source = URL(fileURLWithPath: report.student!.checkpoint)
+                report.studentInt8 = try timed("quantize") { try quantizeStudent(section, source: source, train: train, test: test) }
             }
         }
         seconds["total"] = Date().timeIntervalSince(started)

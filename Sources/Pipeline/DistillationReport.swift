@@ -13,10 +13,31 @@ public struct DistillationReport {
         var json: [String: Any] { ["checkpoint": checkpoint, "accuracy": accuracy, "parameters": parameters, "trained": trained] }
     }
 
+    /// The int8 student of the `quantize` phase.
+    public struct Int8Summary {
+        public var checkpoint: String
+        public var accuracy: Double
+        /// Accuracy of the float32 checkpoint it was made from.
+        public var sourceAccuracy: Double
+        public var mode: String
+        public var calibration: String?
+        public var floatLayers: [String]
+        public var metTarget: Bool?
+
+        var json: [String: Any] {
+            var object: [String: Any] = ["checkpoint": checkpoint, "accuracy": accuracy, "source_accuracy": sourceAccuracy,
+                                         "mode": mode, "float_layers": floatLayers]
+            if let calibration { object["calibration"] = calibration }
+            if let metTarget { object["met_target"] = metTarget }
+            return object
+        }
+    }
+
     public var name: String
     public var teacher: ModelSummary
     public var student: ModelSummary?
     public var studentScratch: ModelSummary?
+    public var studentInt8: Int8Summary?
     public var warnings: [String] = []
     public var seconds: [String: Double] = [:]
     public var epochs: [EpochRecord] = []
@@ -40,6 +61,7 @@ public struct DistillationReport {
         ]
         if let student { object["student"] = student.json }
         if let studentScratch { object["student_scratch"] = studentScratch.json }
+        if let studentInt8 { object["student_int8"] = studentInt8.json }
         if let retained { object["retained"] = retained }
         if let gainPoints { object["distillation_gain_points"] = gainPoints }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])

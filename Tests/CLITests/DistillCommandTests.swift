@@ -30,7 +30,7 @@ import TestSupport
         let recipe = try quickRecipe()
         let first = try condenser("distill", recipe)
         try #require(first.status == 0, "\(first.standardError)")
-        for file in ["teacher.h5", "student.h5", "student-scratch.h5", "train-log.csv", "distill.json"] {
+        for file in ["teacher.h5", "student.h5", "student-scratch.h5", "student-int8.h5", "train-log.csv", "distill.json"] {
             #expect(FileManager.default.fileExists(atPath: folder.file("out/\(file)").path), "missing \(file)")
         }
         let outputs = try FileManager.default.contentsOfDirectory(atPath: folder.file("out").path).filter { $0.hasPrefix("teacher.outputs-") }
@@ -42,6 +42,12 @@ import TestSupport
         }
         #expect((report["recipe"] as! [String: Any])["name"] as? String == "quick")
         #expect(first.standardOutput.contains("student keeps"))
+
+        // The quantize phase made an int8 student from the distilled one and checked it on the test data.
+        let int8 = report["student_int8"] as! [String: Any]
+        #expect(int8["mode"] as? String == "static" && (0...1).contains(int8["accuracy"] as! Double))
+        let (_, int8Metadata) = try CheckpointFile.loadModel(from: folder.file("out/student-int8.h5"))
+        #expect(int8Metadata.precision == .int8 && int8Metadata.quantization?.accuracyInt8 == int8["accuracy"] as? Double)
 
         // One CSV row per epoch of each of the three phases (2 epochs each in the quick recipe).
         let log = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n")
@@ -85,6 +91,8 @@ import TestSupport
             ({ r in var d = r["distill"] as! [String: Any]; d["epoch"] = 3; r["distill"] = d }, "distill: unknown key \"epoch\""),
             ({ r in var t = r["teacher"] as! [String: Any]; var m = t["model"] as! [String: Any]; m["image_size"] = 64; t["model"] = m; r["teacher"] = t },
              "image_size"),
+            ({ r in r["quantize"] = ["calibration": "kl"] }, "quantize.calibration: expected one of \"percentile\", \"minmax\", \"mse\", \"entropy\", got \"kl\""),
+            ({ r in r["quantize"] = ["samples": 0] }, "quantize.samples: expected an integer between 1 and"),
         ]
         for (edit, expected) in cases {
             let result = try condenser("distill", try quickRecipe(edit))

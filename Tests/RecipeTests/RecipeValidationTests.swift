@@ -53,7 +53,10 @@ import Testing
         (["data.train.colour": "1"], #"data.train: unknown key "colour""#),
         // Stages a later version runs are refused, never skipped.
         (["prune": "{}"], "prune: not supported by this version"),
-        (["quantize": #"{"bits": 8}"#], "quantize: not supported by this version"),
+        (["quantize": #"{"bits": 8}"#], "quantize: unknown key \"bits\""),
+        (["quantize": #"{"mode": "int4"}"#], "quantize.mode: expected one of \"static\", \"dynamic\", got \"int4\""),
+        (["quantize": #"{"percentile": 100.5}"#], "quantize.percentile: expected a number > 0 and <= 100, got 100.5"),
+        (["quantize": #"{"max_drop": -1}"#], "quantize.max_drop: expected a number >= 0, got -1"),
         (["bench": "true"], "bench: not supported by this version"),
         // Models.
         (["teacher.model.patch_size": "5"], "teacher.model.patch_size: 5 does not divide image_size 32"),

@@ -1,0 +1,28 @@
+import Checkpoint
+import Foundation
+import Quantization
+import Recipes
+
+extension DistillationPipeline {
+    /// The recipe's `quantize` phase: the final student checkpoint (`student.h5`, or the pruned
+    /// one) to `<name>-int8.h5`, calibrated on the training data and checked on the test data.
+    func quantizeStudent(_ section: QuantizeSection, source: URL, train: MultimodalDataset, test: MultimodalDataset) throws
+        -> DistillationReport.Int8Summary {
+        let method: CalibrationMethod = switch section.calibration {
+        case .percentile: .percentile(Double(section.percentile))
+        case .minmax: .minMax
+        case .mse: .meanSquaredError
+        case .entropy: .entropy
+        }
+        let settings = QuantizationSettings(mode: section.mode == .dynamic ? .dynamic : .static(method),
+                                            samples: section.samples, maxDrop: section.maxDrop.map(Double.init), batchSize: 128)
+        let output = CheckpointQuantizer.defaultOutput(for: source)
+        let (outcome, record) = try CheckpointQuantizer.run(
+            input: source, output: output, settings: settings, calibration: (train, "data.train"), evaluation: (test, "data.test"),
+            provenance: Provenance(command: commandLine, source: source.path, toolVersion: toolVersion), log: progress.line)
+        progress.line(String(format: "int8: saved %@, test accuracy %.2f%% (float32 %.2f%%)", output.path,
+                             100 * (outcome.int8Accuracy ?? 0), 100 * (outcome.floatAccuracy ?? 0)))
+        return .init(checkpoint: output.path, accuracy: outcome.int8Accuracy ?? 0, sourceAccuracy: outcome.floatAccuracy ?? 0,
+                     mode: record.mode, calibration: record.calibration, floatLayers: record.floatLayers, metTarget: record.metTarget)
+    }
+}

@@ -1,0 +1,63 @@
+import Checkpoint
+import Foundation
+import TestSupport
+import Testing
+
+/// `condenser quantize` as a user runs it: a tiny model and generated data in a temporary folder.
+@Suite struct QuantizeCommandTests {
+    let folder: TemporaryDirectory
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        let config = #"{"image_size": 32, "patch_size": 8, "vision_dim": 16, "vision_depth": 1, "vision_heads": 2, "vocab_size": 64, "max_text_len": 16, "text_dim": 16, "text_depth": 1, "text_heads": 2, "fusion_dim": 16, "fusion_heads": 2, "num_classes": 32}"#
+        try Data(config.utf8).write(to: folder.file("model.json"))
+        for arguments in [["init", "--model", folder.file("model.json").path, "--out", folder.file("model.h5").path],
+                          ["data", "shapes", "--count", "64", "--seed", "3", "--out", folder.file("data.h5").path]] {
+            let result = try condenser(arguments)
+            try #require(result.status == 0, "\(result.standardError)")
+        }
+    }
+
+    func condenser(_ arguments: [String]) throws -> ChildProcess.Result {
+        try ChildProcess.run(PackagePaths.condenser.path, arguments)
+    }
+
+    @Test func quantizeWritesAnInt8CheckpointThatEvaluates() throws {
+        let model = folder.file("model.h5").path, data = folder.file("data.h5").path
+        let result = try condenser(["quantize", model, "--data", data, "--samples", "32", "--calibration", "mse", "--max-drop", "100"])
+        try #require(result.status == 0, "\(result.standardError)")
+        let output = folder.file("model-int8.h5")
+        #expect(result.standardOutput.contains("wrote \(output.path): int8 static (mse)"))
+        #expect(result.standardOutput.contains("meets --max-drop 100"))
+        let (_, metadata) = try CheckpointFile.loadModel(from: output)
+        #expect(metadata.precision == .int8 && metadata.quantization?.samples == 32)
+
+        let inspect = try condenser(["inspect", output.path])
+        #expect(inspect.status == 0 && inspect.standardOutput.contains("int8"), "\(inspect.standardOutput)")
+        let eval = try condenser(["eval", output.path, "--data", data])
+        #expect(eval.status == 0 && eval.standardOutput.hasPrefix("accuracy "), "\(eval.standardError)")
+
+        // An int8 checkpoint is not quantized twice.
+        let again = try condenser(["quantize", output.path, "--mode", "dynamic", "--out", folder.file("twice.h5").path])
+        #expect(again.status != 0 && again.standardError.contains("already an int8 checkpoint"), "\(again.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("twice.h5").path))
+    }
+
+    @Test func badOptionsAreRefusedWithOneMessage() throws {
+        let model = folder.file("model.h5").path, data = folder.file("data.h5").path
+        let cases: [([String], String)] = [
+            (["--data", data, "--samples", "0"], "--samples must be at least 1, got 0"),
+            (["--data", data, "--calibration", "kl"], "kl"),
+            (["--data", data, "--percentile", "101"], "--percentile must be in (0, 100], got 101"),
+            ([], "--mode static needs calibration data"),
+            (["--data", folder.file("missing.h5").path], "missing.h5"),
+        ]
+        for (options, message) in cases {
+            let result = try condenser(["quantize", model] + options)
+            #expect(result.status != 0)
+            #expect(result.standardError.contains(message), "\(options): \(result.standardError)")
+            #expect(!result.standardError.contains("Fatal error"), "\(options)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("model-int8.h5").path), "nothing may be written")
+    }
+}
