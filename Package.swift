@@ -63,7 +63,7 @@ let package = Package(
 
         // `make bench`: forward latency, GFLOP/s against plain sgemm, training throughput.
         .executableTarget(name: "CoreBench", dependencies: [
-            "Models", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Models", "Training", "CKernels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/CoreBench", swiftSettings: fastMath),
 
         // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.

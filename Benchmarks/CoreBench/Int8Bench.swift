@@ -1,10 +1,12 @@
+import CKernels
 import Foundation
 import Models
 import TensorCore
 
-/// int8 against float32: each Linear shape of a model at batch 32 (the op the model runs:
-/// activation quantization, int8 product, rescale and bias, against BLAS sgemm plus bias), then
-/// whole-model forward latency with every weight product in int8.
+/// int8 against float32 at batch 32, for each Linear shape of a model: the bare kernels (int8
+/// codes and packed weights ready, against `cblas_sgemm`), and the ops the model runs (input
+/// quantization, product, rescale and bias, against sgemm plus bias); then whole-model forward
+/// latency with every weight product in int8. Runs alternate so both see the same machine load.
 extension CoreBench {
     func benchmarkInt8(name: String, config: ModelConfig) {
         let batch = 32
@@ -15,21 +17,25 @@ extension CoreBench {
                        ("\(side) linear1", m, d, d * config.mlpRatio), ("\(side) linear2", m, d * config.mlpRatio, d)]
         }
         for shape in shapes {
-            let x = randomTensor([shape.m, shape.k], seed: 5)
-            let weight = randomTensor([shape.n, shape.k], seed: 6, scale: 0.1)
-            let bias = randomTensor([shape.n], seed: 7)
+            let (m, k, n) = (shape.m, shape.k, shape.n)
+            let x = randomTensor([m, k], seed: 5)
+            let weight = randomTensor([n, k], seed: 6, scale: 0.1)
+            let bias = randomTensor([n], seed: 7)
             let int8 = Int8Weights.quantizing(weight)
             let input = ActivationQuantization(low: -1, high: 1)
-            var floatTimes: [Double] = [], int8Times: [Double] = []
-            for _ in 0..<warmup { _ = Tensor.linear(x, weight: weight, bias: bias); _ = Tensor.int8Linear(x, weights: int8, bias: bias, input: input) }
-            for _ in 0..<iterations {
-                floatTimes.append(time { _ = Tensor.linear(x, weight: weight, bias: bias) })
-                int8Times.append(time { _ = Tensor.int8Linear(x, weights: int8, bias: bias, input: input) })
-            }
-            let (f, q) = (percentile(floatTimes, 0.5), percentile(int8Times, 0.5))
-            let ops = 2 * Double(shape.m * shape.n * shape.k)
-            print(String(format: "%@ int8 linear %-16@ %5d×%4d×%4d: sgemm %6.1f GFLOP/s  int8 %6.1f GOP/s  speed-up %.2f×",
-                         name, shape.label, shape.m, shape.k, shape.n, ops / f / 1e9, ops / q / 1e9, f / q))
+            let kernel = Int8Kernel(m: m, n: n, k: k, weights: int8)
+            let sgemm = SGEMM(m: m, n: n, k: k)
+            var times: [[Double]] = [[], [], [], []]
+            let runs: [() -> Void] = [
+                { sgemm.run() }, { kernel.run() },
+                { _ = Tensor.linear(x, weight: weight, bias: bias) },
+                { _ = Tensor.int8Linear(x, weights: int8, bias: bias, input: input) },
+            ]
+            for _ in 0..<warmup { runs.forEach { $0() } }
+            for _ in 0..<iterations { for (i, run) in runs.enumerated() { times[i].append(time(run)) } }
+            let rate = times.map { 2 * Double(m * n * k) / percentile($0, 0.5) / 1e9 }
+            print(String(format: "%@ int8 %-16@ %5d×%4d×%4d  kernel: sgemm %6.1f GFLOP/s, int8 %6.1f GOP/s (%.2f×)   op: float %6.1f, int8 %6.1f (%.2f×)",
+                         name, shape.label, m, k, n, rate[0], rate[1], rate[1] / rate[0], rate[2], rate[3], rate[3] / rate[2]))
         }
 
         let floatModel = FusionModel(config: config, seed: 1), int8Model = FusionModel(config: config, seed: 1)
@@ -48,6 +54,39 @@ extension CoreBench {
             print(String(format: "%@ int8 forward batch %2d: float32 p50 %7.3f ms  int8 p50 %7.3f ms  (int8 / float32 = %.2f)",
                          name, batch, f * 1e3, q * 1e3, q / f))
         }
+    }
+}
+
+/// The bare int8 product C[m, n] = codes[m, k]·Wᵀ rescaled to float, rows split across the
+/// workers like `BLAS.gemm`.
+final class Int8Kernel {
+    let m: Int, n: Int, k: Int
+    let codes: [Int16], packed: [Int16], scales: [Float]
+    var c: [Float]
+
+    init(m: Int, n: Int, k: Int, weights: Int8Weights) {
+        (self.m, self.n, self.k) = (m, n, k)
+        var generator = RandomGenerator(seed: 8)
+        let lda = (k + 1) & ~1
+        codes = (0..<(m * lda)).map { $0 % lda < k ? Int16(generator.integer(below: 256)) - 128 : 0 }
+        var packed = [Int16](repeating: 0, count: condenser_qgemm_packed_count(n, k))
+        condenser_qgemm_pack(weights.values, n, k, &packed)
+        self.packed = packed
+        scales = weights.scales
+        c = [Float](repeating: 0, count: m * n)
+    }
+
+    func run() {
+        let lda = (k + 1) & ~1
+        codes.withUnsafeBufferPointer { a in packed.withUnsafeBufferPointer { w in scales.withUnsafeBufferPointer { s in
+            c.withUnsafeMutableBufferPointer { c in
+                var rowScale: Float = 0.01
+                Parallel.forEachRange(m, grain: 6) { rows in
+                    condenser_qgemm(a.baseAddress! + rows.lowerBound * lda, lda, rows.count, w.baseAddress!, n, k,
+                                    &rowScale, 0, s.baseAddress!, nil, c.baseAddress! + rows.lowerBound * n, n)
+                }
+            }
+        } } }
     }
 }
 

@@ -18,7 +18,8 @@ extension Tensor {
         let perRow = input.map { [$0] } ?? rowQuantizations(x.storage, rows: m, columns: k)
         let rowScales = perRow.map(\.scale), zeroPoints = perRow.map(\.zeroPoint)
         let stride = input == nil ? 1 : 0
-        var codes = [Int16](repeating: 0, count: m * lda)
+        // Every element, padding included, is written by the quantizer before the product reads it.
+        var codes = [Int16](unsafeUninitializedCapacity: m * lda) { _, initialized in initialized = m * lda }
         let columnScales = Array(weights.scales[rows])
         let biasValues = bias.map { Array($0.storage[rows]) } ?? []
 
