@@ -3,19 +3,13 @@ import Checkpoint
 import Foundation
 import Logging
 import Quantization
+import Recipes
 
 /// `condenser quantize`: int8 post-training quantization of a float32 checkpoint.
 struct QuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantize",
         abstract: "Quantize a float32 checkpoint to int8 (weights per channel, inputs calibrated or dynamic).")
-
-    enum Method: String, ExpressibleByArgument, CaseIterable {
-        case percentile, minmax, mse, entropy
-    }
-    enum Mode: String, ExpressibleByArgument, CaseIterable {
-        case `static`, dynamic
-    }
 
     @Argument(help: "Float32 checkpoint (.h5).")
     var checkpoint: String
@@ -25,12 +19,12 @@ struct QuantizeCommand: ParsableCommand {
     var evalData: String?
     @Option(help: "Calibration samples.")
     var samples: Int = 512
-    @Option(help: "How static mode picks each input's range: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var calibration: Method = .percentile
+    @Option(help: "How static mode picks each input's range: \(QuantizeSection.Calibration.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var calibration: QuantizeSection.Calibration = .percentile
     @Option(help: "Percentile of |x| for --calibration percentile, in (0, 100].")
     var percentile: Double = 99.99
     @Option(help: "static: one calibrated scale per input; dynamic: scales per row at run time.")
-    var mode: Mode = .static
+    var mode: QuantizeSection.Mode = .static
     @Option(help: "Largest accuracy loss allowed (percentage points); the most harmful layers stay float32 until it holds.")
     var maxDrop: Double?
     @Option(help: "Output checkpoint (default: <name>-int8.h5 beside the input).")
@@ -62,12 +56,7 @@ struct QuantizeCommand: ParsableCommand {
         if let evaluationData, evaluationData.0.labels == nil, maxDrop != nil {
             throw CommandError("\(evaluationData.1): has no /labels dataset, so --max-drop cannot be checked")
         }
-        let method: CalibrationMethod = switch calibration {
-        case .percentile: .percentile(percentile)
-        case .minmax: .minMax
-        case .mse: .meanSquaredError
-        case .entropy: .entropy
-        }
+        let method = CalibrationMethod(name: calibration.rawValue, percentile: percentile)!
         let settings = QuantizationSettings(mode: mode == .dynamic ? .dynamic : .static(method), samples: samples,
                                             maxDrop: maxDrop, batchSize: batchSize)
         let provenance = Provenance(command: commandLine, source: checkpoint, toolVersion: Condenser.version)
@@ -89,3 +78,6 @@ struct QuantizeCommand: ParsableCommand {
         }
     }
 }
+
+extension QuantizeSection.Calibration: ExpressibleByArgument {}
+extension QuantizeSection.Mode: ExpressibleByArgument {}

@@ -8,12 +8,7 @@ extension DistillationPipeline {
     /// one) to `<name>-int8.h5`, calibrated on the training data and checked on the test data.
     func quantizeStudent(_ section: QuantizeSection, source: URL, train: MultimodalDataset, test: MultimodalDataset) throws
         -> DistillationReport.Int8Summary {
-        let method: CalibrationMethod = switch section.calibration {
-        case .percentile: .percentile(Double(section.percentile))
-        case .minmax: .minMax
-        case .mse: .meanSquaredError
-        case .entropy: .entropy
-        }
+        let method = CalibrationMethod(name: section.calibration.rawValue, percentile: Double(section.percentile))!
         let settings = QuantizationSettings(mode: section.mode == .dynamic ? .dynamic : .static(method),
                                             samples: section.samples, maxDrop: section.maxDrop.map(Double.init), batchSize: 128)
         let output = CheckpointQuantizer.defaultOutput(for: source)

@@ -16,6 +16,18 @@ public enum CalibrationMethod: Equatable, Sendable {
     /// calibration, with levels counted for the asymmetric range rather than a fixed 128).
     case entropy
 
+    /// The method called `name` (`minmax`, `percentile`, `mse`, `entropy`), with `percentile` for
+    /// the percentile method; nil for an unknown name.
+    public init?(name: String, percentile: Double) {
+        switch name {
+        case "minmax": self = .minMax
+        case "percentile": self = .percentile(percentile)
+        case "mse": self = .meanSquaredError
+        case "entropy": self = .entropy
+        default: return nil
+        }
+    }
+
     public var name: String {
         switch self {
         case .minMax: "minmax"
