@@ -43,6 +43,37 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.file("twice.h5").path))
     }
 
+    @Test(arguments: ["static", "dynamic"])
+    func int8LogitsMatchAnIndependentNumPyForward(mode: String) throws {
+        // The student architecture, quantized, against reference_forward.py running the int8
+        // scheme in float64 from the checkpoint's datasets (codes × scales, inputs rounded to codes).
+        let model = folder.file("student.h5").path, int8 = folder.file("student-int8.h5").path
+        let data = folder.file("data.h5").path, logitsFile = folder.file("logits.h5").path
+        try #require(condenser(["init", "--model", "recipes/models/student.json", "--seed", "4", "--out", model]).status == 0)
+        let quantized = try condenser(["quantize", model, "--data", data, "--mode", mode, "--samples", "32", "--out", int8])
+        try #require(quantized.status == 0, "\(quantized.standardError)")
+        try #require(condenser(["predict", int8, "--data", data, "--out", logitsFile]).status == 0)
+        let (logits, _, classes) = try LogitsFile.read(from: folder.file("logits.h5"))
+
+        let script = PackagePaths.root.appendingPathComponent("Tests/CLITests/reference_forward.py")
+        func reference(_ checkpoint: String) throws -> [Double] {
+            let output = try Python.run(script: script, [checkpoint, data])
+            return try JSONDecoder().decode([String: [[Double]]].self, from: output)["logits"]!.flatMap { $0 }
+        }
+        let (int8Reference, floatReference) = (try reference(int8), try reference(model))
+        #expect(int8Reference.count == logits.count && classes == 32)
+        // float32 against float64 moves an input across a rounding boundary now and then, so the
+        // agreement is close, not exact; it must be far closer than int8 is to float32.
+        func differences(_ a: [Double], _ b: [Double]) -> (mean: Double, largest: Double) {
+            let d = zip(a, b).map { Swift.abs($0 - $1) }
+            return (d.reduce(0, +) / Double(d.count), d.max()!)
+        }
+        let ours = differences(logits.map(Double.init), int8Reference)
+        let effect = differences(int8Reference, floatReference)
+        #expect(ours.mean * 10 < effect.mean, "int8 moves logits by \(effect.mean) on average, we differ by \(ours.mean)")
+        #expect(ours.largest * 2 < effect.largest, "int8 moves logits by up to \(effect.largest), we differ by up to \(ours.largest)")
+    }
+
     @Test func badOptionsAreRefusedWithOneMessage() throws {
         let model = folder.file("model.h5").path, data = folder.file("data.h5").path
         let cases: [([String], String)] = [

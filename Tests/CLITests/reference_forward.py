@@ -2,6 +2,10 @@
 definitions (nn.TransformerEncoderLayer(norm_first=True, activation="gelu"), nn.MultiheadAttention,
 nn.LayerNorm, exact-erf GELU) in float64. Reads weights by name with h5py.
 
+int8 checkpoints (docs/checkpoint-format.md) run as their scheme says, in float64: weights are
+codes × weight_scale, and every weight product's input is first rounded to its 8-bit codes (the
+stored input_scale / input_zero_point, or per row from its min and max when there are none).
+
 usage: reference_forward.py CHECKPOINT.h5 DATA.h5  → prints JSON {"logits": [[...], ...]}
 """
 import json
@@ -18,9 +22,36 @@ def load(path):
     tensors = {}
     with h5py.File(path, "r") as f:
         config = json.loads(f.attrs["model_config"])
-        f["model"].visititems(lambda name, obj: tensors.__setitem__(name.replace("/", "."), obj[()].astype(np.float64))
+        f["model"].visititems(lambda name, obj: tensors.__setitem__(name.replace("/", "."), obj[()])
                               if isinstance(obj, h5py.Dataset) else None)
-    return config, tensors
+    for name in [n for n, t in tensors.items() if t.dtype == np.int8]:
+        tensors[name] = tensors[name].astype(np.float64) * tensors[name + "_scale"].astype(np.float64)[:, None]
+    return config, {name: t.astype(np.float64) for name, t in tensors.items()}
+
+
+def fake_quantize(x, scale, zero_point):
+    """x rounded to its 8-bit codes and back. The codes are round(x · (1/scale)) in float32, ties
+    to even, as the scheme defines them: inputs such as pixels / 255 land exactly on ties, where
+    any other arithmetic would round some of them the other way."""
+    scale = np.asarray(scale, dtype=np.float32)
+    codes = np.round(np.clip(x.astype(np.float32) * (np.float32(1) / scale), -zero_point, 255 - zero_point))
+    return codes.astype(np.float64) * scale.astype(np.float64)
+
+
+def product(p, weight, bias, x, rows=slice(None)):
+    """x @ W[rows].T + b[rows], with x quantized first when W is an int8 product."""
+    stem = weight[: -len("weight")] + "input_"
+    if stem + "scale" in p:
+        x = fake_quantize(x, p[stem + "scale"][0], p[stem + "zero_point"][0])
+    elif weight + "_scale" in p:
+        # Dynamic: each row's scale and zero point, computed in float32 as the scheme defines them
+        # (a zero point rounded the other way would shift the whole row).
+        x32 = x.astype(np.float32)
+        low = np.minimum(x32.min(-1, keepdims=True), np.float32(0))
+        high = np.maximum(x32.max(-1, keepdims=True), np.float32(0))
+        scale = np.where(high > low, (high - low) / np.float32(255), np.float32(1)).astype(np.float32)
+        x = fake_quantize(x, scale, np.clip(np.round(-low / scale), 0, 255))
+    return x @ p[weight][rows].T + p[bias][rows]
 
 
 def layer_norm(x, w, b):
@@ -40,11 +71,11 @@ def softmax(x):
 
 
 def attention(p, prefix, query, key_value, heads, key_mask=None):
-    w, b = p[prefix + ".in_proj_weight"], p[prefix + ".in_proj_bias"]
-    d = w.shape[1]
-    q = query @ w[:d].T + b[:d]
-    k = key_value @ w[d:2 * d].T + b[d:2 * d]
-    v = key_value @ w[2 * d:].T + b[2 * d:]
+    w, b = prefix + ".in_proj_weight", prefix + ".in_proj_bias"
+    d = p[w].shape[1]
+    q = product(p, w, b, query, slice(0, d))
+    k = product(p, w, b, key_value, slice(d, 2 * d))
+    v = product(p, w, b, key_value, slice(2 * d, 3 * d))
     hd = d // heads
     out = np.zeros_like(q)
     for h in range(heads):
@@ -53,19 +84,19 @@ def attention(p, prefix, query, key_value, heads, key_mask=None):
         if key_mask is not None:
             scores = np.where(key_mask[:, None, :], scores, -np.inf)
         out[:, :, s] = softmax(scores) @ v[:, :, s]
-    return out @ p[prefix + ".out_proj.weight"].T + p[prefix + ".out_proj.bias"]
+    return linear(p, prefix + ".out_proj", out)
 
 
 def block(p, prefix, x, heads, key_mask=None):
     h = layer_norm(x, p[prefix + ".norm1.weight"], p[prefix + ".norm1.bias"])
     x = x + attention(p, prefix + ".self_attn", h, h, heads, key_mask)
     h = layer_norm(x, p[prefix + ".norm2.weight"], p[prefix + ".norm2.bias"])
-    h = gelu(h @ p[prefix + ".linear1.weight"].T + p[prefix + ".linear1.bias"])
-    return x + h @ p[prefix + ".linear2.weight"].T + p[prefix + ".linear2.bias"]
+    h = gelu(linear(p, prefix + ".linear1", h))
+    return x + linear(p, prefix + ".linear2", h)
 
 
 def linear(p, prefix, x):
-    return x @ p[prefix + ".weight"].T + p[prefix + ".bias"]
+    return product(p, prefix + ".weight", prefix + ".bias", x)
 
 
 def masked_mean(x, mask):
