@@ -3,7 +3,7 @@
 //
 // Targets, lowest first; dependencies point one way only:
 //   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint (files)
-//   → Datasets, Recipes → Training → Distillation → Pipeline (recipe runs) → CondenserCLI
+//   → Datasets, Recipes → Training → Distillation → Pruning → Pipeline (recipe runs) → CondenserCLI
 import PackageDescription
 
 /// Hot numeric loops: no bounds or exclusivity checks in release builds.
@@ -49,11 +49,14 @@ let package = Package(
         // Distillation losses (logits, features, attention maps, cross-modal similarities) and the teacher-output cache.
         .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Recipes", "Training"],
                 swiftSettings: fastMath),
+        // Structured pruning: head importance, physical head / MLP-unit removal, token policy, recovery.
+        .target(name: "Pruning", dependencies: ["Models", "Checkpoint", "Recipes", "Training", "Distillation"],
+                swiftSettings: fastMath),
         // Recipe runs: data → teacher → distilled student → scratch baseline, with their reports.
-        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint"]),
+        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint", "Pruning"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline",
+            "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Pruning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -72,6 +75,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "RecipeTests", dependencies: ["Recipes", "Models"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore", "TestSupport"]),
+        .testTarget(name: "PruningTests", dependencies: ["Pruning", "Models", "Checkpoint", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "TestSupport"],
                     exclude: ["reference_forward.py"]),

@@ -10,6 +10,9 @@ extension CheckpointMetadata {
         let metricsJSON = try metrics.map { (metrics) throws(CheckpointError) in
             try RootAttribute.encodeJSON(metrics, "metrics", file: file)
         }
+        let pruningJSON = try pruning.map { (pruning) throws(CheckpointError) in
+            try RootAttribute.encodeJSON(pruning, "pruning", file: file)
+        }
         do {
             try root.setAttribute("format", Self.formatName)
             try root.setAttribute("format_version", Self.formatVersion)
@@ -17,13 +20,14 @@ extension CheckpointMetadata {
             try root.setAttribute("precision", precision.rawValue)
             try root.setAttribute("provenance", provenanceJSON)
             if let metricsJSON { try root.setAttribute("metrics", metricsJSON) }
+            if let pruningJSON { try root.setAttribute("pruning", pruningJSON) }
         } catch {
             throw .hdf5(error)
         }
     }
 
     /// Reads and validates the root attributes of `root`, in order: `format`, `format_version`,
-    /// `model_config`, `precision`, `provenance`, `metrics`.
+    /// `model_config`, `precision`, `provenance`, `metrics`, `pruning`.
     static func read(from root: HDF5Group) throws(CheckpointError) -> CheckpointMetadata {
         let file = root.filePath
         guard try RootAttribute.exists("format", on: root) else { throw .notACheckpoint(file: file, found: nil) }
@@ -53,6 +57,8 @@ extension CheckpointMetadata {
         let provenance = try RootAttribute.json(Provenance.self, "provenance", on: root)
         let metrics = try RootAttribute.exists("metrics", on: root)
             ? try RootAttribute.json([String: Double].self, "metrics", on: root) : nil
-        return CheckpointMetadata(config: config, precision: precision, provenance: provenance, metrics: metrics)
+        let pruning = try RootAttribute.exists("pruning", on: root)
+            ? try RootAttribute.json(PruningRecord.self, "pruning", on: root) : nil
+        return CheckpointMetadata(config: config, precision: precision, provenance: provenance, metrics: metrics, pruning: pruning)
     }
 }

@@ -20,7 +20,8 @@ public final class AdaptiveCrossModalFusion: Module {
         textProjection = Linear(inputSize: config.textDim, outputSize: d, generator: &generator)
         gateHidden = Linear(inputSize: 2 * d, outputSize: d, generator: &generator)
         gateOutput = Linear(inputSize: d, outputSize: 2, generator: &generator)
-        crossAttention = MultiHeadAttention(dimension: d, headCount: config.fusionHeads, generator: &generator)
+        crossAttention = MultiHeadAttention(dimension: d, headCount: config.fusionHeadCount, headDimension: config.fusionHeadDim,
+                                            generator: &generator)
     }
 
     /// What the fusion computes; every tensor is part of the autograd graph.
