@@ -10,7 +10,7 @@ struct Condenser: ParsableCommand {
         commandName: "condenser",
         abstract: "Compress image + text fusion models: distill, prune, quantize, benchmark.",
         version: version,
-        subcommands: [DistillCommand.self, TrainCommand.self, DataCommand.self, InitCommand.self, InspectCommand.self,
+        subcommands: [DistillCommand.self, TrainCommand.self, PruneCommand.self, DataCommand.self, InitCommand.self, InspectCommand.self,
                       PredictCommand.self, EvalCommand.self])
 
     static func main() {

@@ -5,7 +5,10 @@ import Training
 
 /// Head importance (Michel et al., 2019): with every head gate ξ at 1, the expected absolute
 /// gradient E|∂L/∂ξ_h| of the cross-entropy loss over a calibration set, estimated per batch,
-/// then divided by the layer's L2 norm of those values so that layers compare with one another.
+/// then normalised per layer so that layers compare with one another: divided by the layer's
+/// root-mean-square (Michel et al. divide by the L2 norm; with layers of different head counts —
+/// the fusion has more heads than the encoders — the L2 norm would rank every head of a wider
+/// layer below those of a narrower one, so the norm is scaled by √H).
 public enum HeadImportance {
     /// ∂L/∂ξ for every head of every attention site on one batch, L = mean cross-entropy against
     /// `labels`. Only the gates are differentiated; parameters are left untouched.
@@ -26,7 +29,7 @@ public enum HeadImportance {
     }
 
     /// Normalised importance of every head: the first `samples` samples of `data` in batches of
-    /// `batchSize`. → one [H] array per site, in `AttentionSite.all` order, each with L2 norm 1
+    /// `batchSize`. → one [H] array per site, in `AttentionSite.all` order, each with root-mean-square 1
     /// (or all zeros when the layer's gradients all vanish).
     /// - Throws: `.unusableData` when `data` has no labels.
     public static func measure(model: FusionModel, data: MultimodalDataset, samples: Int, batchSize: Int) throws(PruningError) -> [[Float]] {
@@ -42,8 +45,8 @@ public enum HeadImportance {
             sums = sums.map { zip($0, absolute).map { zip($0, $1).map(+) } } ?? absolute
         }
         return (sums ?? []).map { layer in
-            let norm = layer.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return norm > 0 ? layer.map { $0 / norm } : layer
+            let rms = (layer.reduce(0) { $0 + $1 * $1 } / Float(layer.count)).squareRoot()
+            return rms > 0 ? layer.map { $0 / rms } : layer
         }
     }
 

@@ -73,6 +73,10 @@ public struct Pruner {
                                                          batchSize: options.calibrationBatchSize)
             case .random: HeadImportance.random(model: model, seed: options.seed &+ UInt64(progress * 1_000_000))
             }
+            let sites = AttentionSite.all(in: model)
+            report("head scores (\(options.headMethod.rawValue)): " + zip(sites, scores).map { site, values in
+                site.prefix + " " + values.map { String(format: "%.3f", $0) }.joined(separator: " ")
+            }.joined(separator: ", "))
             selection.heads = try HeadPruning.keptHeads(scores: scores, removeCount: removeNow)
         }
 

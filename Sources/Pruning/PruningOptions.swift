@@ -27,7 +27,7 @@ public struct PruningOptions: Sendable, Equatable {
     public var seed: UInt64
 
     public init(heads: Double = 0, headMethod: HeadMethod = .importance, keepTokens: Double? = nil, afterLayer: Int = 1,
-                mlp: Double = 0, steps: Int = 1, samples: Int = 512, calibrationBatchSize: Int = 16, seed: UInt64 = 0) {
+                mlp: Double = 0, steps: Int = 1, samples: Int = 512, calibrationBatchSize: Int = 1, seed: UInt64 = 0) {
         self.heads = heads; self.headMethod = headMethod; self.keepTokens = keepTokens; self.afterLayer = afterLayer
         self.mlp = mlp; self.steps = steps; self.samples = samples; self.calibrationBatchSize = calibrationBatchSize; self.seed = seed
     }
