@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore", "TestSupport"]),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Models", "Checkpoint", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "TestSupport"],
+        .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "Models", "TestSupport"],
                     exclude: ["reference_forward.py"]),
     ]
 )

@@ -7,7 +7,8 @@ import TensorCore
 import Training
 
 /// Runs a recipe: data → teacher (loaded, or trained and saved) → distilled student → scratch
-/// baseline, writing checkpoints, `train-log.csv` and `distill.json` into the recipe's output.
+/// baseline (→ pruned student, when the recipe has a `prune` section), writing checkpoints,
+/// `train-log.csv` and `distill.json` into the recipe's output.
 public final class DistillationPipeline {
     public let recipe: Recipe
     /// The recipe file, recorded in provenance.
@@ -56,6 +57,13 @@ public final class DistillationPipeline {
             }
             report.student = try save(student, phase: "student", file: "student.h5", accuracy: studentRecords.last!.testAccuracy)
             report.epochs += studentRecords
+            if let prune = recipe.prune {
+                let (pruned, records) = try timed("student_pruned") {
+                    try pruneStudent(student, settings: prune, teacher: teacher, train: train, test: test)
+                }
+                report.studentPruned = pruned
+                report.epochs += records
+            }
             if settings.baseline {
                 let (scratch, scratchRecords) = try timed("student_scratch") {
                     try trainStudent(phase: "student-scratch", objective: .labelsOnly, teacher: nil, teacherOutputs: nil,

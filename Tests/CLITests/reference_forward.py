@@ -1,6 +1,9 @@
 """Independent NumPy forward pass of a condenser checkpoint, written from the PyTorch
 definitions (nn.TransformerEncoderLayer(norm_first=True, activation="gelu"), nn.MultiheadAttention,
 nn.LayerNorm, exact-erf GELU) in float64. Reads weights by name with h5py.
+Pruned checkpoints: each attention's head count is its q/k/v width over `*_head_dim` (default
+dim / heads), MLP widths come from the weights, and `vision_token_keep` keeps the patches that
+receive most attention (mean over heads and queries) in layer `after_layer`, in grid order.
 
 usage: reference_forward.py CHECKPOINT.h5 DATA.h5  → prints JSON {"logits": [[...], ...]}
 """
@@ -39,29 +42,35 @@ def softmax(x):
     return e / e.sum(-1, keepdims=True)
 
 
-def attention(p, prefix, query, key_value, heads, key_mask=None):
+def attention(p, prefix, query, key_value, hd, key_mask=None):
+    """→ (output, weights of each head [n, Tq, Tk]); the attention width a = heads · hd."""
     w, b = p[prefix + ".in_proj_weight"], p[prefix + ".in_proj_bias"]
-    d = w.shape[1]
-    q = query @ w[:d].T + b[:d]
-    k = key_value @ w[d:2 * d].T + b[d:2 * d]
-    v = key_value @ w[2 * d:].T + b[2 * d:]
-    hd = d // heads
-    out = np.zeros_like(q)
-    for h in range(heads):
+    a = w.shape[0] // 3
+    q = query @ w[:a].T + b[:a]
+    k = key_value @ w[a:2 * a].T + b[a:2 * a]
+    v = key_value @ w[2 * a:].T + b[2 * a:]
+    out, weights = np.zeros_like(q), []
+    for h in range(a // hd):
         s = slice(h * hd, (h + 1) * hd)
         scores = q[:, :, s] @ k[:, :, s].transpose(0, 2, 1) / math.sqrt(hd)
         if key_mask is not None:
             scores = np.where(key_mask[:, None, :], scores, -np.inf)
-        out[:, :, s] = softmax(scores) @ v[:, :, s]
-    return out @ p[prefix + ".out_proj.weight"].T + p[prefix + ".out_proj.bias"]
+        weights.append(softmax(scores))
+        out[:, :, s] = weights[-1] @ v[:, :, s]
+    return out @ p[prefix + ".out_proj.weight"].T + p[prefix + ".out_proj.bias"], weights
 
 
-def block(p, prefix, x, heads, key_mask=None):
+def block(p, prefix, x, hd, key_mask=None):
     h = layer_norm(x, p[prefix + ".norm1.weight"], p[prefix + ".norm1.bias"])
-    x = x + attention(p, prefix + ".self_attn", h, h, heads, key_mask)
+    attended, weights = attention(p, prefix + ".self_attn", h, h, hd, key_mask)
+    x = x + attended
     h = layer_norm(x, p[prefix + ".norm2.weight"], p[prefix + ".norm2.bias"])
     h = gelu(h @ p[prefix + ".linear1.weight"].T + p[prefix + ".linear1.bias"])
-    return x + h @ p[prefix + ".linear2.weight"].T + p[prefix + ".linear2.bias"]
+    return x + h @ p[prefix + ".linear2.weight"].T + p[prefix + ".linear2.bias"], weights
+
+
+def head_dim(config, part):
+    return config.get(part + "_head_dim") or config[part + "_dim"] // config[part + "_heads"]
 
 
 def linear(p, prefix, x):
@@ -79,21 +88,26 @@ def forward(config, p, images, tokens):
     x = images.astype(np.float64) / 255
     patches = x.reshape(n, grid, ps, grid, ps, 3).transpose(0, 1, 3, 2, 4, 5).reshape(n, grid * grid, ps * ps * 3)
     v = linear(p, "vision.patch_embed", patches) + p["vision.pos_embed"]
+    keep = config.get("vision_token_keep")
     for i in range(config["vision_depth"]):
-        v = block(p, f"vision.layers.{i}", v, config["vision_heads"])
+        v, weights = block(p, f"vision.layers.{i}", v, head_dim(config, "vision"))
+        if keep and i + 1 == keep["after_layer"]:
+            received = sum(w.sum(1) for w in weights)   # [n, P]: summed over heads and queries
+            kept = [np.sort(np.argsort(-row, kind="stable")[: keep["keep"]]) for row in received]
+            v = np.stack([v[b, idx] for b, idx in enumerate(kept)])
     v = layer_norm(v, p["vision.norm.weight"], p["vision.norm.bias"])
 
     mask = tokens != 0
     t = p["text.token_embed.weight"][tokens] + p["text.pos_embed"][: tokens.shape[1]]
     for i in range(config["text_depth"]):
-        t = block(p, f"text.layers.{i}", t, config["text_heads"], mask)
+        t, _ = block(p, f"text.layers.{i}", t, head_dim(config, "text"), mask)
     t = layer_norm(t, p["text.norm.weight"], p["text.norm.bias"])
 
     vp, tp = linear(p, "fusion.vision_proj", v), linear(p, "fusion.text_proj", t)
     v_global, t_global = vp.mean(1), masked_mean(tp, mask)
     hidden = np.maximum(linear(p, "fusion.gate_net.0", np.concatenate([v_global, t_global], -1)), 0)
     gates = softmax(linear(p, "fusion.gate_net.2", hidden))
-    cross = attention(p, "fusion.cross_attn", tp, vp, config["fusion_heads"])
+    cross, _ = attention(p, "fusion.cross_attn", tp, vp, head_dim(config, "fusion"))
     fused = gates[:, :1] * v_global + gates[:, 1:] * masked_mean(cross, mask)
     return linear(p, "head.fc", layer_norm(fused, p["head.norm.weight"], p["head.norm.bias"]))
 

@@ -37,7 +37,8 @@ import Testing
                 training: TrainingSettings(epochs: 8, batchSize: 64, learningRate: 0.002, weightDecay: 0.05,
                                            warmupSteps: 200, gradientClip: 1),
                 temperature: 4, losses: LossWeights(hard: 0.5, logits: 0.5, features: 1, attention: 0.5, contrastive: 0.1),
-                contrastiveTemperature: 0.07, baseline: true, cacheTeacher: true))
+                contrastiveTemperature: 0.07, baseline: true, cacheTeacher: true),
+            prune: PruneSection(heads: 0.5, keepTokens: 0.5, afterLayer: 1, mlp: 0, recoverEpochs: 2))
         #expect(try shipped("shapes-vqa.json") == expected)
     }
 

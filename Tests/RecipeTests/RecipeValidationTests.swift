@@ -52,7 +52,18 @@ import Testing
         (["distill.x": "0.9"], #"distill: unknown key "x""#),
         (["data.train.colour": "1"], #"data.train: unknown key "colour""#),
         // Stages a later version runs are refused, never skipped.
-        (["prune": "{}"], "prune: not supported by this version"),
+        // The prune section, checked against the student (6 heads in 3 attention layers, 1 vision layer).
+        (["prune": "{}"], "prune: nothing to prune: set heads, mlp or keep_tokens"),
+        (["prune.heads": "1"], "prune.heads: expected a fraction in [0, 1), got 1.0"),
+        (["prune.mlp": "-0.1"], "prune.mlp: expected a number >= 0, got -0.1"),
+        (["prune.heads": "0.9"], "prune.heads: removes 5 of the student's 6 heads, but each of its 3 attention layers must keep one (at most 3 can go)"),
+        (["prune.keep_tokens": "0"], "prune.keep_tokens: expected a number > 0, got 0"),
+        (["prune.keep_tokens": "1.5"], "prune.keep_tokens: expected a fraction of patches to keep in (0, 1], got 1.5"),
+        (["prune.keep_tokens": "0.5", "prune.after_layer": "2"],
+         "prune.after_layer: the student has 1 vision layers, so after_layer must be between 1 and 1, got 2"),
+        (["prune.heads": "0.5", "prune.heads_method": #""magnitude""#], #"prune.heads_method: expected "importance" or "random", got "magnitude""#),
+        (["prune.heads": "0.5", "prune.recover_epoch": "2"], #"prune: unknown key "recover_epoch" (did you mean "recover_epochs"?)"#),
+        (["prune.heads": "0.5", "prune.steps": "0"], "prune.steps: expected an integer between 1 and 100, got 0"),
         (["quantize": #"{"bits": 8}"#], "quantize: not supported by this version"),
         (["bench": "true"], "bench: not supported by this version"),
         // Models.
