@@ -24,17 +24,11 @@ extension ModelConfig {
         for layer in 0..<textDepth {
             text += block(tokens: l, width: textDim, attention: textHeads[layer] * textHeadDim, mlp: textMLP[layer])
         }
-        let p = visionTokens(enteringLayer: visionDepth), a = fusionHeadCount * fusionHeadDim
+        let p = fusionPatchCount, a = fusionHeadCount * fusionHeadDim
         let fusion = 2 * p * visionDim * d + 2 * l * textDim * d   // modality projections
             + 2 * (2 * d) * d + 2 * d * 2                           // gate network
             + 2 * l * d * a + 2 * p * d * 2 * a                     // cross-attention q and k, v
             + 2 * 2 * l * p * a + 2 * l * a * d                     // scores, weighted values, output
         return vision + text + fusion + 2 * d * numClasses
-    }
-
-    /// Patches that vision layer `layer` (0-based; `visionDepth` = the fusion) sees per image.
-    public func visionTokens(enteringLayer layer: Int) -> Int {
-        guard let keep = visionTokenKeep, layer >= keep.afterLayer else { return patchCount }
-        return keep.keep
     }
 }

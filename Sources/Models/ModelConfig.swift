@@ -68,6 +68,15 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// Inputs of one flattened patch: p·p·3.
     public var patchFeatures: Int { patchSize * patchSize * 3 }
 
+    /// Patches that vision layer `layer` (0-based; `visionDepth` = the fusion) sees per image.
+    public func visionTokens(enteringLayer layer: Int) -> Int {
+        guard let keep = visionTokenKeep, layer >= keep.afterLayer else { return patchCount }
+        return keep.keep
+    }
+
+    /// Patches per image that reach the fusion: `keep` under a token policy, else all.
+    public var fusionPatchCount: Int { visionTokens(enteringLayer: visionDepth) }
+
     /// Features per attention head in the vision, text and fusion attention (unchanged by pruning).
     public var visionHeadDim: Int { visionDim / visionHeads }
     public var textHeadDim: Int { textDim / textHeads }
@@ -83,12 +92,6 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var visionMLPHiddenSizes: [Int] { visionMLPWidths ?? Array(repeating: visionDim * mlpRatio, count: visionDepth) }
     /// MLP hidden width of each text layer: textDepth entries.
     public var textMLPHiddenSizes: [Int] { textMLPWidths ?? Array(repeating: textDim * mlpRatio, count: textDepth) }
-
-    /// Whether any head, neuron or token has been pruned away.
-    public var isPruned: Bool {
-        visionLayerHeads != nil || textLayerHeads != nil || fusionKeptHeads != nil
-            || visionMLPWidths != nil || textMLPWidths != nil || visionTokenKeep != nil
-    }
 
     /// Drops per-layer overrides that equal the unpruned values, so equal architectures compare equal.
     public mutating func normalize() {

@@ -107,6 +107,10 @@ public final class DistillationPipeline {
         if objective.weights.attention > 0 && recipe.teacher.model.patchCount != recipe.student.model.patchCount {
             throw PipelineError("distill.losses.attention: teacher and student see different patch grids (\(recipe.teacher.model.patchCount) and \(recipe.student.model.patchCount) patches), so their attention maps cannot be compared; set it to 0")
         }
+        if objective.weights.attention > 0, let (model, _) = [("teacher.model", recipe.teacher.model), ("student.model", recipe.student.model)]
+            .first(where: { $0.1.visionTokenKeep != nil }) {
+            throw PipelineError("distill.losses.attention: \(model) drops vision tokens (vision_token_keep), so its attention maps cover other patches than the other model's; set it to 0")
+        }
         return (train, test)
     }
 

@@ -48,14 +48,14 @@ public final class PruningRecovery {
     }
 
     /// Fine-tunes `student` in place for `settings.epochs`. The attention-map term compares maps
-    /// over all patches, so it is left out when the student drops vision tokens.
+    /// over all patches, so it is left out when the student or the teacher drops vision tokens.
     /// - Returns: one record per epoch.
     public func recover(_ student: FusionModel, phase: String) throws -> [EpochRecord] {
         let outputs = try teacherOutputs.get()
         var objective = objective
-        if student.config.visionTokenKeep != nil && objective.weights.attention > 0 {
+        if (student.config.visionTokenKeep != nil || teacher.config.visionTokenKeep != nil) && objective.weights.attention > 0 {
             objective.weights.attention = 0
-            progress.line("\(phase): attention-map loss off (the student keeps \(student.config.visionTokenKeep!.keep) of \(student.config.patchCount) patches)")
+            progress.line("\(phase): attention-map loss off (a model that drops vision tokens has attention maps over other patches)")
         }
         let distiller = StudentDistiller(student: student, teacherWidth: teacher.config.fusionDim, objective: objective, seed: seed &+ 2)
         let trainer = Trainer(phase: phase, parameters: distiller.trainableParameters, settings: settings, seed: seed &+ 11,

@@ -97,6 +97,8 @@ import TestSupport
             ({ r in var t = r["teacher"] as! [String: Any]; var m = t["model"] as! [String: Any]; m["image_size"] = 64; t["model"] = m; r["teacher"] = t },
              "image_size"),
             ({ r in r["prune"] = ["heads": 1] }, "prune.heads: expected a fraction in [0, 1), got 1.0"),
+            ({ r in var s = r["student"] as! [String: Any]; var m = s["model"] as! [String: Any]; m["vision_token_keep"] = ["after_layer": 1, "keep": 8]; s["model"] = m; r["student"] = s },
+             "distill.losses.attention: student.model drops vision tokens"),
         ]
         for (edit, expected) in cases {
             let result = try condenser("distill", try quickRecipe(edit))
