@@ -12,6 +12,8 @@ public struct PruningRecord: Codable, Equatable, Sendable {
     /// Fraction of vision patches kept after `afterLayer`, if tokens were pruned.
     public var keepTokens: Double?
     public var afterLayer: Int?
+    /// `attention` or `text`, if tokens were pruned.
+    public var tokenScoring: String?
     /// Fraction of MLP hidden units removed.
     public var mlp: Double
     public var steps: Int
@@ -37,7 +39,7 @@ public struct PruningRecord: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case originalConfig = "original_config", heads, headsMethod = "heads_method", keepTokens = "keep_tokens"
-        case afterLayer = "after_layer", mlp, steps, calibration, samples, seed, teacher
+        case afterLayer = "after_layer", tokenScoring = "token_scoring", mlp, steps, calibration, samples, seed, teacher
         case recoverEpochs = "recover_epochs", test, accuracyBefore = "accuracy_before", accuracyPruned = "accuracy_pruned"
         case accuracyRecovered = "accuracy_recovered"
     }

@@ -16,7 +16,7 @@ func pruningLines(config: ModelConfig, record: PruningRecord) -> [String] {
     let originalParameters = FusionModel(config: original, seed: 0).parameterCount
     var lines = [
         "  pruning     heads \(record.heads) (\(record.headsMethod)), mlp \(record.mlp)"
-            + (record.keepTokens.map { ", keep tokens \($0) after layer \(record.afterLayer ?? 1)" } ?? "")
+            + (record.keepTokens.map { ", keep tokens \($0) after layer \(record.afterLayer ?? 1) by \(record.tokenScoring ?? "attention")" } ?? "")
             + ", \(record.steps) round(s), calibration \(record.calibration) (\(record.samples) samples)"
             + (record.teacher.map { ", recovery \(record.recoverEpochs) epoch(s) from \($0)" } ?? ""),
         "    heads       vision \(config.visionHeadCounts) text \(config.textHeadCounts) fusion \(config.fusionHeadCount)"
@@ -25,7 +25,8 @@ func pruningLines(config: ModelConfig, record: PruningRecord) -> [String] {
         "    MLP widths  vision \(config.visionMLPHiddenSizes) text \(config.textMLPHiddenSizes): "
             + fraction(units.reduce(0, +), originalUnits.reduce(0, +)),
         "    tokens      " + (config.visionTokenKeep.map {
-            "\($0.keep) of \(config.patchCount) patches after vision layer \($0.afterLayer) (by attention received)"
+            "\($0.keep) of \(config.patchCount) patches after vision layer \($0.afterLayer) ("
+                + ($0.scoring == .text ? "by the question's attention" : "by attention received") + ")"
         } ?? "all \(config.patchCount) patches"),
         "    parameters  " + fraction(parameters, originalParameters),
         String(format: "    FLOPs       %.2f× fewer than the original (%@ → %@)",

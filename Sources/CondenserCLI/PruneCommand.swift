@@ -28,8 +28,10 @@ struct PruneCommand: ParsableCommand {
     var headsMethod = "importance"
     @Option(help: "Fraction of vision patches to keep after --after-layer, in (0, 1].")
     var keepTokens: Double?
-    @Option(help: "Vision layers that still see every patch before token pruning.")
+    @Option(help: "Vision layers that still see every patch before token pruning (0 only with --token-scoring text).")
     var afterLayer = 1
+    @Option(help: "How patches are ranked: attention (received in layer --after-layer) or text (the question's attention in a light fusion pass).")
+    var tokenScoring = "attention"
     @Option(help: "Fraction of each MLP's hidden units to remove, in [0, 1).")
     var mlp = 0.0
     @Option(help: "Pruning rounds, with recovery after each.")
@@ -52,12 +54,15 @@ struct PruneCommand: ParsableCommand {
 
     var options: PruningOptions {
         PruningOptions(heads: heads, headMethod: PruningOptions.HeadMethod(rawValue: headsMethod) ?? .importance, keepTokens: keepTokens,
-                       afterLayer: afterLayer, mlp: mlp, steps: steps, samples: samples, calibrationBatchSize: calibrationBatchSize, seed: seed)
+                       afterLayer: afterLayer, tokenScoring: VisionTokenKeep.Scoring(rawValue: tokenScoring) ?? .attention, mlp: mlp, steps: steps, samples: samples, calibrationBatchSize: calibrationBatchSize, seed: seed)
     }
 
     func validate() throws {
         guard PruningOptions.HeadMethod(rawValue: headsMethod) != nil else {
             throw ValidationError("--heads-method must be importance or random, got '\(headsMethod)'")
+        }
+        guard VisionTokenKeep.Scoring(rawValue: tokenScoring) != nil else {
+            throw ValidationError("--token-scoring must be attention or text, got '\(tokenScoring)'")
         }
         do { try options.validate() } catch { throw ValidationError(error.description) }
         guard options.removesAnything else { throw ValidationError("nothing to prune: give --heads, --keep-tokens or --mlp") }
@@ -114,6 +119,7 @@ struct PruneCommand: ParsableCommand {
                                    afterLayer: keepTokens == nil ? nil : afterLayer, mlp: mlp, steps: steps, calibration: data,
                                    samples: min(samples, calibration.count), seed: seed, teacher: teacher, recoverEpochs: recoverEpochs)
         record.test = test
+        record.tokenScoring = keepTokens == nil ? nil : tokenScoring
         record.accuracyBefore = accuracy(model)
         if let before = record.accuracyBefore { progress.line(String(format: "before: accuracy %.2f%%", 100 * before)) }
         let pruned = try pruner.run(model, original: original) { current, round in

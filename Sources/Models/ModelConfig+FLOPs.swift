@@ -3,7 +3,8 @@ extension ModelConfig {
     /// (default max_text_len), counting a multiply-add as 2. Covers every matrix product
     /// (projections, attention scores and weighted sums, MLPs, fusion, head); elementwise work,
     /// norms, softmax and the token ranking are left out, as is usual for FLOP counts.
-    /// Pruned heads, MLP widths and the patches dropped by `vision_token_keep` all count.
+    /// Pruned heads, MLP widths and the patches dropped by `vision_token_keep` all count, and so
+    /// does a text-guided policy's scoring pass.
     public func forwardFLOPs(textLength: Int? = nil) -> Int {
         let l = textLength ?? maxTextLen, d = fusionDim
         /// One block over t tokens of width w with attention width a = heads · head_dim and MLP width m.
@@ -29,6 +30,12 @@ extension ModelConfig {
             + 2 * (2 * d) * d + 2 * d * 2                           // gate network
             + 2 * l * d * a + 2 * p * d * 2 * a                     // cross-attention q and k, v
             + 2 * 2 * l * p * a + 2 * l * a * d                     // scores, weighted values, output
-        return vision + text + fusion + 2 * d * numClasses
+        var scoring = 0
+        if visionTokenKeep?.scoring == .text {
+            let p0 = patchCount   // every patch is scored, before any is dropped
+            scoring = 2 * p0 * visionDim * d + 2 * l * textDim * d   // projections of patches and tokens
+                + 2 * p0 * d * a + 2 * l * d * a + 2 * l * p0 * a    // keys, queries, scores
+        }
+        return vision + text + fusion + scoring + 2 * d * numClasses
     }
 }

@@ -137,31 +137,55 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         try requireLayers(visionMLPWidths, depth: visionDepth, maximum: visionDim * mlpRatio, .visionMLPDims, "hidden units")
         try requireLayers(textMLPWidths, depth: textDepth, maximum: textDim * mlpRatio, .textMLPDims, "hidden units")
         if let keep = visionTokenKeep {
-            try require((1...max(visionDepth, 1)).contains(keep.afterLayer) && keep.afterLayer <= visionDepth, .visionTokenKeep,
-                        "after_layer must be between 1 and vision_depth \(visionDepth), got \(keep.afterLayer)")
+            let first = keep.scoring == .text ? 0 : 1
+            try require(keep.afterLayer >= first && keep.afterLayer <= visionDepth, .visionTokenKeep,
+                        "after_layer must be between \(first) and vision_depth \(visionDepth), got \(keep.afterLayer)"
+                            + (keep.scoring == .text ? "" : " (0 needs \"by\": \"text\")"))
             try require((1...patchCount).contains(keep.keep), .visionTokenKeep,
                         "keep must be between 1 and the \(patchCount) patches, got \(keep.keep)")
         }
     }
 }
 
-/// Text-free vision-token pruning: after the first `afterLayer` vision layers, each image keeps the
-/// `keep` patches that receive the most self-attention in layer `afterLayer` (averaged over heads
-/// and queries), in their original order; later layers and the fusion see only those.
-/// JSON: `{"after_layer": 1, "keep": 32}`.
+/// Vision-token pruning: after the first `afterLayer` vision layers, each image keeps the `keep`
+/// patches that score highest, in their original order; later layers and the fusion see only those.
+/// Scores (`by`): `attention` — the self-attention each patch receives in layer `afterLayer`,
+/// summed over heads and queries; `text` — the attention the question's tokens pay each patch in
+/// a light pass through the fusion's projections and cross-attention weights (allows `afterLayer` 0).
+/// JSON: `{"after_layer": 1, "keep": 32}` (`"by": "text"` when text-guided).
 public struct VisionTokenKeep: Codable, Equatable, Sendable {
-    /// Vision layers that run on every patch (1 ... vision_depth).
+    public enum Scoring: String, Codable, Sendable, CaseIterable {
+        case attention, text
+    }
+
+    /// Vision layers that run on every patch (attention: 1 ... vision_depth; text: 0 ... vision_depth).
     public var afterLayer: Int
     /// Patches kept per image (1 ... patch count).
     public var keep: Int
+    public var scoring: Scoring
 
-    public init(afterLayer: Int, keep: Int) {
+    public init(afterLayer: Int, keep: Int, scoring: Scoring = .attention) {
         self.afterLayer = afterLayer
         self.keep = keep
+        self.scoring = scoring
     }
 
     enum CodingKeys: String, CodingKey {
-        case afterLayer = "after_layer", keep
+        case afterLayer = "after_layer", keep, scoring = "by"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        afterLayer = try c.decode(Int.self, forKey: .afterLayer)
+        keep = try c.decode(Int.self, forKey: .keep)
+        scoring = try c.decodeIfPresent(Scoring.self, forKey: .scoring) ?? .attention
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(afterLayer, forKey: .afterLayer)
+        try c.encode(keep, forKey: .keep)
+        if scoring != .attention { try c.encode(scoring, forKey: .scoring) }
     }
 }
 
@@ -255,6 +279,8 @@ extension ModelConfig {
             config = try JSONDecoder().decode(ModelConfig.self, from: json)
         } catch let error as ModelError {
             throw error
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.map(\.stringValue) == ["vision_token_keep", "by"] {
+            throw ModelError.invalidConfig(key: "vision_token_keep.by", reason: "expected \"attention\" or \"text\"")
         } catch let DecodingError.keyNotFound(key, _) {
             throw ModelError.invalidConfig(key: key.stringValue, reason: "missing")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
@@ -263,7 +289,7 @@ extension ModelConfig {
             let expected = switch key {
             case "vision_heads", "text_heads": "an integer or a list of integers (one per layer)"
             case "vision_mlp_dims", "text_mlp_dims": "a list of integers (one per layer)"
-            case "vision_token_keep": "an object {\"after_layer\": N, \"keep\": K} of integers"
+            case "vision_token_keep": "an object {\"after_layer\": N, \"keep\": K} of integers, with optional \"by\": \"attention\" or \"text\""
             default: "an integer"
             }
             throw ModelError.invalidConfig(key: key, reason: "expected \(expected)")
@@ -276,7 +302,7 @@ extension ModelConfig {
                 throw ModelError.invalidConfig(key: unknown, reason: "unknown key")
             }
             if let keep = object["vision_token_keep"] as? [String: Any],
-               let unknown = keep.keys.sorted().first(where: { !["after_layer", "keep"].contains($0) }) {
+               let unknown = keep.keys.sorted().first(where: { !["after_layer", "keep", "by"].contains($0) }) {
                 throw ModelError.invalidConfig(key: "vision_token_keep.\(unknown)", reason: "unknown key")
             }
         }

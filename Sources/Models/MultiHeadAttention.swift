@@ -53,6 +53,14 @@ public final class MultiHeadAttention: Module {
         return (outProjection(gated(context)), weights)
     }
 
+    /// Only the cross-attention weights, for scoring: query [B, Tq, D], memory [B, Tk, D] → [B, H, Tq, Tk].
+    public func weights(query: Tensor, memory: Tensor) -> Tensor {
+        let a = attentionWidth
+        let q = Tensor.linear(query, weight: inProjectionWeight, bias: inProjectionBias, outputRows: 0..<a)
+        let k = Tensor.linear(memory, weight: inProjectionWeight, bias: inProjectionBias, outputRows: a..<(2 * a))
+        return Tensor.attentionWeights(query: q, queryOffset: 0, key: k, keyOffset: 0, width: a, heads: headCount)
+    }
+
     /// Applies the head gates, skipping the op when they are all ones and not being differentiated.
     private func gated(_ context: Tensor) -> Tensor {
         if !headGates.requiresGrad && headGates.storage.allSatisfy({ $0 == 1 }) { return context }

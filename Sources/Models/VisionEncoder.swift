@@ -26,7 +26,9 @@ public final class VisionEncoder: Module {
 
     /// images: uint8 [B, S, S, 3] with S = image size → EncoderOutput with states [B, P', dv], where
     /// P' = P, or the policy's `keep` when `tokenKeep` is set (layers from `after_layer` on see P' patches).
-    public func callAsFunction(images: [UInt8], batch: Int, imageSize: Int) -> EncoderOutput {
+    /// `textScores` scores patch states [B, P, dv] → B·P values; a text-guided policy needs it.
+    public func callAsFunction(images: [UInt8], batch: Int, imageSize: Int,
+                               textScores: ((Tensor) -> [Float])? = nil) -> EncoderOutput {
         let patches = Self.patches(images: images, batch: batch, imageSize: imageSize, patchSize: patchSize)
         let x = patchEmbedding(patches) + positionEmbedding
         guard let tokenKeep else {
@@ -34,7 +36,14 @@ public final class VisionEncoder: Module {
             return EncoderOutput(states: norm(h), layerStates: states, attentionWeights: weights)
         }
         let (early, earlyStates, earlyWeights) = runLayers(Array(layers[..<tokenKeep.afterLayer]), x, keyMask: nil)
-        let kept = VisionTokenSelection.select(early, attention: earlyWeights.last!, keep: tokenKeep.keep)
+        let scores: [Float]
+        switch tokenKeep.scoring {
+        case .attention: scores = VisionTokenSelection.receivedAttention(earlyWeights.last!)
+        case .text:
+            guard let textScores else { preconditionFailure("a text-guided token policy needs textScores (FusionModel passes them)") }
+            scores = textScores(early)
+        }
+        let kept = VisionTokenSelection.select(early, scores: scores, keep: tokenKeep.keep)
         let (h, lateStates, lateWeights) = runLayers(Array(layers[tokenKeep.afterLayer...]), kept, keyMask: nil)
         return EncoderOutput(states: norm(h), layerStates: earlyStates + lateStates, attentionWeights: earlyWeights + lateWeights)
     }

@@ -1,7 +1,7 @@
 import TensorCore
 
-/// Vision-token pruning at inference: rank patches by the self-attention they receive and keep
-/// the top k of each image, in their original order (see `VisionTokenKeep`).
+/// Vision-token pruning at inference: rank patches (by the self-attention they receive, or by
+/// text-guided scores) and keep the top k of each image, in their original order (see `VisionTokenKeep`).
 public enum VisionTokenSelection {
     /// Attention each key patch receives, averaged over heads and queries:
     /// weights [B, H, P, P] → B·P scores (row-major [B, P]).
@@ -35,11 +35,11 @@ public enum VisionTokenSelection {
         return kept
     }
 
-    /// Keeps the `keep` patches of each image that receive most attention in `weights`:
-    /// x [B, P, D], weights [B, H, P, P] → [B, keep, D] (differentiable in x).
-    public static func select(_ x: Tensor, attention weights: Tensor, keep: Int) -> Tensor {
+    /// Keeps the `keep` highest-scoring patches of each image, in their original order:
+    /// x [B, P, D], scores B·P → [B, keep, D] (differentiable in x).
+    public static func select(_ x: Tensor, scores: [Float], keep: Int) -> Tensor {
         let (batch, patches, width) = (x.shape[0], x.shape[1], x.shape[2])
-        let kept = topIndices(scores: receivedAttention(weights), batch: batch, keep: keep)
+        let kept = topIndices(scores: scores, batch: batch, keep: keep)
         let rows = kept.enumerated().map { Int32(($0.offset / keep) * patches + $0.element) }
         return Tensor.embedding(x.reshaped([batch * patches, width]), ids: rows, idShape: [batch, keep])
     }

@@ -14,13 +14,15 @@ extension DistillationPipeline {
         let url = output.appendingPathComponent("student-pruned.h5")
         if resume, let (model, metadata) = try? CheckpointFile.loadModel(from: url), let done = metadata.pruning,
            done.originalConfig == student.config, done.heads == Double(settings.heads), done.headsMethod == settings.headsMethod,
-           done.keepTokens == settings.keepTokens.map(Double.init), done.mlp == Double(settings.mlp), done.steps == settings.steps,
+           done.keepTokens == settings.keepTokens.map(Double.init), done.tokenScoring == (settings.keepTokens == nil ? nil : settings.tokenScoring),
+           done.afterLayer == (settings.keepTokens == nil ? nil : settings.afterLayer), done.mlp == Double(settings.mlp), done.steps == settings.steps,
            done.recoverEpochs == settings.recoverEpochs, let accuracy = metadata.metrics?["accuracy"] {
             progress.line("student-pruned: reusing \(url.path)")
             return (.init(checkpoint: url.path, accuracy: accuracy, parameters: model.parameterCount, trained: false), [])
         }
         let options = PruningOptions(heads: Double(settings.heads), headMethod: PruningOptions.HeadMethod(rawValue: settings.headsMethod)!,
                                      keepTokens: settings.keepTokens.map(Double.init), afterLayer: settings.afterLayer,
+                                     tokenScoring: VisionTokenKeep.Scoring(rawValue: settings.tokenScoring)!,
                                      mlp: Double(settings.mlp), steps: settings.steps, samples: settings.samples, seed: recipe.seed &+ 20)
         let pruner = Pruner(options: options, calibration: train, report: { self.progress.line("prune: \($0)") })
         let recovery = PruningRecovery(
@@ -37,6 +39,7 @@ extension DistillationPipeline {
                                    seed: options.seed, teacher: settings.recoverEpochs > 0 ? recipe.teacher.checkpoint : nil,
                                    recoverEpochs: settings.recoverEpochs)
         record.test = "data.test"
+        record.tokenScoring = settings.keepTokens == nil ? nil : settings.tokenScoring
         record.accuracyBefore = evaluate(student, on: test)
         var records: [EpochRecord] = []
         let pruned = try pruner.run(student, original: student.config) { current, round in

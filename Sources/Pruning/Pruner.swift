@@ -40,7 +40,8 @@ public struct Pruner {
         if options.keepTokens != nil {
             guard config.visionDepth >= 1 else { throw .impossible(reason: "token pruning needs at least one vision layer; the model has none") }
             guard options.afterLayer <= config.visionDepth else {
-                throw .invalidOption(name: "--after-layer", reason: "the model has \(config.visionDepth) vision layers, so after_layer must be between 1 and \(config.visionDepth), got \(options.afterLayer)")
+                let first = options.tokenScoring == .text ? 0 : 1
+                throw .invalidOption(name: "--after-layer", reason: "the model has \(config.visionDepth) vision layers, so after_layer must be between \(first) and \(config.visionDepth), got \(options.afterLayer)")
             }
         }
     }
@@ -93,7 +94,7 @@ public struct Pruner {
         if let keepTokens = options.keepTokens {
             let patches = config.patchCount
             let dropped = Int((Double(patches) * (1 - keepTokens) * progress).rounded())
-            selection.tokenKeep = VisionTokenKeep(afterLayer: options.afterLayer, keep: max(1, patches - dropped))
+            selection.tokenKeep = VisionTokenKeep(afterLayer: options.afterLayer, keep: max(1, patches - dropped), scoring: options.tokenScoring)
         }
         return selection.apply(to: model)
     }
@@ -108,7 +109,9 @@ public struct Pruner {
     public static func describe(_ config: ModelConfig) -> String {
         var parts = ["heads vision \(config.visionHeadCounts) text \(config.textHeadCounts) fusion \(config.fusionHeadCount)",
                      "MLP vision \(config.visionMLPHiddenSizes) text \(config.textMLPHiddenSizes)"]
-        if let keep = config.visionTokenKeep { parts.append("\(keep.keep) of \(config.patchCount) patches after vision layer \(keep.afterLayer)") }
+        if let keep = config.visionTokenKeep {
+            parts.append("\(keep.keep) of \(config.patchCount) patches after vision layer \(keep.afterLayer) (by \(keep.scoring.rawValue))")
+        }
         return parts.joined(separator: ", ")
     }
 }

@@ -1,3 +1,5 @@
+import Models
+
 /// What to remove from a model and how (`condenser prune`'s options, or a recipe's `prune` section).
 public struct PruningOptions: Sendable, Equatable {
     /// How heads are ranked.
@@ -13,8 +15,10 @@ public struct PruningOptions: Sendable, Equatable {
     public var headMethod: HeadMethod
     /// Fraction of vision patches to keep after `afterLayer`, in (0, 1]; nil: no token pruning.
     public var keepTokens: Double?
-    /// Vision layers that still see every patch (1 ... vision_depth).
+    /// Vision layers that still see every patch (attention scoring: 1 ... vision_depth; text: 0 ... vision_depth).
     public var afterLayer: Int
+    /// How patches are ranked.
+    public var tokenScoring: VisionTokenKeep.Scoring
     /// Fraction of each MLP's hidden units to remove, in [0, 1).
     public var mlp: Double
     /// Pruning rounds; the targets grow linearly to the final fractions, with recovery after each round.
@@ -27,8 +31,9 @@ public struct PruningOptions: Sendable, Equatable {
     public var seed: UInt64
 
     public init(heads: Double = 0, headMethod: HeadMethod = .importance, keepTokens: Double? = nil, afterLayer: Int = 1,
-                mlp: Double = 0, steps: Int = 1, samples: Int = 512, calibrationBatchSize: Int = 1, seed: UInt64 = 0) {
+                tokenScoring: VisionTokenKeep.Scoring = .attention, mlp: Double = 0, steps: Int = 1, samples: Int = 512, calibrationBatchSize: Int = 1, seed: UInt64 = 0) {
         self.heads = heads; self.headMethod = headMethod; self.keepTokens = keepTokens; self.afterLayer = afterLayer
+        self.tokenScoring = tokenScoring
         self.mlp = mlp; self.steps = steps; self.samples = samples; self.calibrationBatchSize = calibrationBatchSize; self.seed = seed
     }
 
@@ -44,8 +49,10 @@ public struct PruningOptions: Sendable, Equatable {
         if let keepTokens, !(keepTokens > 0 && keepTokens <= 1) {
             throw .invalidOption(name: name("keep", "tokens"), reason: "expected a fraction of patches to keep in (0, 1], got \(keepTokens)")
         }
-        guard afterLayer >= 1 else {
-            throw .invalidOption(name: name("after", "layer"), reason: "expected an integer >= 1, got \(afterLayer)")
+        let first = tokenScoring == .text ? 0 : 1
+        guard afterLayer >= first else {
+            throw .invalidOption(name: name("after", "layer"), reason: "expected an integer >= \(first), got \(afterLayer)"
+                                 + (tokenScoring == .text ? "" : " (0 needs text-guided token scoring)"))
         }
         guard steps >= 1 else { throw .invalidOption(name: name("steps"), reason: "expected an integer >= 1, got \(steps)") }
         guard samples >= 1 else { throw .invalidOption(name: name("samples"), reason: "expected an integer >= 1, got \(samples)") }

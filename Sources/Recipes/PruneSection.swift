@@ -10,8 +10,10 @@ public struct PruneSection: Sendable, Equatable {
     public var headsMethod: String
     /// Fraction of vision patches kept after `afterLayer`, in (0, 1] (`keep_tokens`; absent: no token pruning).
     public var keepTokens: Float?
-    /// Vision layers that still see every patch, 1 ... student vision_depth (`after_layer`, default 1).
+    /// Vision layers that still see every patch, 1 (0 with text scoring) ... student vision_depth (`after_layer`, default 1).
     public var afterLayer: Int
+    /// `attention` (default) or `text`: how patches are ranked (`token_scoring`).
+    public var tokenScoring: String
     /// Fraction of each MLP's hidden units removed, in [0, 1) (`mlp`, default 0).
     public var mlp: Float
     /// Pruning rounds, >= 1 (`steps`, default 1).
@@ -23,9 +25,11 @@ public struct PruneSection: Sendable, Equatable {
     /// Recovery's peak learning rate, > 0 (`lr`, default 5e-4).
     public var learningRate: Float
 
-    public init(heads: Float = 0, headsMethod: String = "importance", keepTokens: Float? = nil, afterLayer: Int = 1, mlp: Float = 0,
+    public init(heads: Float = 0, headsMethod: String = "importance", keepTokens: Float? = nil, afterLayer: Int = 1,
+                tokenScoring: String = "attention", mlp: Float = 0,
                 steps: Int = 1, samples: Int = 512, recoverEpochs: Int = 0, learningRate: Float = 5e-4) {
         self.heads = heads; self.headsMethod = headsMethod; self.keepTokens = keepTokens; self.afterLayer = afterLayer
+        self.tokenScoring = tokenScoring
         self.mlp = mlp; self.steps = steps; self.samples = samples; self.recoverEpochs = recoverEpochs; self.learningRate = learningRate
     }
 }
@@ -50,9 +54,14 @@ extension PruneSection {
             guard value <= 1 else { throw reader.error("keep_tokens", "expected a fraction of patches to keep in (0, 1], got \(value)") }
             keepTokens = value
         }
-        let afterLayer = try reader.integer("after_layer", minimum: 1, default: defaults.afterLayer)
+        let scoring = reader.optional("token_scoring") ?? .string(defaults.tokenScoring)
+        guard case let .string(tokenScoring) = scoring, ["attention", "text"].contains(tokenScoring) else {
+            throw reader.error("token_scoring", "expected \"attention\" or \"text\", got \(scoring.quoted)")
+        }
+        let first = tokenScoring == "text" ? 0 : 1
+        let afterLayer = try reader.integer("after_layer", minimum: first, default: defaults.afterLayer)
         if keepTokens != nil && afterLayer > student.visionDepth {
-            throw reader.error("after_layer", "the student has \(student.visionDepth) vision layers, so after_layer must be between 1 and \(student.visionDepth), got \(afterLayer)")
+            throw reader.error("after_layer", "the student has \(student.visionDepth) vision layers, so after_layer must be between \(first) and \(student.visionDepth), got \(afterLayer)")
         }
         let mlp = try fraction("mlp")
         let steps = try reader.integer("steps", minimum: 1, maximum: 100, default: defaults.steps)
@@ -70,13 +79,14 @@ extension PruneSection {
         if removed > total - layers {
             throw reader.error("heads", "removes \(removed) of the student's \(total) heads, but each of its \(layers) attention layers must keep one (at most \(total - layers) can go)")
         }
-        self.init(heads: heads, headsMethod: headsMethod, keepTokens: keepTokens, afterLayer: afterLayer, mlp: mlp, steps: steps,
+        self.init(heads: heads, headsMethod: headsMethod, keepTokens: keepTokens, afterLayer: afterLayer, tokenScoring: tokenScoring,
+                  mlp: mlp, steps: steps,
                   samples: samples, recoverEpochs: recoverEpochs, learningRate: learningRate)
     }
 
     var json: JSONValue {
         var members: [String: JSONValue] = [
-            "heads": .number(heads), "heads_method": .string(headsMethod), "after_layer": .number(afterLayer), "mlp": .number(mlp),
+            "heads": .number(heads), "heads_method": .string(headsMethod), "after_layer": .number(afterLayer), "token_scoring": .string(tokenScoring), "mlp": .number(mlp),
             "steps": .number(steps), "samples": .number(samples), "recover_epochs": .number(recoverEpochs), "lr": .number(learningRate),
         ]
         if let keepTokens { members["keep_tokens"] = .number(keepTokens) }

@@ -33,23 +33,36 @@ import TestSupport
         #expect(model.config.visionMLPHiddenSizes == [192, 192] && model.config.visionTokenKeep == VisionTokenKeep(afterLayer: 1, keep: 32))
         #expect(metadata.pruning?.accuracyPruned != nil && metadata.pruning?.originalConfig.visionHeads == 2)
 
-        let predicted = try condenser("predict", path("s-pruned.h5"), "--data", path("d.h5"), "--out", path("logits.h5"))
-        try #require(predicted.status == 0, "\(predicted.standardError)")
-        let (logits, _, classes) = try LogitsFile.read(from: folder.file("logits.h5"))
-        let script = PackagePaths.root.appendingPathComponent("Tests/CLITests/reference_forward.py")
-        let output = try Python.run(script: script, [path("s-pruned.h5"), path("d.h5")])
-        let reference = try JSONDecoder().decode([String: [[Double]]].self, from: output)["logits"]!
-        let largest = reference.flatMap { $0 }.map(Swift.abs).max()!
-        for (i, row) in reference.enumerated() {
-            for (j, value) in row.enumerated() {
-                #expect(Swift.abs(Double(logits[i * classes + j]) - value) <= 1e-5 * max(1, largest), "logit [\(i), \(j)]")
-            }
-        }
+        try expectPredictionsMatchNumpy("s-pruned.h5")
+
+        // Text-guided token ranking before the first vision layer, to another file.
+        let text = try condenser("prune", path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.25", "--after-layer", "0",
+                                 "--token-scoring", "text", "--out", path("text.h5"))
+        try #require(text.status == 0, "\(text.standardError)")
+        #expect(try CheckpointFile.loadModel(from: folder.file("text.h5")).model.config.visionTokenKeep
+                == VisionTokenKeep(afterLayer: 0, keep: 16, scoring: .text))
+        try expectPredictionsMatchNumpy("text.h5")
 
         let inspect = try condenser("inspect", path("s-pruned.h5"))
         #expect(inspect.status == 0)
         for text in ["5/10 kept (50.0% removed)", "576/768 kept (25.0% removed)", "32 of 64 patches after vision layer 1", "FLOPs       "] {
             #expect(inspect.standardOutput.contains(text), "inspect lacks '\(text)':\n\(inspect.standardOutput)")
+        }
+    }
+
+    /// `condenser predict` on `checkpoint` gives the logits of the independent NumPy forward.
+    func expectPredictionsMatchNumpy(_ checkpoint: String) throws {
+        let predicted = try condenser("predict", path(checkpoint), "--data", path("d.h5"), "--out", path("logits.h5"))
+        try #require(predicted.status == 0, "\(predicted.standardError)")
+        let (logits, _, classes) = try LogitsFile.read(from: folder.file("logits.h5"))
+        let script = PackagePaths.root.appendingPathComponent("Tests/CLITests/reference_forward.py")
+        let output = try Python.run(script: script, [path(checkpoint), path("d.h5")])
+        let reference = try JSONDecoder().decode([String: [[Double]]].self, from: output)["logits"]!
+        let largest = reference.flatMap { $0 }.map(Swift.abs).max()!
+        for (i, row) in reference.enumerated() {
+            for (j, value) in row.enumerated() {
+                #expect(Swift.abs(Double(logits[i * classes + j]) - value) <= 1e-5 * max(1, largest), "\(checkpoint) logit [\(i), \(j)]")
+            }
         }
     }
 
@@ -64,6 +77,8 @@ import TestSupport
             ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "1.5"], "--keep-tokens: expected a fraction of patches to keep in (0, 1]"),
             ([path("s.h5"), "--data", path("d.h5"), "--heads", "0.8"], "each of the 4 attention layers must keep one"),
             ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--after-layer", "3"], "--after-layer: the model has 2 vision layers"),
+            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--after-layer", "0"], "--after-layer: expected an integer >= 1, got 0 (0 needs text-guided token scoring)"),
+            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--token-scoring", "saliency"], "--token-scoring must be attention or text"),
             ([path("s.h5"), "--data", path("d.h5")], "nothing to prune"),
             ([path("s.h5"), "--data", path("d.h5"), "--heads", "0.5", "--teacher", path("s.h5")], "recovery needs both --teacher and --recover-epochs"),
             ([path("d.h5"), "--data", path("d.h5"), "--heads", "0.5"], "not a condenser checkpoint"),

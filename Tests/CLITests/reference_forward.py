@@ -3,7 +3,8 @@ definitions (nn.TransformerEncoderLayer(norm_first=True, activation="gelu"), nn.
 nn.LayerNorm, exact-erf GELU) in float64. Reads weights by name with h5py.
 Pruned checkpoints: each attention's head count is its q/k/v width over `*_head_dim` (default
 dim / heads), MLP widths come from the weights, and `vision_token_keep` keeps the patches that
-receive most attention (mean over heads and queries) in layer `after_layer`, in grid order.
+receive most attention (mean over heads and queries) in layer `after_layer` — or, with
+"by": "text", most attention from the question's tokens through the fusion's projections — in grid order.
 
 usage: reference_forward.py CHECKPOINT.h5 DATA.h5  → prints JSON {"logits": [[...], ...]}
 """
@@ -87,21 +88,28 @@ def forward(config, p, images, tokens):
     ps, grid = config["patch_size"], config["image_size"] // config["patch_size"]
     x = images.astype(np.float64) / 255
     patches = x.reshape(n, grid, ps, grid, ps, 3).transpose(0, 1, 3, 2, 4, 5).reshape(n, grid * grid, ps * ps * 3)
-    v = linear(p, "vision.patch_embed", patches) + p["vision.pos_embed"]
-    keep = config.get("vision_token_keep")
-    for i in range(config["vision_depth"]):
-        v, weights = block(p, f"vision.layers.{i}", v, head_dim(config, "vision"))
-        if keep and i + 1 == keep["after_layer"]:
-            received = sum(w.sum(1) for w in weights)   # [n, P]: summed over heads and queries
-            kept = [np.sort(np.argsort(-row, kind="stable")[: keep["keep"]]) for row in received]
-            v = np.stack([v[b, idx] for b, idx in enumerate(kept)])
-    v = layer_norm(v, p["vision.norm.weight"], p["vision.norm.bias"])
-
     mask = tokens != 0
     t = p["text.token_embed.weight"][tokens] + p["text.pos_embed"][: tokens.shape[1]]
     for i in range(config["text_depth"]):
         t, _ = block(p, f"text.layers.{i}", t, head_dim(config, "text"), mask)
     t = layer_norm(t, p["text.norm.weight"], p["text.norm.bias"])
+
+    v = linear(p, "vision.patch_embed", patches) + p["vision.pos_embed"]
+    keep, weights = config.get("vision_token_keep"), None
+    for i in range(config["vision_depth"] + 1):
+        if keep and i == keep["after_layer"]:
+            if keep.get("by", "attention") == "text":
+                # The question's cross-attention over the current patch states, through the fusion's projections.
+                _, cross = attention(p, "fusion.cross_attn", linear(p, "fusion.text_proj", t), linear(p, "fusion.vision_proj", v),
+                                     head_dim(config, "fusion"))
+                received = sum((w * mask[:, :, None]).sum(1) for w in cross)
+            else:
+                received = sum(w.sum(1) for w in weights)   # [n, P]: summed over heads and queries
+            kept = [np.sort(np.argsort(-row, kind="stable")[: keep["keep"]]) for row in received]
+            v = np.stack([v[b, idx] for b, idx in enumerate(kept)])
+        if i < config["vision_depth"]:
+            v, weights = block(p, f"vision.layers.{i}", v, head_dim(config, "vision"))
+    v = layer_norm(v, p["vision.norm.weight"], p["vision.norm.bias"])
 
     vp, tp = linear(p, "fusion.vision_proj", v), linear(p, "fusion.text_proj", t)
     v_global, t_global = vp.mean(1), masked_mean(tp, mask)

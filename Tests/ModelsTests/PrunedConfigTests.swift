@@ -39,13 +39,29 @@ import Testing
         (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_head_dim":3"#, "model config key 'vision_head_dim': 3 does not divide the model width 8"),
         (#""fusion_heads":0,"fusion_head_dim":4,"text_heads":2,"vision_heads":2"#, "model config key 'fusion_heads': expected between 1 and 2 heads, got 0"),
         (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"text_mlp_dims":[17]"#, "model config key 'text_mlp_dims': layer 0: expected between 1 and 16 hidden units, got 17"),
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":0,"keep":2}"#, "model config key 'vision_token_keep': after_layer must be between 1 and vision_depth 1, got 0"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":0,"keep":2}"#, "model config key 'vision_token_keep': after_layer must be between 1 and vision_depth 1, got 0 (0 needs \"by\": \"text\")"),
         (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":1,"keep":5}"#, "model config key 'vision_token_keep': keep must be between 1 and the 4 patches, got 5"),
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":1,"keep":2,"by":"text"}"#, "model config key 'vision_token_keep.by': unknown key"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":1,"keep":2,"from":"text"}"#, "model config key 'vision_token_keep.from': unknown key"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":0,"keep":2,"by":"pixels"}"#, "model config key 'vision_token_keep.by': expected \"attention\" or \"text\""),
         (#""fusion_heads":2,"text_heads":2,"vision_heads":"2""#, "model config key 'vision_heads': expected an integer or a list of integers (one per layer)"),
     ] as [(String, String)])
     func invalidPrunedKeys(members: String, expected: String) {
         #expect(failure("{" + Self.base + "," + members + "}") == expected)
+    }
+
+    @Test func textGuidedPolicyRoundTripsAndCountsItsScoringPass() throws {
+        var config = tinyConfig
+        config.visionTokenKeep = VisionTokenKeep(afterLayer: 0, keep: 2, scoring: .text)
+        #expect(config.jsonString().contains(#""vision_token_keep":{"after_layer":0,"by":"text","keep":2}"#))
+        #expect(try decode(config.jsonString()) == config)
+        // L = 6, P0 = 4 patches scored, d = 8, A = 8: projections, keys, queries, scores.
+        let scoring = 2 * 4 * 8 * 8 + 2 * 6 * 8 * 8 + 2 * 4 * 8 * 8 + 2 * 6 * 8 * 8 + 2 * 6 * 4 * 8
+        var attentionPolicy = tinyConfig
+        attentionPolicy.visionTokenKeep = VisionTokenKeep(afterLayer: 1, keep: 2)
+        // The one vision layer sees 2 patches under the text policy (after_layer 0), 4 under the other; the fusion 2 either way.
+        let layerAt4 = 2 * 4 * 8 * 24 + 4 * 16 * 8 + 2 * 4 * 8 * 8 + 4 * 4 * 8 * 16
+        let layerAt2 = 2 * 2 * 8 * 24 + 4 * 4 * 8 + 2 * 2 * 8 * 8 + 4 * 2 * 8 * 16
+        #expect(config.forwardFLOPs() - attentionPolicy.forwardFLOPs() == scoring + layerAt2 - layerAt4)
     }
 
     /// FLOPs of a pruned tiny model counted by hand (L = 6): vision with 1 head of 4, MLP 10 and
