@@ -129,6 +129,12 @@ import Testing
         #expect(try F.parse(recipe.normalizedJSON()) == recipe)
     }
 
+    @Test func pruneSectionReadsTextGuidedTokensBeforeTheFirstLayer() throws {
+        let recipe = try F.parse(F.minimal(["prune": #"{"keep_tokens": 0.25, "after_layer": 0, "token_scoring": "text", "recover_epochs": 1}"#]))
+        #expect(recipe.prune == PruneSection(keepTokens: 0.25, afterLayer: 0, tokenScoring: "text", recoverEpochs: 1))
+        #expect(try F.parse(recipe.normalizedJSON()) == recipe)
+    }
+
     @Test func loadNamesFileAsGiven() throws {
         try F.withTemporaryFolder { folder in
             let url = folder.appendingPathComponent("r.json")

@@ -64,6 +64,8 @@ import Testing
         (["prune.heads": "0.5", "prune.heads_method": #""magnitude""#], #"prune.heads_method: expected "importance" or "random", got "magnitude""#),
         (["prune.heads": "0.5", "prune.recover_epoch": "2"], #"prune: unknown key "recover_epoch" (did you mean "recover_epochs"?)"#),
         (["prune.heads": "0.5", "prune.steps": "0"], "prune.steps: expected an integer between 1 and 100, got 0"),
+        (["prune.keep_tokens": "0.5", "prune.token_scoring": #""pixels""#], #"prune.token_scoring: expected "attention" or "text", got "pixels""#),
+        (["prune.keep_tokens": "0.5", "prune.after_layer": "0"], "prune.after_layer: expected an integer >= 1, got 0"),
         (["quantize": #"{"bits": 8}"#], "quantize: not supported by this version"),
         (["bench": "true"], "bench: not supported by this version"),
         // Models.
