@@ -21,6 +21,7 @@ public struct Pruner {
     /// before any work. - Throws: `PruningError` naming the option or file.
     public func check(_ config: ModelConfig, original: ModelConfig) throws(PruningError) {
         try options.validate()
+        guard calibration.count > 0 else { throw .unusableData(file: calibration.source, reason: "holds no samples") }
         do {
             try calibration.validate(against: config)
         } catch {
