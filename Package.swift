@@ -3,7 +3,7 @@
 //
 // Targets, lowest first; dependencies point one way only:
 //   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint (files)
-//   → Datasets, Recipes → Training → Distillation, Quantization → Pipeline (recipe runs) → CondenserCLI
+//   → Datasets, Recipes → Training → Distillation → Pruning, Quantization → Pipeline (recipe runs) → CondenserCLI
 import PackageDescription
 
 /// Hot numeric loops: no bounds or exclusivity checks in release builds.
@@ -49,14 +49,17 @@ let package = Package(
         // Distillation losses (logits, features, attention maps, cross-modal similarities) and the teacher-output cache.
         .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Recipes", "Training"],
                 swiftSettings: fastMath),
+        // Structured pruning: head importance, physical head / MLP-unit removal, token policy, recovery.
+        .target(name: "Pruning", dependencies: ["Models", "Checkpoint", "Recipes", "Training", "Distillation"],
+                swiftSettings: fastMath),
         // int8 post-training quantization: calibration, the quantizer and its accuracy-aware fallback.
         .target(name: "Quantization", dependencies: ["TensorCore", "Models", "Checkpoint", "Training"],
                 swiftSettings: fastMath),
-        // Recipe runs: data → teacher → distilled student → scratch baseline, with their reports.
-        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint", "Quantization"]),
+        // Recipe runs: data → teacher → distilled student → scratch baseline → pruned → int8, with their reports.
+        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint", "Pruning", "Quantization"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Quantization",
+            "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Pruning", "Quantization",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -75,9 +78,10 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "RecipeTests", dependencies: ["Recipes", "Models"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore", "TestSupport"]),
+        .testTarget(name: "PruningTests", dependencies: ["Pruning", "Models", "Checkpoint", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Training", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "TestSupport"],
+        .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "Models", "TestSupport"],
                     exclude: ["reference_forward.py"]),
     ]
 )

@@ -25,6 +25,8 @@ struct CoreBench: ParsableCommand {
     var models = "recipes/models"
     @Flag(help: "Only the int8 against float32 comparison.")
     var int8Only = false
+    @Option(help: "Model config files (e.g. a checkpoint's model_config before and after pruning) to compare, alternating their forward passes; skips the default runs.")
+    var compare: [String] = []
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -34,6 +36,10 @@ struct CoreBench: ParsableCommand {
     func run() throws {
         Parallel.threadCount = threads
         print("core-bench: \(threads) thread(s), \(ProcessInfo.processInfo.activeProcessorCount) core(s)")
+        if !compare.isEmpty {
+            let configs = try compare.map { try ModelConfig.decode(json: Data(contentsOf: URL(fileURLWithPath: $0))) }
+            return compareForward(names: compare, configs: configs)
+        }
         for name in ["teacher", "student"] {
             let url = URL(fileURLWithPath: models).appendingPathComponent("\(name).json")
             let config = try ModelConfig.decode(json: Data(contentsOf: url))
@@ -64,6 +70,27 @@ struct CoreBench: ParsableCommand {
             let baseline = 2 * Double(m * n * k) / percentile(sgemmTimes, 0.5) / 1e9
             print(String(format: "%@ forward  batch %2d: p50 %7.3f ms  p90 %7.3f ms  %6.1f GFLOP/s  (sgemm %d×%d×%d: %6.1f GFLOP/s, model at %3.0f%%)",
                          name, batch, p50 * 1e3, p90 * 1e3, achieved, m, n, k, baseline, 100 * achieved / baseline))
+        }
+    }
+
+    /// Forward latency of several architectures, interleaved pass by pass so that all see the same
+    /// machine load; ratios are against the first.
+    func compareForward(names: [String], configs: [ModelConfig]) {
+        let models = configs.map { FusionModel(config: $0, seed: 1) }
+        for batch in [1, 32] {
+            let inputs = configs.map { randomInput(config: $0, batch: batch, seed: 2) }
+            var times = [[Double]](repeating: [], count: models.count)
+            for _ in 0..<warmup { for (model, input) in zip(models, inputs) { _ = model.predict(input) } }
+            for _ in 0..<iterations {
+                for (i, (model, input)) in zip(models, inputs).enumerated() { times[i].append(time { _ = model.predict(input) }) }
+            }
+            let baseline = percentile(times[0], 0.5)
+            for (i, name) in names.enumerated() {
+                let p50 = percentile(times[i], 0.5)
+                print(String(format: "batch %2d  %@: p50 %7.3f ms  p90 %7.3f ms  %5.2f× faster than the first  (%.1f MFLOP/sample, %.2f× fewer)",
+                             batch, name, p50 * 1e3, percentile(times[i], 0.9) * 1e3, baseline / p50,
+                             Double(configs[i].forwardFLOPs()) / 1e6, Double(configs[0].forwardFLOPs()) / Double(configs[i].forwardFLOPs())))
+            }
         }
     }
 

@@ -10,6 +10,9 @@ extension CheckpointMetadata {
         let metricsJSON = try metrics.map { (metrics) throws(CheckpointError) in
             try RootAttribute.encodeJSON(metrics, "metrics", file: file)
         }
+        let pruningJSON = try pruning.map { (pruning) throws(CheckpointError) in
+            try RootAttribute.encodeJSON(pruning, "pruning", file: file)
+        }
         let quantizationJSON = try quantization.map { (record) throws(CheckpointError) in
             try RootAttribute.encodeJSON(record, "quantization", file: file)
         }
@@ -20,6 +23,7 @@ extension CheckpointMetadata {
             try root.setAttribute("precision", precision.rawValue)
             try root.setAttribute("provenance", provenanceJSON)
             if let metricsJSON { try root.setAttribute("metrics", metricsJSON) }
+            if let pruningJSON { try root.setAttribute("pruning", pruningJSON) }
             if let quantizationJSON { try root.setAttribute("quantization", quantizationJSON) }
         } catch {
             throw .hdf5(error)
@@ -27,7 +31,7 @@ extension CheckpointMetadata {
     }
 
     /// Reads and validates the root attributes of `root`, in order: `format`, `format_version`,
-    /// `model_config`, `precision`, `provenance`, `metrics`, `quantization`.
+    /// `model_config`, `precision`, `provenance`, `metrics`, `pruning`, `quantization`.
     static func read(from root: HDF5Group) throws(CheckpointError) -> CheckpointMetadata {
         let file = root.filePath
         guard try RootAttribute.exists("format", on: root) else { throw .notACheckpoint(file: file, found: nil) }
@@ -57,9 +61,11 @@ extension CheckpointMetadata {
         let provenance = try RootAttribute.json(Provenance.self, "provenance", on: root)
         let metrics = try RootAttribute.exists("metrics", on: root)
             ? try RootAttribute.json([String: Double].self, "metrics", on: root) : nil
+        let pruning = try RootAttribute.exists("pruning", on: root)
+            ? try RootAttribute.json(PruningRecord.self, "pruning", on: root) : nil
         let quantization = try RootAttribute.exists("quantization", on: root)
             ? try RootAttribute.json(QuantizationRecord.self, "quantization", on: root) : nil
         return CheckpointMetadata(config: config, precision: precision, provenance: provenance, metrics: metrics,
-                                  quantization: quantization)
+                                  pruning: pruning, quantization: quantization)
     }
 }

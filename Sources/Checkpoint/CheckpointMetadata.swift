@@ -2,7 +2,7 @@ import Models
 
 /// Everything in a checkpoint besides the tensors; stored as root attributes (see
 /// docs/checkpoint-format.md): `format`, `format_version`, `model_config`, `precision`,
-/// `provenance` and optionally `metrics` and `quantization`.
+/// `provenance` and optionally `metrics`, `pruning` and `quantization`.
 public struct CheckpointMetadata: Equatable, Sendable {
     /// Value of the `format` root attribute.
     public static let formatName = "condenser-checkpoint"
@@ -16,15 +16,18 @@ public struct CheckpointMetadata: Equatable, Sendable {
     public var provenance: Provenance
     /// Evaluation results (`{"accuracy": 0.91}`), if any.
     public var metrics: [String: Double]?
+    /// What pruning removed, for pruned models.
+    public var pruning: PruningRecord?
     /// How an int8 checkpoint was made, if it was.
     public var quantization: QuantizationRecord?
 
     public init(config: ModelConfig, precision: CheckpointPrecision = .float32, provenance: Provenance,
-                metrics: [String: Double]? = nil, quantization: QuantizationRecord? = nil) {
+                metrics: [String: Double]? = nil, pruning: PruningRecord? = nil, quantization: QuantizationRecord? = nil) {
         self.config = config
         self.precision = precision
         self.provenance = provenance
         self.metrics = metrics
+        self.pruning = pruning
         self.quantization = quantization
     }
 }

@@ -10,8 +10,8 @@ struct Condenser: ParsableCommand {
         commandName: "condenser",
         abstract: "Compress image + text fusion models: distill, prune, quantize, benchmark.",
         version: version,
-        subcommands: [DistillCommand.self, TrainCommand.self, DataCommand.self, InitCommand.self, InspectCommand.self,
-                      PredictCommand.self, EvalCommand.self, QuantizeCommand.self])
+        subcommands: [DistillCommand.self, TrainCommand.self, PruneCommand.self, QuantizeCommand.self, DataCommand.self,
+                      InitCommand.self, InspectCommand.self, PredictCommand.self, EvalCommand.self])
 
     static func main() {
         LoggingSystem.bootstrap { label in

@@ -63,7 +63,8 @@ struct TrainCommand: ParsableCommand {
 func summary(_ report: DistillationReport) -> String {
     func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
     var rows = [pad("model", 17) + pad("accuracy", 10) + pad("parameters", 12) + "checkpoint"]
-    for (name, model) in [("teacher", report.teacher), ("student", report.student), ("student-scratch", report.studentScratch)] {
+    for (name, model) in [("teacher", report.teacher), ("student", report.student), ("student-scratch", report.studentScratch),
+                          ("student-pruned", report.studentPruned)] {
         guard let model else { continue }
         rows.append(pad(name, 17) + pad(String(format: "%.2f%%", 100 * model.accuracy), 10) + pad(model.parameters.formatted(), 12) + model.checkpoint)
     }

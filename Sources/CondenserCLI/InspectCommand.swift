@@ -27,6 +27,9 @@ struct InspectCommand: ParsableCommand {
         let p = metadata.provenance
         print("  provenance  \(p.command)")
         print("              source \(p.source), condenser \(p.toolVersion), \(p.time)")
+        if let pruning = metadata.pruning {
+            for line in pruningLines(config: metadata.config, record: pruning) { print(line) }
+        }
         if let metrics = metadata.metrics, !metrics.isEmpty {
             print("  metrics     " + metrics.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }

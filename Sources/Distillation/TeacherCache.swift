@@ -28,7 +28,7 @@ public enum TeacherCache {
         }
         let started = Date()
         var outputs = TeacherOutputs(classes: teacher.config.numClasses, width: teacher.config.fusionDim,
-                                     attentionSize: data.textLength * teacher.config.patchCount)
+                                     attentionSize: data.textLength * teacher.config.fusionPatchCount)
         Tensor.withoutGradients {
             for start in stride(from: 0, to: data.count, by: batchSize) {
                 let batch = data.batch(start..<min(start + batchSize, data.count))
@@ -42,7 +42,7 @@ public enum TeacherCache {
             "fused": .init(shape: [n, outputs.width], values: outputs.fused),
             "vision_global": .init(shape: [n, outputs.width], values: outputs.visionGlobal),
             "text_global": .init(shape: [n, outputs.width], values: outputs.textGlobal),
-            "cross_attention": .init(shape: [n, data.textLength, teacher.config.patchCount], values: outputs.crossAttention),
+            "cross_attention": .init(shape: [n, data.textLength, teacher.config.fusionPatchCount], values: outputs.crossAttention),
         ], attributes: ["teacher_hash": teacherHash, "data_hash": dataHash, "teacher": teacherFile.path])
         try archive.write(to: url)
         report(String(format: "teacher outputs: computed for %d samples in %.1f s, cached in %@", n, Date().timeIntervalSince(started), url.path))
@@ -55,9 +55,9 @@ public enum TeacherCache {
               let fused = archive.arrays["fused"], fused.shape == [n, width],
               let vision = archive.arrays["vision_global"], vision.shape == [n, width],
               let text = archive.arrays["text_global"], text.shape == [n, width],
-              let attention = archive.arrays["cross_attention"], attention.shape == [n, data.textLength, teacher.config.patchCount]
+              let attention = archive.arrays["cross_attention"], attention.shape == [n, data.textLength, teacher.config.fusionPatchCount]
         else { return nil }
-        var outputs = TeacherOutputs(classes: teacher.config.numClasses, width: width, attentionSize: data.textLength * teacher.config.patchCount)
+        var outputs = TeacherOutputs(classes: teacher.config.numClasses, width: width, attentionSize: data.textLength * teacher.config.fusionPatchCount)
         (outputs.logits, outputs.fused, outputs.visionGlobal, outputs.textGlobal, outputs.crossAttention) =
             (logits.values, fused.values, vision.values, text.values, attention.values)
         return outputs

@@ -25,7 +25,7 @@ public struct TeacherOutputs {
     /// The teacher's outputs for one batch, computed without a graph.
     public init(teacher: FusionModel, input: ModelInput) {
         self.init(classes: teacher.config.numClasses, width: teacher.config.fusionDim,
-                  attentionSize: input.textLength * teacher.config.patchCount)
+                  attentionSize: input.textLength * teacher.config.fusionPatchCount)
         Tensor.withoutGradients {
             let output = teacher(input)
             append(logits: output.logits, fusion: output.fusion)

@@ -20,7 +20,8 @@ public final class AdaptiveCrossModalFusion: Module {
         textProjection = Linear(inputSize: config.textDim, outputSize: d, generator: &generator)
         gateHidden = Linear(inputSize: 2 * d, outputSize: d, generator: &generator)
         gateOutput = Linear(inputSize: d, outputSize: 2, generator: &generator)
-        crossAttention = MultiHeadAttention(dimension: d, headCount: config.fusionHeads, generator: &generator)
+        crossAttention = MultiHeadAttention(dimension: d, headCount: config.fusionHeadCount, headDimension: config.fusionHeadDim,
+                                            generator: &generator)
     }
 
     /// What the fusion computes; every tensor is part of the autograd graph.
@@ -49,6 +50,29 @@ public final class AdaptiveCrossModalFusion: Module {
         let fused = gates.slice(axis: 1, 0..<1) * visionGlobal + gates.slice(axis: 1, 1..<2) * crossMean
         return Output(fused: fused, visionGlobal: visionGlobal, textGlobal: textGlobal, gates: gates,
                       attentionWeights: cross.weights)
+    }
+
+    /// Text-guided patch scores for token pruning, without a graph: the cross-attention weight the
+    /// real question tokens pay each patch, averaged over heads and tokens, with the fusion's own
+    /// projections applied to intermediate patch states.
+    /// patches: [B, P, dv], text: [B, L, dt], textMask: B·L flags → B·P scores (row-major [B, P]).
+    public func patchScores(patches: Tensor, text: Tensor, textMask: [Bool]) -> [Float] {
+        let weights = Tensor.withoutGradients {
+            crossAttention.weights(query: textProjection(text), memory: visionProjection(patches))
+        }
+        let (batch, heads, length, count) = (weights.shape[0], weights.shape[1], weights.shape[2], weights.shape[3])
+        var scores = [Float](repeating: 0, count: batch * count)
+        for b in 0..<batch {
+            let tokens = (0..<length).filter { textMask[b * length + $0] }
+            let scale = 1 / Float(heads * max(tokens.count, 1))
+            for h in 0..<heads {
+                for l in tokens {
+                    let row = ((b * heads + h) * length + l) * count
+                    for j in 0..<count { scores[b * count + j] += weights.storage[row + j] * scale }
+                }
+            }
+        }
+        return scores
     }
 
     public var namedParameters: [(name: String, tensor: Tensor)] {

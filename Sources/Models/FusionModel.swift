@@ -34,8 +34,10 @@ public final class FusionModel: Module {
     public func callAsFunction(_ input: ModelInput) -> Output {
         precondition(input.textLength <= config.maxTextLen, "text length \(input.textLength) exceeds max_text_len \(config.maxTextLen)")
         let mask = input.textMask
-        let visionOut = vision(images: input.images, batch: input.batchSize, imageSize: config.imageSize)
         let textOut = text(tokens: input.tokens, batch: input.batchSize, length: input.textLength, mask: mask)
+        let visionOut = vision(images: input.images, batch: input.batchSize, imageSize: config.imageSize) { [fusion] patches in
+            fusion.patchScores(patches: patches, text: textOut.states, textMask: mask)
+        }
         let fused = fusion(vision: visionOut.states, text: textOut.states, textMask: mask)
         return Output(logits: head(fused.fused), fusion: fused, vision: visionOut, text: textOut)
     }

@@ -2,21 +2,40 @@ extension ModelConfig {
     /// Floating-point operations of one forward pass for one sample with `textLength` tokens
     /// (default max_text_len), counting a multiply-add as 2. Covers every matrix product
     /// (projections, attention scores and weighted sums, MLPs, fusion, head); elementwise work,
-    /// norms and softmax are left out, as is usual for FLOP counts.
+    /// norms, softmax and the token ranking are left out, as is usual for FLOP counts.
+    /// Pruned heads, MLP widths and the patches dropped by `vision_token_keep` all count, and so
+    /// does a text-guided policy's scoring pass.
     public func forwardFLOPs(textLength: Int? = nil) -> Int {
-        let p = patchCount, l = textLength ?? maxTextLen, d = fusionDim
-        func block(tokens t: Int, width w: Int) -> Int {
-            2 * t * w * 3 * w            // q, k, v projections
-                + 2 * 2 * t * t * w      // scores and weighted values over all heads
-                + 2 * t * w * w          // output projection
-                + 2 * 2 * t * w * w * mlpRatio  // linear1 and linear2
+        let l = textLength ?? maxTextLen, d = fusionDim
+        /// One block over t tokens of width w with attention width a = heads · head_dim and MLP width m.
+        func block(tokens t: Int, width w: Int, attention a: Int, mlp m: Int) -> Int {
+            2 * t * w * 3 * a            // q, k, v projections
+                + 2 * 2 * t * t * a      // scores and weighted values over all heads
+                + 2 * t * a * w          // output projection
+                + 2 * 2 * t * w * m      // linear1 and linear2
         }
-        let vision = 2 * p * patchFeatures * visionDim + visionDepth * block(tokens: p, width: visionDim)
-        let text = textDepth * block(tokens: l, width: textDim)
+        let visionHeads = visionHeadCounts, visionMLP = visionMLPHiddenSizes
+        var vision = 2 * patchCount * patchFeatures * visionDim
+        for layer in 0..<visionDepth {
+            vision += block(tokens: visionTokens(enteringLayer: layer), width: visionDim,
+                            attention: visionHeads[layer] * visionHeadDim, mlp: visionMLP[layer])
+        }
+        let textHeads = textHeadCounts, textMLP = textMLPHiddenSizes
+        var text = 0
+        for layer in 0..<textDepth {
+            text += block(tokens: l, width: textDim, attention: textHeads[layer] * textHeadDim, mlp: textMLP[layer])
+        }
+        let p = fusionPatchCount, a = fusionHeadCount * fusionHeadDim
         let fusion = 2 * p * visionDim * d + 2 * l * textDim * d   // modality projections
             + 2 * (2 * d) * d + 2 * d * 2                           // gate network
-            + 2 * l * d * d + 2 * p * d * 2 * d                     // cross-attention q and k, v
-            + 2 * 2 * l * p * d + 2 * l * d * d                     // scores, weighted values, output
-        return vision + text + fusion + 2 * d * numClasses
+            + 2 * l * d * a + 2 * p * d * 2 * a                     // cross-attention q and k, v
+            + 2 * 2 * l * p * a + 2 * l * a * d                     // scores, weighted values, output
+        var scoring = 0
+        if visionTokenKeep?.scoring == .text {
+            let p0 = patchCount   // every patch is scored, before any is dropped
+            scoring = 2 * p0 * visionDim * d + 2 * l * textDim * d   // projections of patches and tokens
+                + 2 * p0 * d * a + 2 * l * d * a + 2 * l * p0 * a    // keys, queries, scores
+        }
+        return vision + text + fusion + scoring + 2 * d * numClasses
     }
 }

@@ -1,8 +1,9 @@
 import TensorCore
 
 /// Multi-head attention with PyTorch `nn.MultiheadAttention` parameters (batch first):
-/// `in_proj_weight` [3D, D] and `in_proj_bias` [3D] stack the q, k, v projections; `out_proj` is D → D.
-/// Scores are scaled by 1/√(D/H).
+/// `in_proj_weight` [3A, D] and `in_proj_bias` [3A] stack the q, k, v projections; `out_proj` is A → D,
+/// where A = H·hd is the attention width. Unpruned, A = D; head pruning deletes whole heads, so A
+/// shrinks while the head size hd stays. Scores are scaled by 1/√hd.
 public final class MultiHeadAttention: Module {
     public let inProjectionWeight: Tensor
     public let inProjectionBias: Tensor
@@ -14,38 +15,53 @@ public final class MultiHeadAttention: Module {
     public var int8: Int8Linear?
     public var inputObserver: (@Sendable (Tensor) -> Void)?
 
-    public init(dimension: Int, headCount: Int, generator: inout RandomGenerator) {
+    /// Random initialisation; `headDimension` defaults to dimension / headCount (PyTorch's layout).
+    public init(dimension: Int, headCount: Int, headDimension: Int? = nil, generator: inout RandomGenerator) {
+        let width = headCount * (headDimension ?? dimension / headCount)
         // xavier_uniform_ on in_proj_weight, zero biases, as PyTorch initialises it.
-        let bound = (6 / Float(dimension + 3 * dimension)).squareRoot()
-        inProjectionWeight = .uniform([3 * dimension, dimension], bound: bound, generator: &generator, requiresGrad: true)
-        inProjectionBias = .zeros([3 * dimension], requiresGrad: true)
-        outProjection = Linear(inputSize: dimension, outputSize: dimension, generator: &generator)
+        let bound = (6 / Float(dimension + 3 * width)).squareRoot()
+        inProjectionWeight = .uniform([3 * width, dimension], bound: bound, generator: &generator, requiresGrad: true)
+        inProjectionBias = .zeros([3 * width], requiresGrad: true)
+        outProjection = Linear(inputSize: width, outputSize: dimension, generator: &generator)
         outProjection.bias.storage = [Float](repeating: 0, count: dimension)
         self.headCount = headCount
         headGates = .filled([headCount], with: 1)
     }
 
+    /// Model width D (input and output features).
     public var dimension: Int { inProjectionWeight.shape[1] }
+    /// Attention width A = H·hd.
+    public var attentionWidth: Int { inProjectionWeight.shape[0] / 3 }
+    /// Features per head, hd.
+    public var headDimension: Int { attentionWidth / headCount }
 
     /// Self-attention. x: [B, T, D], keyMask: B·T flags (true = attend) → ([B, T, D], weights [B, H, T, T]).
     public func callAsFunction(_ x: Tensor, keyMask: [Bool]? = nil) -> (output: Tensor, weights: Tensor) {
-        let d = dimension
+        let a = attentionWidth
         let qkv = product(x, bias: inProjectionBias)
-        let weights = Tensor.attentionWeights(query: qkv, queryOffset: 0, key: qkv, keyOffset: d,
-                                              width: d, heads: headCount, keyMask: keyMask)
-        let context = Tensor.attentionContext(weights: weights, value: qkv, valueOffset: 2 * d, width: d)
+        let weights = Tensor.attentionWeights(query: qkv, queryOffset: 0, key: qkv, keyOffset: a,
+                                              width: a, heads: headCount, keyMask: keyMask)
+        let context = Tensor.attentionContext(weights: weights, value: qkv, valueOffset: 2 * a, width: a)
         return (outProjection(gated(context)), weights)
     }
 
     /// Cross-attention. query: [B, Tq, D], memory: [B, Tk, D] → ([B, Tq, D], weights [B, H, Tq, Tk]).
     public func callAsFunction(query: Tensor, memory: Tensor, keyMask: [Bool]? = nil) -> (output: Tensor, weights: Tensor) {
-        let d = dimension
-        let q = product(query, bias: inProjectionBias, outputRows: 0..<d)
-        let kv = product(memory, bias: inProjectionBias, outputRows: d..<(3 * d))
+        let a = attentionWidth
+        let q = product(query, bias: inProjectionBias, outputRows: 0..<a)
+        let kv = product(memory, bias: inProjectionBias, outputRows: a..<(3 * a))
         let weights = Tensor.attentionWeights(query: q, queryOffset: 0, key: kv, keyOffset: 0,
-                                              width: d, heads: headCount, keyMask: keyMask)
-        let context = Tensor.attentionContext(weights: weights, value: kv, valueOffset: d, width: d)
+                                              width: a, heads: headCount, keyMask: keyMask)
+        let context = Tensor.attentionContext(weights: weights, value: kv, valueOffset: a, width: a)
         return (outProjection(gated(context)), weights)
+    }
+
+    /// Only the cross-attention weights, for scoring: query [B, Tq, D], memory [B, Tk, D] → [B, H, Tq, Tk].
+    public func weights(query: Tensor, memory: Tensor) -> Tensor {
+        let a = attentionWidth
+        let q = Tensor.linear(query, weight: inProjectionWeight, bias: inProjectionBias, outputRows: 0..<a)
+        let k = Tensor.linear(memory, weight: inProjectionWeight, bias: inProjectionBias, outputRows: a..<(2 * a))
+        return Tensor.attentionWeights(query: q, queryOffset: 0, key: k, keyOffset: 0, width: a, heads: headCount)
     }
 
     /// Applies the head gates, skipping the op when they are all ones and not being differentiated.

@@ -11,9 +11,9 @@ public final class TextEncoder: Module {
     public init(config: ModelConfig, generator: inout RandomGenerator) {
         tokenEmbedding = .normal([config.vocabSize, config.textDim], standardDeviation: 1, generator: &generator, requiresGrad: true)
         positionEmbedding = .normal([config.maxTextLen, config.textDim], standardDeviation: 0.02, generator: &generator, requiresGrad: true)
-        layers = (0..<config.textDepth).map { _ in
-            TransformerEncoderLayer(dimension: config.textDim, headCount: config.textHeads,
-                                    hiddenSize: config.textDim * config.mlpRatio, generator: &generator)
+        layers = zip(config.textHeadCounts, config.textMLPHiddenSizes).map { heads, hidden in
+            TransformerEncoderLayer(dimension: config.textDim, headCount: heads, headDimension: config.textHeadDim,
+                                    hiddenSize: hidden, generator: &generator)
         }
         norm = LayerNorm(dimension: config.textDim)
     }

@@ -10,8 +10,9 @@ public final class TransformerEncoderLayer: Module {
     public let norm1: LayerNorm
     public let norm2: LayerNorm
 
-    public init(dimension: Int, headCount: Int, hiddenSize: Int, generator: inout RandomGenerator) {
-        selfAttention = MultiHeadAttention(dimension: dimension, headCount: headCount, generator: &generator)
+    /// Random initialisation; `headDimension` defaults to dimension / headCount.
+    public init(dimension: Int, headCount: Int, headDimension: Int? = nil, hiddenSize: Int, generator: inout RandomGenerator) {
+        selfAttention = MultiHeadAttention(dimension: dimension, headCount: headCount, headDimension: headDimension, generator: &generator)
         linear1 = Linear(inputSize: dimension, outputSize: hiddenSize, generator: &generator)
         linear2 = Linear(inputSize: hiddenSize, outputSize: dimension, generator: &generator)
         norm1 = LayerNorm(dimension: dimension)

@@ -1,9 +1,12 @@
 import TensorCore
 
 /// Vision transformer over non-overlapping p×p patches.
-/// images: uint8 [B, H, W, 3] → states [B, P, dv] with P = (H/p)², patches in row-major grid order.
+/// images: uint8 [B, H, W, 3] → states [B, P, dv] with P = (H/p)², patches in row-major grid order;
+/// with a token-keep policy, [B, keep, dv] (the kept patches in grid order).
 public final class VisionEncoder: Module {
     public let patchSize: Int
+    /// Patches dropped after a layer (nil: none).
+    public let tokenKeep: VisionTokenKeep?
     public let patchEmbedding: Linear
     public let positionEmbedding: Tensor
     public let layers: [TransformerEncoderLayer]
@@ -11,21 +14,38 @@ public final class VisionEncoder: Module {
 
     public init(config: ModelConfig, generator: inout RandomGenerator) {
         patchSize = config.patchSize
+        tokenKeep = config.visionTokenKeep
         patchEmbedding = Linear(inputSize: config.patchFeatures, outputSize: config.visionDim, generator: &generator)
         positionEmbedding = .normal([config.patchCount, config.visionDim], standardDeviation: 0.02, generator: &generator, requiresGrad: true)
-        layers = (0..<config.visionDepth).map { _ in
-            TransformerEncoderLayer(dimension: config.visionDim, headCount: config.visionHeads,
-                                    hiddenSize: config.visionDim * config.mlpRatio, generator: &generator)
+        layers = zip(config.visionHeadCounts, config.visionMLPHiddenSizes).map { heads, hidden in
+            TransformerEncoderLayer(dimension: config.visionDim, headCount: heads, headDimension: config.visionHeadDim,
+                                    hiddenSize: hidden, generator: &generator)
         }
         norm = LayerNorm(dimension: config.visionDim)
     }
 
-    /// images: uint8 [B, S, S, 3] with S = image size → EncoderOutput with states [B, P, dv].
-    public func callAsFunction(images: [UInt8], batch: Int, imageSize: Int) -> EncoderOutput {
+    /// images: uint8 [B, S, S, 3] with S = image size → EncoderOutput with states [B, P', dv], where
+    /// P' = P, or the policy's `keep` when `tokenKeep` is set (layers from `after_layer` on see P' patches).
+    /// `textScores` scores patch states [B, P, dv] → B·P values; a text-guided policy needs it.
+    public func callAsFunction(images: [UInt8], batch: Int, imageSize: Int,
+                               textScores: ((Tensor) -> [Float])? = nil) -> EncoderOutput {
         let patches = Self.patches(images: images, batch: batch, imageSize: imageSize, patchSize: patchSize)
         let x = patchEmbedding(patches) + positionEmbedding
-        let (h, states, weights) = runLayers(layers, x, keyMask: nil)
-        return EncoderOutput(states: norm(h), layerStates: states, attentionWeights: weights)
+        guard let tokenKeep else {
+            let (h, states, weights) = runLayers(layers, x, keyMask: nil)
+            return EncoderOutput(states: norm(h), layerStates: states, attentionWeights: weights)
+        }
+        let (early, earlyStates, earlyWeights) = runLayers(Array(layers[..<tokenKeep.afterLayer]), x, keyMask: nil)
+        let scores: [Float]
+        switch tokenKeep.scoring {
+        case .attention: scores = VisionTokenSelection.receivedAttention(earlyWeights.last!)
+        case .text:
+            guard let textScores else { preconditionFailure("a text-guided token policy needs textScores (FusionModel passes them)") }
+            scores = textScores(early)
+        }
+        let kept = VisionTokenSelection.select(early, scores: scores, keep: tokenKeep.keep)
+        let (h, lateStates, lateWeights) = runLayers(Array(layers[tokenKeep.afterLayer...]), kept, keyMask: nil)
+        return EncoderOutput(states: norm(h), layerStates: earlyStates + lateStates, attentionWeights: earlyWeights + lateWeights)
     }
 
     /// Flattened patches scaled to [0, 1]: uint8 [B, S, S, 3] → [B, P, p·p·3], each patch in

@@ -4,8 +4,9 @@ import Quantization
 import Recipes
 
 extension DistillationPipeline {
-    /// The recipe's `quantize` phase: the final student checkpoint (`student.h5`, or the pruned
-    /// one) to `<name>-int8.h5`, calibrated on the training data and checked on the test data.
+    /// The recipe's `quantize` phase: the final student checkpoint (`student-pruned.h5` when the
+    /// recipe prunes, else `student.h5`) to `<name>-int8.h5`, calibrated on the training data and
+    /// checked on the test data.
     func quantizeStudent(_ section: QuantizeSection, source: URL, train: MultimodalDataset, test: MultimodalDataset) throws
         -> DistillationReport.Int8Summary {
         let method = CalibrationMethod(name: section.calibration.rawValue, percentile: Double(section.percentile))!

@@ -7,8 +7,9 @@ import TensorCore
 import Training
 
 /// Runs a recipe: data → teacher (loaded, or trained and saved) → distilled student → scratch
-/// baseline → int8 student, writing checkpoints, `train-log.csv` and `distill.json` into the
-/// recipe's output.
+/// baseline (→ pruned student, when the recipe has a `prune` section → int8 student, when it has a
+/// `quantize` section), writing checkpoints, `train-log.csv` and `distill.json` into the recipe's
+/// output.
 public final class DistillationPipeline {
     public let recipe: Recipe
     /// The recipe file, recorded in provenance.
@@ -57,6 +58,13 @@ public final class DistillationPipeline {
             }
             report.student = try save(student, phase: "student", file: "student.h5", accuracy: studentRecords.last!.testAccuracy)
             report.epochs += studentRecords
+            if let prune = recipe.prune {
+                let (pruned, records) = try timed("student_pruned") {
+                    try pruneStudent(student, settings: prune, teacher: teacher, train: train, test: test)
+                }
+                report.studentPruned = pruned
+                report.epochs += records
+            }
             if settings.baseline {
                 let (scratch, scratchRecords) = try timed("student_scratch") {
                     try trainStudent(phase: "student-scratch", objective: .labelsOnly, teacher: nil, teacherOutputs: nil,
@@ -71,7 +79,7 @@ public final class DistillationPipeline {
                 }
             }
             if let section = recipe.quantize {
-                let source = URL(fileURLWithPath: report.student!.checkpoint)
+                let source = URL(fileURLWithPath: (report.studentPruned ?? report.student!).checkpoint)
                 report.studentInt8 = try timed("quantize") { try quantizeStudent(section, source: source, train: train, test: test) }
             }
         }
@@ -103,6 +111,10 @@ public final class DistillationPipeline {
         }
         if objective.weights.attention > 0 && recipe.teacher.model.patchCount != recipe.student.model.patchCount {
             throw PipelineError("distill.losses.attention: teacher and student see different patch grids (\(recipe.teacher.model.patchCount) and \(recipe.student.model.patchCount) patches), so their attention maps cannot be compared; set it to 0")
+        }
+        if objective.weights.attention > 0, let (model, _) = [("teacher.model", recipe.teacher.model), ("student.model", recipe.student.model)]
+            .first(where: { $0.1.visionTokenKeep != nil }) {
+            throw PipelineError("distill.losses.attention: \(model) drops vision tokens (vision_token_keep), so its attention maps cover other patches than the other model's; set it to 0")
         }
         return (train, test)
     }

@@ -37,6 +37,8 @@ public struct DistillationReport {
     public var teacher: ModelSummary
     public var student: ModelSummary?
     public var studentScratch: ModelSummary?
+    /// The distilled student after the recipe's `prune` section.
+    public var studentPruned: ModelSummary?
     public var studentInt8: Int8Summary?
     public var warnings: [String] = []
     public var seconds: [String: Double] = [:]
@@ -61,6 +63,7 @@ public struct DistillationReport {
         ]
         if let student { object["student"] = student.json }
         if let studentScratch { object["student_scratch"] = studentScratch.json }
+        if let studentPruned { object["student_pruned"] = studentPruned.json }
         if let studentInt8 { object["student_int8"] = studentInt8.json }
         if let retained { object["retained"] = retained }
         if let gainPoints { object["distillation_gain_points"] = gainPoints }

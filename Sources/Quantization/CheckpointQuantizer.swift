@@ -34,7 +34,7 @@ public enum CheckpointQuantizer {
         var metrics = metadata.metrics ?? [:]
         metrics["accuracy"] = outcome.int8Accuracy
         let written = CheckpointMetadata(config: metadata.config, precision: .int8, provenance: provenance,
-                                         metrics: metrics.isEmpty ? nil : metrics, quantization: record)
+                                         metrics: metrics.isEmpty ? nil : metrics, pruning: metadata.pruning, quantization: record)
         try CheckpointFile.write(model: model, metadata: written, to: output)
         return (outcome, record)
     }

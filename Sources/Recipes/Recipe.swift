@@ -18,11 +18,13 @@ public struct Recipe: Sendable, Equatable {
     public var teacher: TeacherSection
     public var student: StudentSection
     public var distill: DistillSettings
-    /// int8 quantization of the final student, if the recipe asks for it.
+    /// Pruning of the distilled student (`prune`, optional).
+    public var prune: PruneSection?
+    /// int8 quantization of the final (pruned, if pruning) student (`quantize`, optional).
     public var quantize: QuantizeSection?
 
     /// Sections later versions will run; a recipe with one is rejected rather than half run.
-    static let unsupportedSections = ["prune", "bench"]
+    static let unsupportedSections = ["bench"]
 
     /// Model config keys on which teacher and student must agree: both read the same samples
     /// and their answer distributions are compared class by class.
@@ -31,7 +33,7 @@ public struct Recipe: Sendable, Equatable {
     ]
 
     public init(name: String, seed: UInt64 = 0, output: String, data: DataSplits, teacher: TeacherSection,
-                student: StudentSection, distill: DistillSettings, quantize: QuantizeSection? = nil) {
+                student: StudentSection, distill: DistillSettings, prune: PruneSection? = nil, quantize: QuantizeSection? = nil) {
         self.name = name
         self.seed = seed
         self.output = output
@@ -39,6 +41,7 @@ public struct Recipe: Sendable, Equatable {
         self.teacher = teacher
         self.student = student
         self.distill = distill
+        self.prune = prune
         self.quantize = quantize
     }
 
@@ -102,6 +105,10 @@ extension Recipe {
         let student = try StudentSection(reading: &studentReader, currentDirectory: currentDirectory)
         var distillReader = try reader.object("distill")
         let distill = try DistillSettings(reading: &distillReader)
+        let prune = try reader.optionalObject("prune").map { (pruneReader) throws(RecipeError) in
+            var pruneReader = pruneReader
+            return try PruneSection(reading: &pruneReader, student: student.model)
+        }
         var quantize: QuantizeSection?
         if var quantizeReader = try reader.optionalObject("quantize") { quantize = try QuantizeSection(reading: &quantizeReader) }
         try reader.finish()
@@ -111,13 +118,14 @@ extension Recipe {
                 + "\(teacher.model[keyPath: value]); the student must read the same inputs and answer the same classes")
         }
         self.init(name: name, seed: seed, output: output, data: data, teacher: teacher, student: student, distill: distill,
-                  quantize: quantize)
+                  prune: prune, quantize: quantize)
     }
 
     var json: JSONValue {
         var members: [String: JSONValue] = ["name": .string(name), "seed": .number(seed), "output": .string(output),
                                             "data": data.json, "teacher": teacher.json, "student": student.json,
                                             "distill": distill.json]
+        if let prune { members["prune"] = prune.json }
         if let quantize { members["quantize"] = quantize.json }
         return .object(members)
     }

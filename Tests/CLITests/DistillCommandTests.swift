@@ -1,5 +1,6 @@
 import Checkpoint
 import Foundation
+import Models
 import Testing
 import TestSupport
 
@@ -30,29 +31,38 @@ import TestSupport
         let recipe = try quickRecipe()
         let first = try condenser("distill", recipe)
         try #require(first.status == 0, "\(first.standardError)")
-        for file in ["teacher.h5", "student.h5", "student-scratch.h5", "student-int8.h5", "train-log.csv", "distill.json"] {
+        for file in ["teacher.h5", "student.h5", "student-scratch.h5", "student-pruned.h5", "student-pruned-int8.h5", "train-log.csv", "distill.json"] {
             #expect(FileManager.default.fileExists(atPath: folder.file("out/\(file)").path), "missing \(file)")
         }
         let outputs = try FileManager.default.contentsOfDirectory(atPath: folder.file("out").path).filter { $0.hasPrefix("teacher.outputs-") }
         #expect(outputs.count == 1 && outputs[0].hasSuffix(".h5"), "the teacher-output cache sits beside the teacher")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/distill.json"))) as! [String: Any]
-        for key in ["teacher", "student", "student_scratch"] {
+        for key in ["teacher", "student", "student_scratch", "student_pruned"] {
             let accuracy = (report[key] as! [String: Any])["accuracy"] as! Double
             #expect((0...1).contains(accuracy), "\(key) accuracy \(accuracy)")
         }
         #expect((report["recipe"] as! [String: Any])["name"] as? String == "quick")
         #expect(first.standardOutput.contains("student keeps"))
 
-        // The quantize phase made an int8 student from the distilled one and checked it on the test data.
+        // The quantize phase made an int8 student from the pruned one and checked it on the test data.
         let int8 = report["student_int8"] as! [String: Any]
         #expect(int8["mode"] as? String == "static" && (0...1).contains(int8["accuracy"] as! Double))
-        let (_, int8Metadata) = try CheckpointFile.loadModel(from: folder.file("out/student-int8.h5"))
+        let (_, int8Metadata) = try CheckpointFile.loadModel(from: folder.file("out/student-pruned-int8.h5"))
         #expect(int8Metadata.precision == .int8 && int8Metadata.quantization?.accuracyInt8 == int8["accuracy"] as? Double)
 
-        // One CSV row per epoch of each of the three phases (2 epochs each in the quick recipe).
+        // One CSV row per epoch of each phase (2 epochs each in the quick recipe, 1 of pruning recovery).
         let log = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n")
         #expect(log.first!.hasPrefix("phase,epoch,train_loss,train_accuracy,test_accuracy"))
-        #expect(log.dropFirst().map { $0.split(separator: ",")[0] } == ["teacher", "teacher", "student", "student", "student-scratch", "student-scratch"])
+        #expect(log.dropFirst().map { $0.split(separator: ",")[0] }
+                == ["teacher", "teacher", "student", "student", "student-pruned", "student-scratch", "student-scratch"])
+
+        // The prune section's student is smaller and records what was pruned from what.
+        let (pruned, prunedMetadata) = try CheckpointFile.loadModel(from: folder.file("out/student-pruned.h5"))
+        let (distilled, distilledMetadata) = try CheckpointFile.loadModel(from: folder.file("out/student.h5"))
+        #expect(pruned.parameterCount < distilled.parameterCount)
+        #expect(pruned.config.forwardFLOPs() < distilled.config.forwardFLOPs())
+        #expect(prunedMetadata.pruning?.originalConfig == distilledMetadata.config)
+        #expect(prunedMetadata.config.visionTokenKeep == VisionTokenKeep(afterLayer: 1, keep: 8))
 
         // The student checkpoint records its metrics and the recipe in its provenance.
         let (_, metadata) = try CheckpointFile.loadModel(from: folder.file("out/student.h5"))
@@ -73,6 +83,7 @@ import TestSupport
         #expect(!resumed.standardOutput.contains("epoch 1/2  step"), "a finished run must not train again")
         let resumedLog = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n")
         #expect(resumedLog.dropFirst().map { $0.split(separator: ",")[0] } == ["teacher", "teacher", "student", "student", "student-scratch", "student-scratch"])
+        #expect(resumed.standardOutput.contains("student-pruned: reusing"))
         let resumedStudent = try CheckpointFile.read(from: folder.file("out/student.h5")).tensors
         #expect(firstStudent.allSatisfy { $0.value.storage == resumedStudent[$0.key]!.storage })
     }
@@ -93,6 +104,9 @@ import TestSupport
              "image_size"),
             ({ r in r["quantize"] = ["calibration": "kl"] }, "quantize.calibration: expected one of \"percentile\", \"minmax\", \"mse\", \"entropy\", got \"kl\""),
             ({ r in r["quantize"] = ["samples": 0] }, "quantize.samples: expected an integer between 1 and"),
+            ({ r in r["prune"] = ["heads": 1] }, "prune.heads: expected a fraction in [0, 1), got 1.0"),
+            ({ r in var s = r["student"] as! [String: Any]; var m = s["model"] as! [String: Any]; m["vision_token_keep"] = ["after_layer": 1, "keep": 8]; s["model"] = m; r["student"] = s },
+             "distill.losses.attention: student.model drops vision tokens"),
         ]
         for (edit, expected) in cases {
             let result = try condenser("distill", try quickRecipe(edit))

@@ -1,6 +1,10 @@
 """Independent NumPy forward pass of a condenser checkpoint, written from the PyTorch
 definitions (nn.TransformerEncoderLayer(norm_first=True, activation="gelu"), nn.MultiheadAttention,
 nn.LayerNorm, exact-erf GELU) in float64. Reads weights by name with h5py.
+Pruned checkpoints: each attention's head count is its q/k/v width over `*_head_dim` (default
+dim / heads), MLP widths come from the weights, and `vision_token_keep` keeps the patches that
+receive most attention (mean over heads and queries) in layer `after_layer` — or, with
+"by": "text", most attention from the question's tokens through the fusion's projections — in grid order.
 
 int8 checkpoints (docs/checkpoint-format.md) run as their scheme says, in float64: weights are
 codes × weight_scale, and every weight product's input is first rounded to its 8-bit codes (the
@@ -70,29 +74,35 @@ def softmax(x):
     return e / e.sum(-1, keepdims=True)
 
 
-def attention(p, prefix, query, key_value, heads, key_mask=None):
+def attention(p, prefix, query, key_value, hd, key_mask=None):
+    """→ (output, weights of each head [n, Tq, Tk]); the attention width a = heads · hd."""
     w, b = prefix + ".in_proj_weight", prefix + ".in_proj_bias"
-    d = p[w].shape[1]
-    q = product(p, w, b, query, slice(0, d))
-    k = product(p, w, b, key_value, slice(d, 2 * d))
-    v = product(p, w, b, key_value, slice(2 * d, 3 * d))
-    hd = d // heads
-    out = np.zeros_like(q)
-    for h in range(heads):
+    a = p[w].shape[0] // 3
+    q = product(p, w, b, query, slice(0, a))
+    k = product(p, w, b, key_value, slice(a, 2 * a))
+    v = product(p, w, b, key_value, slice(2 * a, 3 * a))
+    out, weights = np.zeros_like(q), []
+    for h in range(a // hd):
         s = slice(h * hd, (h + 1) * hd)
         scores = q[:, :, s] @ k[:, :, s].transpose(0, 2, 1) / math.sqrt(hd)
         if key_mask is not None:
             scores = np.where(key_mask[:, None, :], scores, -np.inf)
-        out[:, :, s] = softmax(scores) @ v[:, :, s]
-    return linear(p, prefix + ".out_proj", out)
+        weights.append(softmax(scores))
+        out[:, :, s] = weights[-1] @ v[:, :, s]
+    return linear(p, prefix + ".out_proj", out), weights
 
 
-def block(p, prefix, x, heads, key_mask=None):
+def block(p, prefix, x, hd, key_mask=None):
     h = layer_norm(x, p[prefix + ".norm1.weight"], p[prefix + ".norm1.bias"])
-    x = x + attention(p, prefix + ".self_attn", h, h, heads, key_mask)
+    attended, weights = attention(p, prefix + ".self_attn", h, h, hd, key_mask)
+    x = x + attended
     h = layer_norm(x, p[prefix + ".norm2.weight"], p[prefix + ".norm2.bias"])
     h = gelu(linear(p, prefix + ".linear1", h))
-    return x + linear(p, prefix + ".linear2", h)
+    return x + linear(p, prefix + ".linear2", h), weights
+
+
+def head_dim(config, part):
+    return config.get(part + "_head_dim") or config[part + "_dim"] // config[part + "_heads"]
 
 
 def linear(p, prefix, x):
@@ -109,22 +119,34 @@ def forward(config, p, images, tokens):
     ps, grid = config["patch_size"], config["image_size"] // config["patch_size"]
     x = images.astype(np.float64) / 255
     patches = x.reshape(n, grid, ps, grid, ps, 3).transpose(0, 1, 3, 2, 4, 5).reshape(n, grid * grid, ps * ps * 3)
-    v = linear(p, "vision.patch_embed", patches) + p["vision.pos_embed"]
-    for i in range(config["vision_depth"]):
-        v = block(p, f"vision.layers.{i}", v, config["vision_heads"])
-    v = layer_norm(v, p["vision.norm.weight"], p["vision.norm.bias"])
-
     mask = tokens != 0
     t = p["text.token_embed.weight"][tokens] + p["text.pos_embed"][: tokens.shape[1]]
     for i in range(config["text_depth"]):
-        t = block(p, f"text.layers.{i}", t, config["text_heads"], mask)
+        t, _ = block(p, f"text.layers.{i}", t, head_dim(config, "text"), mask)
     t = layer_norm(t, p["text.norm.weight"], p["text.norm.bias"])
+
+    v = linear(p, "vision.patch_embed", patches) + p["vision.pos_embed"]
+    keep, weights = config.get("vision_token_keep"), None
+    for i in range(config["vision_depth"] + 1):
+        if keep and i == keep["after_layer"]:
+            if keep.get("by", "attention") == "text":
+                # The question's cross-attention over the current patch states, through the fusion's projections.
+                _, cross = attention(p, "fusion.cross_attn", linear(p, "fusion.text_proj", t), linear(p, "fusion.vision_proj", v),
+                                     head_dim(config, "fusion"))
+                received = sum((w * mask[:, :, None]).sum(1) for w in cross)
+            else:
+                received = sum(w.sum(1) for w in weights)   # [n, P]: summed over heads and queries
+            kept = [np.sort(np.argsort(-row, kind="stable")[: keep["keep"]]) for row in received]
+            v = np.stack([v[b, idx] for b, idx in enumerate(kept)])
+        if i < config["vision_depth"]:
+            v, weights = block(p, f"vision.layers.{i}", v, head_dim(config, "vision"))
+    v = layer_norm(v, p["vision.norm.weight"], p["vision.norm.bias"])
 
     vp, tp = linear(p, "fusion.vision_proj", v), linear(p, "fusion.text_proj", t)
     v_global, t_global = vp.mean(1), masked_mean(tp, mask)
     hidden = np.maximum(linear(p, "fusion.gate_net.0", np.concatenate([v_global, t_global], -1)), 0)
     gates = softmax(linear(p, "fusion.gate_net.2", hidden))
-    cross = attention(p, "fusion.cross_attn", tp, vp, config["fusion_heads"])
+    cross, _ = attention(p, "fusion.cross_attn", tp, vp, head_dim(config, "fusion"))
     fused = gates[:, :1] * v_global + gates[:, 1:] * masked_mean(cross, mask)
     return linear(p, "head.fc", layer_norm(fused, p["head.norm.weight"], p["head.norm.bias"]))
 
