@@ -86,6 +86,10 @@ struct PruneCommand: ParsableCommand {
         runtime.apply(logger: logger)
         let progress = ProgressReporter()
         let (model, metadata) = try CheckpointFile.loadModel(from: URL(fileURLWithPath: checkpoint))
+        guard metadata.precision == .float32 else {
+            // Head importance needs gradients, which the int8 path does not give.
+            throw CommandError("\(checkpoint): is an int8 checkpoint; prune its float32 source, then quantize the pruned model")
+        }
         let original = metadata.pruning?.originalConfig ?? metadata.config
         let calibration = try MultimodalDataset.read(from: URL(fileURLWithPath: data))
         let pruner = Pruner(options: options, calibration: calibration, report: progress.line)

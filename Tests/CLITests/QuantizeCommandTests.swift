@@ -41,6 +41,11 @@ import Testing
         let again = try condenser(["quantize", output.path, "--mode", "dynamic", "--out", folder.file("twice.h5").path])
         #expect(again.status != 0 && again.standardError.contains("already an int8 checkpoint"), "\(again.standardError)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("twice.h5").path))
+
+        // Nor pruned: pruning ranks heads by gradients, which the int8 path does not give.
+        let pruned = try condenser(["prune", output.path, "--data", data, "--heads", "0.5", "--out", folder.file("pruned.h5").path])
+        #expect(pruned.status != 0 && pruned.standardError.contains("is an int8 checkpoint"), "\(pruned.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("pruned.h5").path))
     }
 
     @Test(arguments: ["static", "dynamic"])

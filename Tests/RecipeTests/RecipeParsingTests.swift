@@ -38,7 +38,7 @@ import Testing
                                            warmupSteps: 200, gradientClip: 1),
                 temperature: 4, losses: LossWeights(hard: 0.5, logits: 0.5, features: 1, attention: 0.5, contrastive: 0.1),
                 contrastiveTemperature: 0.07, baseline: true, cacheTeacher: true),
-            prune: PruneSection(heads: 0.5, keepTokens: 0.5, afterLayer: 1, mlp: 0, recoverEpochs: 2,
+            prune: PruneSection(heads: 0.5, keepTokens: 0.5, afterLayer: 1, mlp: 0, recoverEpochs: 2),
             quantize: QuantizeSection(mode: .static, calibration: .percentile, percentile: 99.99, samples: 512, maxDrop: 0.5))
         #expect(try shipped("shapes-vqa.json") == expected)
     }
