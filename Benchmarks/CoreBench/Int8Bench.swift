@@ -61,32 +61,32 @@ extension CoreBench {
 /// workers like `BLAS.gemm`.
 final class Int8Kernel {
     let m: Int, n: Int, k: Int
-    let codes: [Int16], packed: [Int16], scales: [Float]
+    let codes: [UInt8], packed: [Int8], sums: [Int32], scales: [Float]
     var c: [Float]
 
     init(m: Int, n: Int, k: Int, weights: Int8Weights) {
         (self.m, self.n, self.k) = (m, n, k)
         var generator = RandomGenerator(seed: 8)
-        let lda = (k + 1) & ~1
-        codes = (0..<(m * lda)).map { $0 % lda < k ? Int16(generator.integer(below: 256)) - 128 : 0 }
-        var packed = [Int16](repeating: 0, count: condenser_qgemm_packed_count(n, k))
-        condenser_qgemm_pack(weights.values, n, k, &packed)
-        self.packed = packed
+        let lda = (k + 3) & ~3
+        codes = (0..<(m * lda)).map { $0 % lda < k ? UInt8(generator.integer(below: 128)) : 0 }
+        var packed = [Int8](repeating: 0, count: condenser_qgemm_packed_count(n, k))
+        var sums = [Int32](repeating: 0, count: n)
+        condenser_qgemm_pack(weights.values, n, k, &packed, &sums)
+        (self.packed, self.sums) = (packed, sums)
         scales = weights.scales
         c = [Float](repeating: 0, count: m * n)
     }
 
     func run() {
-        let lda = (k + 1) & ~1
-        codes.withUnsafeBufferPointer { a in packed.withUnsafeBufferPointer { w in scales.withUnsafeBufferPointer { s in
-            c.withUnsafeMutableBufferPointer { c in
-                var rowScale: Float = 0.01
-                Parallel.forEachRange(m, grain: 6) { rows in
-                    condenser_qgemm(a.baseAddress! + rows.lowerBound * lda, lda, rows.count, w.baseAddress!, n, k,
-                                    &rowScale, 0, s.baseAddress!, nil, c.baseAddress! + rows.lowerBound * n, n)
-                }
+        let lda = (k + 3) & ~3
+        codes.withUnsafeBufferPointer { a in packed.withUnsafeBufferPointer { w in sums.withUnsafeBufferPointer { sums in
+        scales.withUnsafeBufferPointer { s in c.withUnsafeMutableBufferPointer { c in
+            var (rowScale, zeroPoint): (Float, Int32) = (0.01, 64)
+            Parallel.forEachRange(m, grain: 6) { rows in
+                condenser_qgemm(a.baseAddress! + rows.lowerBound * lda, lda, rows.count, w.baseAddress!, sums.baseAddress!, n, k,
+                                &rowScale, &zeroPoint, 0, s.baseAddress!, nil, c.baseAddress! + rows.lowerBound * n, n)
             }
-        } } }
+        } } } } }
     }
 }
 

@@ -2,38 +2,46 @@
 #include <math.h>
 #include <string.h>
 
-// Integer products through vpmaddwd: both operands are widened to int16, so each pair sum
-// a0·w0 + a1·w1 is an exact int32 (no vpmaddubsw int16 saturation), and accumulation is exact
-// while k·255·128 < 2³¹. The float epilogue uses the same operations in the same order on every
-// path (no FMA contraction), so AVX2 and portable results are bit-identical.
+// Integer products through vpmaddubsw: unsigned 7-bit input codes (0…127) times int8 weights,
+// two products summed into an int16 that cannot saturate (2·127·128 < 2¹⁵), then vpmaddwd by ones
+// into int32. Sums are exact while k·127·128 < 2³¹. The float epilogue uses the same operations
+// in the same order on every path (no FMA contraction), so AVX2 and portable results are
+// bit-identical.
 #pragma clang fp contract(off)
 
 enum { PANEL = 16, ROWS = 6, ROW_BLOCK = 60 };
 
-static long pair_count(long k) { return (k + 1) / 2; }
+static long quad_count(long k) { return (k + 3) / 4; }
 
 long condenser_qgemm_packed_count(long n, long k) {
-    return (n + PANEL - 1) / PANEL * PANEL * 2 * pair_count(k);
+    return (n + PANEL - 1) / PANEL * PANEL * 4 * quad_count(k);
 }
 
-void condenser_qgemm_pack(const int8_t *w, long n, long k, int16_t *packed) {
-    long pairs = pair_count(k), panels = (n + PANEL - 1) / PANEL;
+void condenser_qgemm_pack(const int8_t *w, long n, long k, int8_t *packed, int32_t *column_sums) {
+    long quads = quad_count(k), panels = (n + PANEL - 1) / PANEL;
     for (long p = 0; p < panels; p++)
-        for (long j = 0; j < pairs; j++)
+        for (long j = 0; j < quads; j++)
             for (long c = 0; c < PANEL; c++)
-                for (long t = 0; t < 2; t++) {
-                    long row = p * PANEL + c, col = 2 * j + t;
-                    packed[((p * pairs + j) * PANEL + c) * 2 + t] = (row < n && col < k) ? w[row * k + col] : 0;
+                for (long t = 0; t < 4; t++) {
+                    long row = p * PANEL + c, col = 4 * j + t;
+                    packed[((p * quads + j) * PANEL + c) * 4 + t] = (row < n && col < k) ? w[row * k + col] : 0;
                 }
+    for (long row = 0; row < n; row++) {
+        int32_t total = 0;
+        for (long col = 0; col < k; col++) total += w[row * k + col];
+        column_sums[row] = total;
+    }
 }
 
-/// Where a tile of accumulators goes: raw int32, or scaled floats plus bias.
+/// Where a tile of accumulators goes: raw int32 sums, or zero-point-corrected, scaled floats plus bias.
 typedef struct {
     int32_t *raw;
     float *c;
     long ldc;
+    const int32_t *column_sums;
     const float *row_scale;
-    long row_scale_stride;
+    const int32_t *row_zero_point;
+    long row_stride;
     const float *col_scale;
     const float *bias;
 } Output;
@@ -44,45 +52,46 @@ static inline void store_row(const Output *out, long row, long col0, long count,
         memcpy(out->raw + row * out->ldc + col0, acc, (size_t)count * sizeof(int32_t));
         return;
     }
-    float rs = out->row_scale[row * out->row_scale_stride];
+    float rs = out->row_scale[row * out->row_stride];
+    int32_t zp = out->row_zero_point[row * out->row_stride];
     float *c = out->c + row * out->ldc + col0;
     for (long j = 0; j < count; j++) {
-        float v = (float)acc[j] * rs * out->col_scale[col0 + j];
+        float v = (float)(acc[j] - zp * out->column_sums[col0 + j]) * rs * out->col_scale[col0 + j];
         c[j] = out->bias ? v + out->bias[col0 + j] : v;
     }
 }
 
 // MARK: portable
 
-static void tile_portable(const int16_t *a, long lda, long rows, const int16_t *panel, long pairs,
+static void tile_portable(const uint8_t *a, long lda, long rows, const int8_t *panel, long quads,
                           const Output *out, long row0, long col0, long count) {
     for (long r = 0; r < rows; r++) {
         int32_t acc[PANEL] = {0};
-        const int16_t *ar = a + (row0 + r) * lda;
-        for (long j = 0; j < pairs; j++) {
-            const int16_t *w = panel + j * PANEL * 2;
-            int32_t a0 = ar[2 * j], a1 = ar[2 * j + 1];
-            for (long c = 0; c < PANEL; c++) acc[c] += a0 * w[2 * c] + a1 * w[2 * c + 1];
+        const uint8_t *ar = a + (row0 + r) * lda;
+        for (long j = 0; j < quads; j++) {
+            const int8_t *w = panel + j * PANEL * 4;
+            for (long c = 0; c < PANEL; c++)
+                for (long t = 0; t < 4; t++) acc[c] += (int32_t)ar[4 * j + t] * w[4 * c + t];
         }
         store_row(out, row0 + r, col0, count, acc);
     }
 }
 
 #define QGEMM_DRIVER(tile)                                                                        \
-    long pairs = pair_count(k), panels = (n + PANEL - 1) / PANEL;                                 \
+    long quads = quad_count(k), panels = (n + PANEL - 1) / PANEL;                                 \
     for (long rb = 0; rb < m; rb += ROW_BLOCK) {                                                  \
         long rend = rb + ROW_BLOCK < m ? rb + ROW_BLOCK : m;                                      \
         for (long p = 0; p < panels; p++) {                                                       \
-            const int16_t *panel = packed + p * pairs * PANEL * 2;                                \
+            const int8_t *panel = packed + p * quads * PANEL * 4;                                 \
             long col0 = p * PANEL, count = n - col0 < PANEL ? n - col0 : PANEL;                   \
             for (long r = rb; r < rend; r += ROWS) {                                              \
                 long rows = rend - r < ROWS ? rend - r : ROWS;                                    \
-                tile(a, lda, rows, panel, pairs, out, r, col0, count);                            \
+                tile(a, lda, rows, panel, quads, out, r, col0, count);                            \
             }                                                                                     \
         }                                                                                         \
     }
 
-static void qgemm_portable(const int16_t *a, long lda, long m, const int16_t *packed, long n, long k, const Output *out) {
+static void qgemm_portable(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
     QGEMM_DRIVER(tile_portable)
 }
 
@@ -94,7 +103,10 @@ static void qgemm_portable(const int16_t *a, long lda, long m, const int16_t *pa
 __attribute__((target("avx2")))
 static inline void store_tile_avx2(const Output *out, long row, long col0, long count, __m256i lo, __m256i hi) {
     if (count == PANEL && !out->raw) {
-        __m256 rs = _mm256_set1_ps(out->row_scale[row * out->row_scale_stride]);
+        __m256i zp = _mm256_set1_epi32(out->row_zero_point[row * out->row_stride]);
+        lo = _mm256_sub_epi32(lo, _mm256_mullo_epi32(zp, _mm256_loadu_si256((const __m256i *)(out->column_sums + col0))));
+        hi = _mm256_sub_epi32(hi, _mm256_mullo_epi32(zp, _mm256_loadu_si256((const __m256i *)(out->column_sums + col0 + 8))));
+        __m256 rs = _mm256_set1_ps(out->row_scale[row * out->row_stride]);
         const float *cs = out->col_scale + col0;
         float *c = out->c + row * out->ldc + col0;
         __m256 v0 = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(lo), rs), _mm256_loadu_ps(cs));
@@ -113,26 +125,32 @@ static inline void store_tile_avx2(const Output *out, long row, long col0, long 
     store_row(out, row, col0, count, acc);
 }
 
-/// One tile of `rows` ≤ 6 rows × 16 columns: per k pair, broadcast each row's two int16
-/// activations and multiply-add them against the panel's two vectors of 8 channel pairs.
+/// Adds one row's four codes (broadcast) times a panel quad's two weight vectors to (lo, hi).
+#define MULTIPLY_ADD(ar, lo, hi)                                                                  \
+    {                                                                                             \
+        int32_t s;                                                                                \
+        memcpy(&s, (ar) + 4 * j, 4);                                                              \
+        __m256i x = _mm256_set1_epi32(s);                                                         \
+        lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w0), ones));          \
+        hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w1), ones));          \
+    }
+
+/// One tile of `rows` ≤ 6 rows × 16 columns: per quad of k, broadcast each row's four codes and
+/// multiply-add them against the panel's two vectors of 8 channels × 4 weights.
 __attribute__((target("avx2")))
-static void tile_avx2(const int16_t *a, long lda, long rows, const int16_t *panel, long pairs,
+static void tile_avx2(const uint8_t *a, long lda, long rows, const int8_t *panel, long quads,
                       const Output *out, long row0, long col0, long count) {
-    const int16_t *a0 = a + row0 * lda;
+    const __m256i ones = _mm256_set1_epi16(1);
+    const uint8_t *a0 = a + row0 * lda;
     if (rows == ROWS) {
-        const int16_t *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda, *a4 = a3 + lda, *a5 = a4 + lda;
+        const uint8_t *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda, *a4 = a3 + lda, *a5 = a4 + lda;
         __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (long j = 0; j < pairs; j++) {
-            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 32));
-            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 32 + 16));
-#define ROW(ar, lo, hi)                                                                      \
-            { int32_t s; memcpy(&s, ar + 2 * j, 4); __m256i x = _mm256_set1_epi32(s);          \
-              lo = _mm256_add_epi32(lo, _mm256_madd_epi16(x, w0));                             \
-              hi = _mm256_add_epi32(hi, _mm256_madd_epi16(x, w1)); }
-            ROW(a0, c00, c01) ROW(a1, c10, c11) ROW(a2, c20, c21)
-            ROW(a3, c30, c31) ROW(a4, c40, c41) ROW(a5, c50, c51)
-#undef ROW
+        for (long j = 0; j < quads; j++) {
+            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 64));
+            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 64 + 32));
+            MULTIPLY_ADD(a0, c00, c01) MULTIPLY_ADD(a1, c10, c11) MULTIPLY_ADD(a2, c20, c21)
+            MULTIPLY_ADD(a3, c30, c31) MULTIPLY_ADD(a4, c40, c41) MULTIPLY_ADD(a5, c50, c51)
         }
         store_tile_avx2(out, row0, col0, count, c00, c01);
         store_tile_avx2(out, row0 + 1, col0, count, c10, c11);
@@ -143,21 +161,19 @@ static void tile_avx2(const int16_t *a, long lda, long rows, const int16_t *pane
         return;
     }
     for (long r = 0; r < rows; r++) {
-        const int16_t *ar = a0 + r * lda;
+        const uint8_t *ar = a0 + r * lda;
         __m256i lo = _mm256_setzero_si256(), hi = lo;
-        for (long j = 0; j < pairs; j++) {
-            int32_t s;
-            memcpy(&s, ar + 2 * j, 4);
-            __m256i x = _mm256_set1_epi32(s);
-            lo = _mm256_add_epi32(lo, _mm256_madd_epi16(x, _mm256_loadu_si256((const __m256i *)(panel + j * 32))));
-            hi = _mm256_add_epi32(hi, _mm256_madd_epi16(x, _mm256_loadu_si256((const __m256i *)(panel + j * 32 + 16))));
+        for (long j = 0; j < quads; j++) {
+            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 64));
+            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 64 + 32));
+            MULTIPLY_ADD(ar, lo, hi)
         }
         store_tile_avx2(out, row0 + r, col0, count, lo, hi);
     }
 }
 
 __attribute__((target("avx2")))
-static void qgemm_avx2(const int16_t *a, long lda, long m, const int16_t *packed, long n, long k, const Output *out) {
+static void qgemm_avx2(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
     QGEMM_DRIVER(tile_avx2)
 }
 #endif
@@ -170,73 +186,77 @@ static int use_avx2(void) {
 #endif
 }
 
-static void qgemm(int portable, const int16_t *a, long lda, long m, const int16_t *packed, long n, long k, const Output *out) {
+static void qgemm(int portable, const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
 #if defined(__x86_64__)
     if (!portable && use_avx2()) { qgemm_avx2(a, lda, m, packed, n, k, out); return; }
 #endif
     qgemm_portable(a, lda, m, packed, n, k, out);
 }
 
-void condenser_qgemm(const int16_t *a, long lda, long m, const int16_t *packed, long n, long k,
-                     const float *row_scale, long row_scale_stride, const float *col_scale, const float *bias,
-                     float *c, long ldc) {
-    Output out = {0, c, ldc, row_scale, row_scale_stride, col_scale, bias};
+void condenser_qgemm(const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums, long n, long k,
+                     const float *row_scale, const int32_t *row_zero_point, long row_stride,
+                     const float *col_scale, const float *bias, float *c, long ldc) {
+    Output out = {0, c, ldc, column_sums, row_scale, row_zero_point, row_stride, col_scale, bias};
     qgemm(0, a, lda, m, packed, n, k, &out);
 }
 
-void condenser_qgemm_portable(const int16_t *a, long lda, long m, const int16_t *packed, long n, long k,
-                              const float *row_scale, long row_scale_stride, const float *col_scale,
-                              const float *bias, float *c, long ldc) {
-    Output out = {0, c, ldc, row_scale, row_scale_stride, col_scale, bias};
+void condenser_qgemm_portable(const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums,
+                              long n, long k, const float *row_scale, const int32_t *row_zero_point, long row_stride,
+                              const float *col_scale, const float *bias, float *c, long ldc) {
+    Output out = {0, c, ldc, column_sums, row_scale, row_zero_point, row_stride, col_scale, bias};
     qgemm(1, a, lda, m, packed, n, k, &out);
 }
 
-void condenser_qgemm_int32(const int16_t *a, long lda, long m, const int16_t *packed, long n, long k,
+void condenser_qgemm_int32(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k,
                            int32_t *c, long ldc, int portable) {
-    Output out = {c, 0, ldc, 0, 0, 0, 0};
+    Output out = {c, 0, ldc, 0, 0, 0, 0, 0, 0};
     qgemm(portable, a, lda, m, packed, n, k, &out);
 }
 
-// MARK: activation quantization
+// MARK: input quantization
 
-/// q = round(x · inverse_scale) clamped to [low, high] (integers), written as int16; the row is
-/// zero-padded to `ldq`. Rounding is to nearest, ties to even, on both paths.
-static void quantize_row_portable(const float *x, long k, float inverse_scale, float low, float high,
-                                  int16_t *q, long ldq) {
+/// q = clamp(round(x · inverse_scale), −zp, 127 − zp) + zp, rounding to nearest even; the row is
+/// zero-padded to `ldq`.
+static void quantize_row_portable(const float *x, long k, float inverse_scale, int32_t zp, uint8_t *q, long ldq) {
+    float low = (float)-zp, high = (float)(127 - zp);
     for (long i = 0; i < k; i++) {
         float v = x[i] * inverse_scale;
         v = v < low ? low : (v > high ? high : v);
-        q[i] = (int16_t)nearbyintf(v);
+        q[i] = (uint8_t)((int32_t)nearbyintf(v) + zp);
     }
     for (long i = k; i < ldq; i++) q[i] = 0;
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
-static void quantize_row_avx2(const float *x, long k, float inverse_scale, float low, float high,
-                              int16_t *q, long ldq) {
-    __m256 s = _mm256_set1_ps(inverse_scale), lo = _mm256_set1_ps(low), hi = _mm256_set1_ps(high);
+static void quantize_row_avx2(const float *x, long k, float inverse_scale, int32_t zp, uint8_t *q, long ldq) {
+    __m256 s = _mm256_set1_ps(inverse_scale);
+    __m256 lo = _mm256_set1_ps((float)-zp), hi = _mm256_set1_ps((float)(127 - zp));
+    __m256i z = _mm256_set1_epi32(zp);
+    // packs and packus interleave their 128-bit halves; this puts the 32 codes back in order.
+    __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     long i = 0;
-    for (; i + 16 <= k; i += 16) {
-        __m256 v0 = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(x + i), s), lo), hi);
-        __m256 v1 = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(x + i + 8), s), lo), hi);
-        __m256i packed = _mm256_packs_epi32(_mm256_cvtps_epi32(v0), _mm256_cvtps_epi32(v1));
-        packed = _mm256_permute4x64_epi64(packed, 0xD8);  // undo the per-lane interleave of packs
-        _mm256_storeu_si256((__m256i *)(q + i), packed);
+    for (; i + 32 <= k; i += 32) {
+        __m256i v[4];
+        for (int g = 0; g < 4; g++) {
+            __m256 f = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(x + i + 8 * g), s), lo), hi);
+            v[g] = _mm256_add_epi32(_mm256_cvtps_epi32(f), z);
+        }
+        __m256i bytes = _mm256_packus_epi16(_mm256_packs_epi32(v[0], v[1]), _mm256_packs_epi32(v[2], v[3]));
+        _mm256_storeu_si256((__m256i *)(q + i), _mm256_permutevar8x32_epi32(bytes, order));
     }
-    quantize_row_portable(x + i, k - i, inverse_scale, low, high, q + i, ldq - i);
+    quantize_row_portable(x + i, k - i, inverse_scale, zp, q + i, ldq - i);
 }
 #endif
 
-void condenser_quantize_rows(const float *x, long m, long k, long ldx, const float *scale, long scale_stride,
-                             const int32_t *zero_point, long zero_point_stride, int16_t *q, long ldq, int portable) {
+void condenser_quantize_rows(const float *x, long m, long k, long ldx, const float *scale, const int32_t *zero_point,
+                             long stride, uint8_t *q, long ldq, int portable) {
     for (long r = 0; r < m; r++) {
-        float inverse = 1.0f / scale[r * scale_stride];
-        float zp = (float)zero_point[r * zero_point_stride];
-        float low = -zp, high = 255.0f - zp;
+        float inverse = 1.0f / scale[r * stride];
+        int32_t zp = zero_point[r * stride];
 #if defined(__x86_64__)
-        if (!portable && use_avx2()) { quantize_row_avx2(x + r * ldx, k, inverse, low, high, q + r * ldq, ldq); continue; }
+        if (!portable && use_avx2()) { quantize_row_avx2(x + r * ldx, k, inverse, zp, q + r * ldq, ldq); continue; }
 #endif
-        quantize_row_portable(x + r * ldx, k, inverse, low, high, q + r * ldq, ldq);
+        quantize_row_portable(x + r * ldx, k, inverse, zp, q + r * ldq, ldq);
     }
 }

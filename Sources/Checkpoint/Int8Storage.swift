@@ -8,7 +8,7 @@ import TensorCore
 /// - `P_scale`: float32 [out], one scale per output channel (W ≈ P · P_scale[o]);
 /// - static activation quantization only: `I_scale` float32 [1] and `I_zero_point` int32 [1],
 ///   with `I` = `P` with its trailing `weight` replaced by `input` (`linear1.input_scale`,
-///   `in_proj_input_scale`): the input x ≈ I_scale · (q − I_zero_point), q in 0…255.
+///   `in_proj_input_scale`): the input x ≈ I_scale · (q − I_zero_point), q in 0…127.
 /// A weight product kept in float32 stores `P` as float32 and none of the others.
 enum Int8Storage {
     static func weightScaleName(_ weight: String) -> String { weight + "_scale" }
@@ -59,8 +59,8 @@ enum Int8Storage {
             guard scale > 0 && scale.isFinite else {
                 throw .invalidDataset(file: file, name: scaleName, reason: "expected a positive finite scale, found \(scale)")
             }
-            guard (0...255).contains(zeroPoint) else {
-                throw .invalidDataset(file: file, name: zeroName, reason: "expected a zero point in 0...255, found \(zeroPoint)")
+            guard (0...ActivationQuantization.maximumCode).contains(zeroPoint) else {
+                throw .invalidDataset(file: file, name: zeroName, reason: "expected a zero point in 0...127, found \(zeroPoint)")
             }
             input = ActivationQuantization(scale: scale, zeroPoint: zeroPoint)
         }

@@ -98,7 +98,7 @@ public enum CalibrationMethod: Equatable, Sendable {
         for bins in stride(from: 128, through: h.counts.count, by: 16) {
             let t = Float(bins) * h.binWidth
             let (low, high) = h.range(clippedAt: t)
-            let levels = max(1, min(bins, Int((t / ((high - low) / 255)).rounded())))
+            let levels = max(1, min(bins, Int((t / ((high - low) / Float(ActivationQuantization.maximumCode))).rounded())))
             var reference = Array(h.counts[0..<bins])
             reference[bins - 1] += h.counts[bins...].reduce(0, +)
             // Merge the first `bins` bins into `levels` groups; spread each group's total over its non-empty bins.

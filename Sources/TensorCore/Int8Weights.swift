@@ -10,10 +10,15 @@ public final class Int8Weights: Sendable {
     public let values: [Int8]
     /// Per-output-channel scales [out].
     public let scales: [Float]
-    /// The whole matrix in the kernel's packed form.
-    private let packed: [Int16]
+    /// The whole matrix in the kernel's packed form, and each row's sum of codes.
+    private let packing: Packing
     /// Packings of row ranges that do not start on a 16-row panel boundary, made on first use.
-    private let unalignedPackings = Mutex<[Range<Int>: [Int16]]>([:])
+    private let unalignedPackings = Mutex<[Range<Int>: Packing]>([:])
+
+    private struct Packing {
+        var codes: [Int8]
+        var rowSums: [Int32]
+    }
 
     public init(values: [Int8], scales: [Float], outputs: Int, inputs: Int) {
         precondition(values.count == outputs * inputs && scales.count == outputs,
@@ -22,7 +27,7 @@ public final class Int8Weights: Sendable {
         self.inputs = inputs
         self.values = values
         self.scales = scales
-        packed = Self.pack(values, rows: 0..<outputs, inputs: inputs)
+        packing = Self.pack(values, rows: 0..<outputs, inputs: inputs)
     }
 
     /// Symmetric per-channel quantization of weight [out, in]: scale = max|row| / 127 (1 for a
@@ -53,29 +58,36 @@ public final class Int8Weights: Sendable {
         return Tensor(shape: [outputs, inputs], storage: out)
     }
 
-    /// Calls `body` with the packed form of `rows` (a panel-aligned slice of the whole packing when
-    /// rows start on a multiple of 16, else a packing made once for that range).
-    func withPacked<Result>(rows: Range<Int>, _ body: (UnsafePointer<Int16>) -> Result) -> Result {
+    /// Calls `body` with the packed form of `rows` and their code sums (a panel-aligned slice of
+    /// the whole packing when rows start on a multiple of 16, else a packing made once for that range).
+    func withPacked<Result>(rows: Range<Int>, _ body: (_ packed: UnsafePointer<Int8>, _ rowSums: UnsafePointer<Int32>) -> Result) -> Result {
+        var chosen = packing, offset = 0
         if rows.lowerBound % 16 == 0 {
-            let offset = rows.lowerBound / 16 * condenser_qgemm_packed_count(16, inputs)
-            return packed.withUnsafeBufferPointer { body($0.baseAddress! + offset) }
-        }
-        let slice = unalignedPackings.withLock { cache in
-            if let existing = cache[rows] { return existing }
-            let made = Self.pack(values, rows: rows, inputs: inputs)
-            cache[rows] = made
-            return made
-        }
-        return slice.withUnsafeBufferPointer { body($0.baseAddress!) }
-    }
-
-    private static func pack(_ values: [Int8], rows: Range<Int>, inputs: Int) -> [Int16] {
-        var packed = [Int16](repeating: 0, count: condenser_qgemm_packed_count(rows.count, inputs))
-        values.withUnsafeBufferPointer { v in
-            packed.withUnsafeMutableBufferPointer { p in
-                condenser_qgemm_pack(v.baseAddress! + rows.lowerBound * inputs, rows.count, inputs, p.baseAddress!)
+            offset = rows.lowerBound / 16 * condenser_qgemm_packed_count(16, inputs)
+        } else {
+            chosen = unalignedPackings.withLock { cache in
+                if let existing = cache[rows] { return existing }
+                let made = Self.pack(values, rows: rows, inputs: inputs)
+                cache[rows] = made
+                return made
             }
         }
-        return packed
+        let sumOffset = rows.lowerBound % 16 == 0 ? rows.lowerBound : 0
+        return chosen.codes.withUnsafeBufferPointer { p in
+            chosen.rowSums.withUnsafeBufferPointer { s in body(p.baseAddress! + offset, s.baseAddress! + sumOffset) }
+        }
+    }
+
+    private static func pack(_ values: [Int8], rows: Range<Int>, inputs: Int) -> Packing {
+        var result = Packing(codes: [Int8](repeating: 0, count: condenser_qgemm_packed_count(rows.count, inputs)),
+                             rowSums: [Int32](repeating: 0, count: rows.count))
+        values.withUnsafeBufferPointer { v in
+            result.codes.withUnsafeMutableBufferPointer { p in
+                result.rowSums.withUnsafeMutableBufferPointer { s in
+                    condenser_qgemm_pack(v.baseAddress! + rows.lowerBound * inputs, rows.count, inputs, p.baseAddress!, s.baseAddress!)
+                }
+            }
+        }
+        return result
     }
 }

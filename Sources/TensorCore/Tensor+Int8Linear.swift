@@ -2,7 +2,7 @@ import CKernels
 
 extension Tensor {
     /// y = x·Ŵᵀ + b through the int8 kernel, for inference (records no gradient).
-    /// x: [.., in] float → 8-bit codes, with `input` (static: one scale for the tensor) or, when
+    /// x: [.., in] float → 7-bit codes, with `input` (static: one scale for the tensor) or, when
     /// `input` is nil, a scale and zero point per row computed now (dynamic); Ŵ: `weights` rows
     /// `outputRows` (default all) → y [.., rows]. Products accumulate exactly in int32 and are
     /// rescaled to float32 before the bias.
@@ -14,12 +14,12 @@ extension Tensor {
         precondition(rows.lowerBound >= 0 && rows.upperBound <= weights.outputs, "int8 linear rows \(rows) outside \(weights.outputs) outputs")
         precondition(bias.map { $0.count == weights.outputs } ?? true, "int8 linear bias does not have \(weights.outputs) elements")
         let (m, n) = (x.count / max(k, 1), rows.count)
-        let lda = (k + 1) & ~1
+        let lda = (k + 3) & ~3
         let perRow = input.map { [$0] } ?? rowQuantizations(x.storage, rows: m, columns: k)
         let rowScales = perRow.map(\.scale), zeroPoints = perRow.map(\.zeroPoint)
         let stride = input == nil ? 1 : 0
         // Every element, padding included, is written by the quantizer before the product reads it.
-        var codes = [Int16](unsafeUninitializedCapacity: m * lda) { _, initialized in initialized = m * lda }
+        var codes = [UInt8](unsafeUninitializedCapacity: m * lda) { _, initialized in initialized = m * lda }
         let columnScales = Array(weights.scales[rows])
         let biasValues = bias.map { Array($0.storage[rows]) } ?? []
 
@@ -30,28 +30,28 @@ extension Tensor {
             zeroPoints.withUnsafeBufferPointer { zp in
             columnScales.withUnsafeBufferPointer { cs in
             biasValues.withUnsafeBufferPointer { b in
-            weights.withPacked(rows: rows) { packed in
+            weights.withPacked(rows: rows) { packed, rowSums in
                 let biasPointer = b.isEmpty ? nil : b.baseAddress!
                 // Quantize and multiply by rows of x when there are enough, else by 16-channel panels.
                 if m >= 4 * Parallel.threadCount || m * n * k < BLAS.parallelThreshold {
                     Parallel.forEachRange(m, grain: m * n * k < BLAS.parallelThreshold ? m : 6) { r in
                         condenser_quantize_rows(xp.baseAddress! + r.lowerBound * k, r.count, k, k,
-                                                rs.baseAddress! + r.lowerBound * stride, stride,
-                                                zp.baseAddress! + r.lowerBound * stride, stride,
-                                                q.baseAddress! + r.lowerBound * lda, lda, 0)
-                        condenser_qgemm(q.baseAddress! + r.lowerBound * lda, lda, r.count, packed, n, k,
-                                        rs.baseAddress! + r.lowerBound * stride, stride, cs.baseAddress!, biasPointer,
-                                        c.baseAddress! + r.lowerBound * n, n)
+                                                rs.baseAddress! + r.lowerBound * stride, zp.baseAddress! + r.lowerBound * stride,
+                                                stride, q.baseAddress! + r.lowerBound * lda, lda, 0)
+                        condenser_qgemm(q.baseAddress! + r.lowerBound * lda, lda, r.count, packed, rowSums, n, k,
+                                        rs.baseAddress! + r.lowerBound * stride, zp.baseAddress! + r.lowerBound * stride, stride,
+                                        cs.baseAddress!, biasPointer, c.baseAddress! + r.lowerBound * n, n)
                     }
                 } else {
-                    condenser_quantize_rows(xp.baseAddress!, m, k, k, rs.baseAddress!, stride, zp.baseAddress!, stride,
+                    condenser_quantize_rows(xp.baseAddress!, m, k, k, rs.baseAddress!, zp.baseAddress!, stride,
                                             q.baseAddress!, lda, 0)
                     let panels = (n + 15) / 16
                     Parallel.forEachRange(panels, grain: 1) { p in
                         let columns = (p.lowerBound * 16)..<min(n, p.upperBound * 16)
                         condenser_qgemm(q.baseAddress!, lda, m, packed + p.lowerBound * condenser_qgemm_packed_count(16, k),
-                                        columns.count, k, rs.baseAddress!, stride, cs.baseAddress! + columns.lowerBound,
-                                        biasPointer.map { $0 + columns.lowerBound }, c.baseAddress! + columns.lowerBound, n)
+                                        rowSums + columns.lowerBound, columns.count, k, rs.baseAddress!, zp.baseAddress!, stride,
+                                        cs.baseAddress! + columns.lowerBound, biasPointer.map { $0 + columns.lowerBound },
+                                        c.baseAddress! + columns.lowerBound, n)
                     }
                 }
             } } } } } } }
@@ -59,7 +59,7 @@ extension Tensor {
         return Tensor(shape: Array(x.shape.dropLast()) + [n], storage: out)
     }
 
-    /// Dynamic quantization: each row's [min, max] (widened to include 0) mapped onto 0…255.
+    /// Dynamic quantization: each row's [min, max] (widened to include 0) mapped onto 0…127.
     static func rowQuantizations(_ x: [Float], rows: Int, columns: Int) -> [ActivationQuantization] {
         x.withUnsafeBufferPointer { p in
             (0..<rows).map { r in

@@ -7,7 +7,7 @@ receive most attention (mean over heads and queries) in layer `after_layer` — 
 "by": "text", most attention from the question's tokens through the fusion's projections — in grid order.
 
 int8 checkpoints (docs/checkpoint-format.md) run as their scheme says, in float64: weights are
-codes × weight_scale, and every weight product's input is first rounded to its 8-bit codes (the
+codes × weight_scale, and every weight product's input is first rounded to its 7-bit codes (the
 stored input_scale / input_zero_point, or per row from its min and max when there are none).
 
 usage: reference_forward.py CHECKPOINT.h5 DATA.h5  → prints JSON {"logits": [[...], ...]}
@@ -34,11 +34,11 @@ def load(path):
 
 
 def fake_quantize(x, scale, zero_point):
-    """x rounded to its 8-bit codes and back. The codes are round(x · (1/scale)) in float32, ties
+    """x rounded to its 7-bit codes (0…127 with the zero point) and back. The codes are round(x · (1/scale)) in float32, ties
     to even, as the scheme defines them: inputs such as pixels / 255 land exactly on ties, where
     any other arithmetic would round some of them the other way."""
     scale = np.asarray(scale, dtype=np.float32)
-    codes = np.round(np.clip(x.astype(np.float32) * (np.float32(1) / scale), -zero_point, 255 - zero_point))
+    codes = np.round(np.clip(x.astype(np.float32) * (np.float32(1) / scale), -zero_point, 127 - zero_point))
     return codes.astype(np.float64) * scale.astype(np.float64)
 
 
@@ -53,8 +53,8 @@ def product(p, weight, bias, x, rows=slice(None)):
         x32 = x.astype(np.float32)
         low = np.minimum(x32.min(-1, keepdims=True), np.float32(0))
         high = np.maximum(x32.max(-1, keepdims=True), np.float32(0))
-        scale = np.where(high > low, (high - low) / np.float32(255), np.float32(1)).astype(np.float32)
-        x = fake_quantize(x, scale, np.clip(np.round(-low / scale), 0, 255))
+        scale = np.where(high > low, (high - low) / np.float32(127), np.float32(1)).astype(np.float32)
+        x = fake_quantize(x, scale, np.clip(np.round(-low / scale), 0, 127))
     return x @ p[weight][rows].T + p[bias][rows]
 
 

@@ -65,10 +65,10 @@ import TensorCore
     }
 
     @Test func oneSidedInputsSpendEveryCodeOnTheirSide() {
-        // After ReLU: nothing negative, so the zero point is 0 and 255 codes cover [0, t].
+        // After ReLU: nothing negative, so the zero point is 0 and all 128 codes cover [0, t].
         let h = Self.histogram((0...100).map { Float($0) / 100 })
         let q = CalibrationMethod.minMax.quantization(for: h)
         #expect(q.zeroPoint == 0)
-        #expect(q.scale == Float(1) / 255)
+        #expect(q.scale == Float(1) / 127)
     }
 }

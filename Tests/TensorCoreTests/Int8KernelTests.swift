@@ -5,8 +5,8 @@ import TestSupport
 
 /// The int8 GEMM and activation quantization against scalar references, on both code paths.
 @Suite struct Int8KernelTests {
-    /// Exact int32 sums of A [m, k] (int16 codes) times W [n, k]ᵀ (int8) by a naive loop.
-    static func reference(_ a: [Int16], _ w: [Int8], m: Int, n: Int, k: Int) -> [Int32] {
+    /// Exact sums of A [m, k] (7-bit codes) times W [n, k]ᵀ (int8) by a naive loop.
+    static func reference(_ a: [UInt8], _ w: [Int8], m: Int, n: Int, k: Int) -> [Int32] {
         var c = [Int32](repeating: 0, count: m * n)
         for i in 0..<m {
             for j in 0..<n {
@@ -19,22 +19,23 @@ import TestSupport
     }
 
     /// The kernel's int32 sums, on the AVX2 path (where the CPU has it) or the portable one.
-    static func kernel(_ a: [Int16], _ w: [Int8], m: Int, n: Int, k: Int, portable: Bool) -> [Int32] {
-        let lda = (k + 1) & ~1
-        var padded = [Int16](repeating: 0, count: m * lda)
+    static func kernel(_ a: [UInt8], _ w: [Int8], m: Int, n: Int, k: Int, portable: Bool) -> [Int32] {
+        let lda = (k + 3) & ~3
+        var padded = [UInt8](repeating: 0, count: m * lda)
         for i in 0..<m { for t in 0..<k { padded[i * lda + t] = a[i * k + t] } }
-        var packed = [Int16](repeating: 0, count: condenser_qgemm_packed_count(n, k))
-        condenser_qgemm_pack(w, n, k, &packed)
+        var packed = [Int8](repeating: 0, count: condenser_qgemm_packed_count(n, k))
+        var sums = [Int32](repeating: 0, count: n)
+        condenser_qgemm_pack(w, n, k, &packed, &sums)
         var c = [Int32](repeating: -1, count: m * n)
         condenser_qgemm_int32(padded, lda, m, packed, n, k, &c, n, portable ? 1 : 0)
         return c
     }
 
-    @Test(arguments: [(1, 1, 1), (5, 17, 3), (6, 16, 128), (13, 33, 129), (64, 384, 128), (7, 19, 512)])
+    @Test(arguments: [(1, 1, 1), (5, 17, 3), (6, 16, 128), (13, 33, 129), (64, 384, 128), (7, 19, 514)])
     func sumsAreExactOnRandomInputs(shape: (Int, Int, Int)) {
         let (m, n, k) = shape
         var g = RandomGenerator(seed: UInt64(m * 1000 + n * 10 + k))
-        let a = (0..<(m * k)).map { _ in Int16(g.integer(below: 511)) - 255 }
+        let a = (0..<(m * k)).map { _ in UInt8(g.integer(below: 128)) }
         let w = (0..<(n * k)).map { _ in Int8(truncatingIfNeeded: g.integer(below: 256) - 128) }
         let expected = Self.reference(a, w, m: m, n: n, k: k)
         #expect(Self.kernel(a, w, m: m, n: n, k: k, portable: false) == expected)
@@ -42,17 +43,18 @@ import TestSupport
     }
 
     @Test func sumsAreExactAtTheExtremes() {
-        // Every product at its largest magnitude: vpmaddubsw would saturate its int16 pair sums here.
+        // Every product at its largest magnitude: the int16 pair sums of vpmaddubsw reach
+        // 2·127·128 = 32,512 here, just inside int16, and 8-bit codes would overflow them.
         let (m, n, k) = (7, 21, 515)
-        for (av, wv) in [(Int16(255), Int8(127)), (255, -127), (-255, -128), (255, -128), (-255, 127)] {
-            let a = [Int16](repeating: av, count: m * k), w = [Int8](repeating: wv, count: n * k)
+        for (av, wv) in [(UInt8(127), Int8(127)), (127, -127), (127, -128), (1, -128), (0, 127)] {
+            let a = [UInt8](repeating: av, count: m * k), w = [Int8](repeating: wv, count: n * k)
             let expected = [Int32](repeating: Int32(av) * Int32(wv) * Int32(k), count: m * n)
             #expect(Self.reference(a, w, m: m, n: n, k: k) == expected)
             #expect(Self.kernel(a, w, m: m, n: n, k: k, portable: false) == expected)
             #expect(Self.kernel(a, w, m: m, n: n, k: k, portable: true) == expected)
         }
         // Alternating signs, so partial sums swing between the extremes.
-        let a = (0..<(m * k)).map { Int16($0 % 2 == 0 ? 255 : -255) }
+        let a = (0..<(m * k)).map { UInt8($0 % 2 == 0 ? 127 : 0) }
         let w = (0..<(n * k)).map { Int8($0 % 3 == 0 ? -128 : 127) }
         let expected = Self.reference(a, w, m: m, n: n, k: k)
         #expect(Self.kernel(a, w, m: m, n: n, k: k, portable: false) == expected)
@@ -60,12 +62,16 @@ import TestSupport
     }
 
     @Test func quantizedRowsRoundToNearestEvenAndClamp() {
-        let x: [Float] = [0, 0.5, 1.5, 2.5, -0.5, -1.5, 300, -300, 1e9, -1e9, 7.49, 127.5, -127.5, 3, 4, 5, 6, 7]
-        let (scale, zeroPoint): (Float, Int32) = (1, 128)
+        // Scale 1, zero point 64: codes are round(x) + 64 clamped to 0…127; 40 values cover the
+        // 32-wide vector loop and a scalar tail.
+        let special: [Float] = [0, 0.5, 1.5, 2.5, -0.5, -1.5, 300, -300, 1e9, -1e9, 7.49, 62.5, 63.5, -64.5, -63.5]
+        let x = special + (0..<25).map { Float($0) * 5.25 - 60 }
+        func code(_ v: Float) -> UInt8 { UInt8(max(-64, min(63, v.rounded(.toNearestOrEven))) + 64) }
+        let expected = x.map(code) + [0, 0, 0, 0]
+        #expect(expected[1] == 64 && expected[2] == 66 && expected[3] == 66 && expected[11] == 126 && expected[13] == 0)
         for portable in [false, true] {
-            var q = [Int16](repeating: 99, count: 20)
-            condenser_quantize_rows(x, 1, x.count, x.count, [scale], 0, [zeroPoint], 0, &q, 20, portable ? 1 : 0)
-            let expected: [Int16] = [0, 0, 2, 2, 0, -2, 127, -128, 127, -128, 7, 127, -128, 3, 4, 5, 6, 7, 0, 0]
+            var q = [UInt8](repeating: 99, count: 44)
+            condenser_quantize_rows(x, 1, x.count, x.count, [1], [64], 0, &q, 44, portable ? 1 : 0)
             #expect(q == expected, "portable: \(portable)")
         }
     }
@@ -74,22 +80,24 @@ import TestSupport
         let (m, n, k) = (11, 37, 70)
         var g = RandomGenerator(seed: 5)
         let x = (0..<(m * k)).map { _ in g.uniform(-3, 3) }
-        let scales = (0..<m).map { _ in g.uniform(0.001, 0.05) }
-        let zeroPoints = (0..<m).map { _ in Int32(g.integer(below: 256)) }
+        let scales = (0..<m).map { _ in g.uniform(0.01, 0.05) }
+        let zeroPoints = (0..<m).map { _ in Int32(g.integer(below: 128)) }
         let w = (0..<(n * k)).map { _ in Int8(truncatingIfNeeded: g.integer(below: 255) - 127) }
         let columnScales = (0..<n).map { _ in g.uniform(0.001, 0.02) }
         let bias = (0..<n).map { _ in g.uniform(-1, 1) }
-        var packed = [Int16](repeating: 0, count: condenser_qgemm_packed_count(n, k))
-        condenser_qgemm_pack(w, n, k, &packed)
+        var packed = [Int8](repeating: 0, count: condenser_qgemm_packed_count(n, k))
+        var sums = [Int32](repeating: 0, count: n)
+        condenser_qgemm_pack(w, n, k, &packed, &sums)
+        let lda = 72
         var outputs: [[Float]] = []
         for portable in [0, 1] {
-            var q = [Int16](repeating: 0, count: m * k)
-            condenser_quantize_rows(x, m, k, k, scales, 1, zeroPoints, 1, &q, k, Int32(portable))
+            var q = [UInt8](repeating: 0, count: m * lda)
+            condenser_quantize_rows(x, m, k, k, scales, zeroPoints, 1, &q, lda, Int32(portable))
             var c = [Float](repeating: 0, count: m * n)
             if portable == 1 {
-                condenser_qgemm_portable(q, k, m, packed, n, k, scales, 1, columnScales, bias, &c, n)
+                condenser_qgemm_portable(q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, &c, n)
             } else {
-                condenser_qgemm(q, k, m, packed, n, k, scales, 1, columnScales, bias, &c, n)
+                condenser_qgemm(q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, &c, n)
             }
             outputs.append(c)
         }
@@ -120,9 +128,9 @@ import TestSupport
     @Test func activationRangeIncludesZeroAndBoundsTheError() {
         let q = ActivationQuantization(low: 0.5, high: 2)  // widened to [0, 2]
         #expect(q.zeroPoint == 0)
-        #expect(q.scale == Float(2) / 255)
+        #expect(q.scale == Float(2) / 127)
         let signed = ActivationQuantization(low: -1, high: 3)
-        #expect(signed.zeroPoint == 64)  // round(1 / (4/255)) = round(63.75)
+        #expect(signed.zeroPoint == 32)  // round(1 / (4/127)) = round(31.75)
         #expect(signed.fakeQuantized(0) == 0)
         for x: Float in stride(from: -0.99, through: 2.99, by: 0.137) {
             #expect(abs(signed.fakeQuantized(x) - x) <= signed.scale / 2 * 1.0001)

@@ -13,39 +13,41 @@ void condenser_gelu_portable(const float *x, float *y, float *derivative, long n
 
 #include <stdint.h>
 
-/// int16 elements of the packed form of an int8 weight matrix W [n, k] (see condenser_qgemm_pack).
+/// int8 elements of the packed form of a weight matrix W [n, k] (see condenser_qgemm_pack).
 long condenser_qgemm_packed_count(long n, long k);
 
 /// Packs W [n, k] (row-major int8, one row per output channel) for the products below: panels
-/// of 16 channels (the last zero-padded), k in pairs (an odd k padded with zero), widened to int16.
-void condenser_qgemm_pack(const int8_t *w, long n, long k, int16_t *packed);
+/// of 16 channels (the last zero-padded), k in quads (padded with zeros). Also writes
+/// column_sums[n] = Σ_k W[n, k], which the products use to remove the inputs' zero points.
+void condenser_qgemm_pack(const int8_t *w, long n, long k, int8_t *packed, int32_t *column_sums);
 
-/// C[m, n] = (Σ_k A[m, k]·W[n, k]) · row_scale[m·row_scale_stride] · col_scale[n] + bias[n]
-/// (bias may be NULL). A: int16 [m, lda] with values in [-255, 255], lda even and ≥ k, padding
-/// columns zero; W packed by condenser_qgemm_pack. The integer sums are exact while
-/// k·255·128 < 2³¹; the float epilogue is ((float)sum · row_scale) · col_scale + bias.
-/// Uses AVX2 when the CPU has it (checked once at run time), portable code otherwise; both give
-/// bit-identical results. Single-threaded: callers split rows or panels across cores.
-void condenser_qgemm(const int16_t *a, long lda, long m, const int16_t *packed, long n, long k,
-                     const float *row_scale, long row_scale_stride, const float *col_scale, const float *bias,
-                     float *c, long ldc);
+/// C[m, n] = (Σ_k (A[m, k] − zp_m)·W[n, k]) · scale_m · col_scale[n] + bias[n] (bias may be NULL),
+/// with scale_m = row_scale[m·row_stride] and zp_m = row_zero_point[m·row_stride] (row_stride 0:
+/// one for all rows). A: unsigned 7-bit codes [m, lda] with values in 0…127, lda ≥ k a multiple of
+/// 4, padding columns zero; W packed by condenser_qgemm_pack. The integer sums are exact (the
+/// int16 pair sums of vpmaddubsw cannot saturate on 7-bit codes) while k·127·128 < 2³¹; the float
+/// epilogue is ((float)sum · scale_m) · col_scale + bias. Uses AVX2 when the CPU has it (checked
+/// at run time), portable code otherwise; both give bit-identical results. Single-threaded:
+/// callers split rows or panels across cores.
+void condenser_qgemm(const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums, long n, long k,
+                     const float *row_scale, const int32_t *row_zero_point, long row_stride,
+                     const float *col_scale, const float *bias, float *c, long ldc);
 
 /// The portable path of condenser_qgemm on every CPU (for tests of their agreement).
-void condenser_qgemm_portable(const int16_t *a, long lda, long m, const int16_t *packed, long n, long k,
-                              const float *row_scale, long row_scale_stride, const float *col_scale,
-                              const float *bias, float *c, long ldc);
+void condenser_qgemm_portable(const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums,
+                              long n, long k, const float *row_scale, const int32_t *row_zero_point, long row_stride,
+                              const float *col_scale, const float *bias, float *c, long ldc);
 
 /// The exact int32 sums C[m, n] = Σ_k A[m, k]·W[n, k] (for exactness tests); portable != 0
 /// forces the portable path.
-void condenser_qgemm_int32(const int16_t *a, long lda, long m, const int16_t *packed, long n, long k,
+void condenser_qgemm_int32(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k,
                            int32_t *c, long ldc, int portable);
 
-/// Quantizes rows of X [m, k] (leading dimension ldx) to unsigned 8-bit codes with a zero
-/// point, stored minus the zero point as int16 (ready for condenser_qgemm):
-/// Q[r, i] = clamp(round(X[r, i] · (1 / scale_r)), -zp_r, 255 - zp_r), rounding to nearest even,
-/// with scale_r = scale[r·scale_stride] and zp_r = zero_point[r·zero_point_stride]; columns k..<ldq
+/// Quantizes rows of X [m, k] (leading dimension ldx) to unsigned 7-bit codes with a zero point:
+/// Q[r, i] = clamp(round(X[r, i] · (1 / scale_r)), −zp_r, 127 − zp_r) + zp_r, rounding to nearest
+/// even, with scale_r = scale[r·stride] and zp_r = zero_point[r·stride] in 0…127; columns k..<ldq
 /// are set to zero. portable != 0 forces the portable path (results are identical).
-void condenser_quantize_rows(const float *x, long m, long k, long ldx, const float *scale, long scale_stride,
-                             const int32_t *zero_point, long zero_point_stride, int16_t *q, long ldq, int portable);
+void condenser_quantize_rows(const float *x, long m, long k, long ldx, const float *scale, const int32_t *zero_point,
+                             long stride, uint8_t *q, long ldq, int portable);
 
 #endif
