@@ -3,7 +3,7 @@
 //
 // Targets, lowest first; dependencies point one way only:
 //   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint (files)
-//   → Datasets, Recipes → Training → Distillation → Pipeline (recipe runs) → CondenserCLI
+//   → Datasets, Recipes → Training → Distillation, Benchmarking → Pipeline (recipe runs) → CondenserCLI
 import PackageDescription
 
 /// Hot numeric loops: no bounds or exclusivity checks in release builds.
@@ -49,18 +49,21 @@ let package = Package(
         // Distillation losses (logits, features, attention maps, cross-modal similarities) and the teacher-output cache.
         .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Recipes", "Training"],
                 swiftSettings: fastMath),
-        // Recipe runs: data → teacher → distilled student → scratch baseline, with their reports.
-        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint"]),
+        // Latency, accuracy and size of checkpoints beside an sgemm yardstick measured in the same run,
+        // the Pareto frontier, and the bench report (table, Markdown, CSV, JSON, SVG chart).
+        .target(name: "Benchmarking", dependencies: ["TensorCore", "COpenBLAS", "Models", "Checkpoint", "Training"]),
+        // Recipe runs: data → teacher → distilled student → scratch baseline → bench, with their reports.
+        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint", "Benchmarking"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline",
+            "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Benchmarking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // `make bench`: forward latency, GFLOP/s against plain sgemm, training throughput.
         .executableTarget(name: "CoreBench", dependencies: [
-            "Models", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Models", "Training", "Benchmarking", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/CoreBench", swiftSettings: fastMath),
 
         // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.
@@ -72,6 +75,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "RecipeTests", dependencies: ["Recipes", "Models"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore", "TestSupport"]),
+        .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Checkpoint", "Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "TestSupport"],
                     exclude: ["reference_forward.py"]),

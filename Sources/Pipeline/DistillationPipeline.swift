@@ -7,7 +7,8 @@ import TensorCore
 import Training
 
 /// Runs a recipe: data → teacher (loaded, or trained and saved) → distilled student → scratch
-/// baseline, writing checkpoints, `train-log.csv` and `distill.json` into the recipe's output.
+/// baseline → bench, writing checkpoints, `train-log.csv`, `distill.json` and the bench report
+/// (`report/`) into the recipe's output.
 public final class DistillationPipeline {
     public let recipe: Recipe
     /// The recipe file, recorded in provenance.
@@ -70,11 +71,19 @@ public final class DistillationPipeline {
                 }
             }
         }
+        if !teacherOnly, let bench = recipe.bench {
+            let (benchReport, folder) = try timed("bench") { try runBench(bench, test: test) }
+            report.bench = benchReport
+            report.benchReportFolder = folder.path
+        }
         seconds["total"] = Date().timeIntervalSince(started)
         report.seconds = seconds
         try writeFileAtomically(Data(TrainLog.csv(report.epochs).utf8), to: output.appendingPathComponent("train-log.csv"))
         try writeFileAtomically(report.jsonData(), to: output.appendingPathComponent(teacherOnly ? "train.json" : "distill.json"))
         for warning in report.warnings { progress.line("warning: \(warning)") }
+        if let failures = report.bench?.failures, !failures.isEmpty {
+            throw PipelineError("bench: \(failures.count) checkpoint(s) could not be benchmarked: " + failures.map { $0.error ?? $0.path }.joined(separator: "; "))
+        }
         return report
     }
 
@@ -180,7 +189,10 @@ public final class DistillationPipeline {
         if dataFingerprint == nil {
             dataFingerprint = Fingerprint.dataset(train) + Fingerprint.dataset(test)
         }
-        return Fingerprint.text([phase, recipe.normalizedJSON(), dataFingerprint!].joined(separator: "\n"))
+        // The bench settings do not change what a training phase computes.
+        var trainingRecipe = recipe
+        trainingRecipe.bench = nil
+        return Fingerprint.text([phase, trainingRecipe.normalizedJSON(), dataFingerprint!].joined(separator: "\n"))
     }
 
     /// Hash of the run's training and test data, computed once (the data are tens of megabytes).

@@ -18,9 +18,11 @@ public struct Recipe: Sendable, Equatable {
     public var teacher: TeacherSection
     public var student: StudentSection
     public var distill: DistillSettings
+    /// Benchmarking of the run's checkpoints at its end; nil when the recipe has no `bench` section.
+    public var bench: BenchSection?
 
     /// Sections later versions will run; a recipe with one is rejected rather than half run.
-    static let unsupportedSections = ["prune", "quantize", "bench"]
+    static let unsupportedSections = ["prune", "quantize"]
 
     /// Model config keys on which teacher and student must agree: both read the same samples
     /// and their answer distributions are compared class by class.
@@ -29,7 +31,7 @@ public struct Recipe: Sendable, Equatable {
     ]
 
     public init(name: String, seed: UInt64 = 0, output: String, data: DataSplits, teacher: TeacherSection,
-                student: StudentSection, distill: DistillSettings) {
+                student: StudentSection, distill: DistillSettings, bench: BenchSection? = nil) {
         self.name = name
         self.seed = seed
         self.output = output
@@ -37,6 +39,7 @@ public struct Recipe: Sendable, Equatable {
         self.teacher = teacher
         self.student = student
         self.distill = distill
+        self.bench = bench
     }
 
     /// Reads and validates the recipe at `url`. Errors name the file as given (`recipes/x.json`);
@@ -99,17 +102,21 @@ extension Recipe {
         let student = try StudentSection(reading: &studentReader, currentDirectory: currentDirectory)
         var distillReader = try reader.object("distill")
         let distill = try DistillSettings(reading: &distillReader)
+        var bench: BenchSection?
+        if var benchReader = try reader.optionalObject("bench") { bench = try BenchSection(reading: &benchReader) }
         try reader.finish()
 
         for (key, value) in Self.sharedModelKeys where student.model[keyPath: value] != teacher.model[keyPath: value] {
             throw reader.error("student.model.\(key)", "\(student.model[keyPath: value]) differs from teacher.model.\(key) "
                 + "\(teacher.model[keyPath: value]); the student must read the same inputs and answer the same classes")
         }
-        self.init(name: name, seed: seed, output: output, data: data, teacher: teacher, student: student, distill: distill)
+        self.init(name: name, seed: seed, output: output, data: data, teacher: teacher, student: student, distill: distill, bench: bench)
     }
 
     var json: JSONValue {
-        .object(["name": .string(name), "seed": .number(seed), "output": .string(output), "data": data.json,
-                 "teacher": teacher.json, "student": student.json, "distill": distill.json])
+        var members: [String: JSONValue] = ["name": .string(name), "seed": .number(seed), "output": .string(output), "data": data.json,
+                                            "teacher": teacher.json, "student": student.json, "distill": distill.json]
+        members["bench"] = bench?.json
+        return .object(members)
     }
 }
