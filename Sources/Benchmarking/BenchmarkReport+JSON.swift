@@ -20,7 +20,7 @@ extension BenchmarkReport {
             "baseline": entries.first?.name ?? NSNull(),
             "models": entries.map(json(of:)),
         ]
-        return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+        return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 
     private func json(of entry: BenchmarkEntry) -> [String: Any] {

@@ -87,9 +87,9 @@ extension BenchmarkReport {
         guard let best = candidates.min(by: { $0.ratios.max()! < $1.ratios.max()! }) else {
             return "No other model keeps \(threshold) of the baseline's accuracy."
         }
-        let ratios = zip(settings.batchSizes, best.ratios).map { String(format: "%.2f× at batch %d", $1, $0) }.joined(separator: ", ")
-        return "Fastest model keeping at least \(threshold) of the baseline's accuracy: **\(best.0.name)**, which keeps "
-            + "\(ReportFormat.percent(best.retained, decimals: 1)) at \(ratios) of the baseline's p50 latency."
+        let ratios = zip(settings.batchSizes, best.ratios).map { String(format: "%.2f× at batch %d", $1, $0) }.joined(separator: " and ")
+        return "Fastest model keeping at least \(threshold) of the baseline's accuracy: **\(best.0.name)**, with "
+            + "\(ReportFormat.percent(best.retained, decimals: 1)) of its accuracy at \(ratios) of its p50 latency."
     }
 
     private var failureSentences: [String] {

@@ -59,6 +59,8 @@ extension BenchmarkReport {
             svg.append(#"<text x="\#(Self.number((Self.plotLeft + Self.plotRight) / 2))" y="\#(Self.number((Self.plotTop + Self.plotBottom) / 2))" text-anchor="middle" fill="darkred">no model could be measured</text>"#)
         }
 
+        let markers = allPoints.map { ChartLabels.Box(centreX: x($0.latency), centreY: y(100 * $0.accuracy), width: 12, height: 12) }
+        var labels = ChartLabels(obstacles: markers, bounds: (Self.plotLeft, Self.plotTop, Self.plotRight, Self.plotBottom))
         for (index, (batchSize, points)) in series.enumerated() {
             let colour = Self.colours[index % Self.colours.count]
             // The frontier as a step line: across at each model's accuracy to the next, then up.
@@ -71,11 +73,11 @@ extension BenchmarkReport {
             for point in points {
                 let (px, py) = (x(point.latency), y(100 * point.accuracy))
                 let name = Self.escape(point.name)
-                let labelOnLeft = px > Self.plotRight - 90
+                let label = labels.place(point.name, x: px, y: py)
                 svg.append(#"<g class="point" data-model="\#(name)" data-batch="\#(batchSize)">"#)
                 svg.append("<title>\(name), batch \(batchSize): \(ReportFormat.milliseconds(point.latency)) ms, \(ReportFormat.percent(point.accuracy))</title>")
                 svg.append(Self.marker(index, x: px, y: py, colour: colour))
-                svg.append(#"<text x="\#(Self.number(px + (labelOnLeft ? -9 : 9)))" y="\#(Self.number(py - 6))" text-anchor="\#(labelOnLeft ? "end" : "start")" fill="\#(colour)">\#(name)</text>"#)
+                svg.append(#"<text x="\#(Self.number(label.x))" y="\#(Self.number(label.y))" text-anchor="\#(label.anchor)" fill="\#(colour)">\#(name)</text>"#)
                 svg.append("</g>")
             }
         }

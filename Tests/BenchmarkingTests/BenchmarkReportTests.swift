@@ -64,7 +64,7 @@ import Testing
         #expect(text.contains("| model | precision | params |"))
         #expect(text.contains("| student | float32 | 1,000 | 6.0 kB | 2.5 | 49.00% | 98.0% | 1 | 0.500 | 0.550 | 0.750 | 2000 | 4.00× |"))
         #expect(text.contains("![Accuracy against p50 latency, log scale](report.svg)"))
-        #expect(text.contains("Fastest model keeping at least 97% of the baseline's accuracy: **student**, which keeps 98.0% at 0.25× at batch 1, 0.20× at batch 32"))
+        #expect(text.contains("Fastest model keeping at least 97% of the baseline's accuracy: **student**, with 98.0% of its accuracy at 0.25× at batch 1 and 0.20× at batch 32 of its p50 latency."))
         #expect(text.contains("Dominated at every batch size (another model is at least as fast and as accurate): student-scratch."))
         #expect(text.contains("Could not be measured: **corrupt**"))
     }

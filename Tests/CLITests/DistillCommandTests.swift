@@ -43,6 +43,15 @@ import TestSupport
         #expect((report["recipe"] as! [String: Any])["name"] as? String == "quick")
         #expect(first.standardOutput.contains("student keeps"))
 
+        // The bench phase: teacher, student and scratch student in the report, and the table printed.
+        let bench = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/report/report.json"))) as! [String: Any]
+        #expect((bench["models"] as! [[String: Any]]).map { $0["name"] as? String } == ["teacher", "student", "student-scratch"])
+        for file in ["report.md", "report.csv", "report.svg"] {
+            #expect(FileManager.default.fileExists(atPath: folder.file("out/report/\(file)").path), "missing report/\(file)")
+        }
+        #expect(first.standardOutput.contains("p50 ms") && first.standardOutput.split(separator: "\n").contains { $0.hasPrefix("student-scratch ") })
+        #expect(report["bench_report"] as? String == folder.file("out/report").path)
+
         // One CSV row per epoch of each of the three phases (2 epochs each in the quick recipe).
         let log = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n")
         #expect(log.first!.hasPrefix("phase,epoch,train_loss,train_accuracy,test_accuracy"))

@@ -54,7 +54,18 @@ import Testing
         // Stages a later version runs are refused, never skipped.
         (["prune": "{}"], "prune: not supported by this version"),
         (["quantize": #"{"bits": 8}"#], "quantize: not supported by this version"),
-        (["bench": "true"], "bench: not supported by this version"),
+        // The bench section.
+        (["bench": "true"], "bench: expected an object, got true"),
+        (["bench.batch_sizes": "[1, 0]"], "bench.batch_sizes[1]: expected an integer >= 1, got 0"),
+        (["bench.batch_sizes": "[1, 2.5]"], "bench.batch_sizes[1]: expected an integer >= 1, got 2.5"),
+        (["bench.batch_sizes": "[]"], "bench.batch_sizes: expected a non-empty list of integers >= 1, got []"),
+        (["bench.batch_sizes": #""1,32""#], #"bench.batch_sizes: expected a non-empty list of integers >= 1, got "1,32""#),
+        (["bench.batch_sizes": "[32, 1, 32]"], "bench.batch_sizes: batch size 32 is listed twice"),
+        (["bench.threads": "0"], "bench.threads: expected an integer >= 1, got 0"),
+        (["bench.warmup": "-1"], "bench.warmup: expected an integer >= 0, got -1"),
+        (["bench.iterations": "0"], "bench.iterations: expected an integer >= 1, got 0"),
+        (["bench.report": "\"\""], #"bench.report: expected a non-empty string, got """#),
+        (["bench.iteration": "5"], #"bench: unknown key "iteration" (did you mean "iterations"?)"#),
         // Models.
         (["teacher.model.patch_size": "5"], "teacher.model.patch_size: 5 does not divide image_size 32"),
         (["student.model.text_heads": nil], "student.model.text_heads: missing"),
