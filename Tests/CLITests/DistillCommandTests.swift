@@ -80,6 +80,24 @@ import TestSupport
         #expect(firstStudent.allSatisfy { $0.value.storage == resumedStudent[$0.key]!.storage })
     }
 
+    /// The bench phase measures whichever compressed checkpoints exist, in a fixed order, and a broken one fails the run.
+    @Test func benchPhasePicksUpTheCheckpointsThatExist() throws {
+        let recipe = try quickRecipe()
+        try #require(try condenser("distill", recipe).status == 0)
+        for name in ["student-int8.h5", "student-pruned.h5"] {
+            try FileManager.default.copyItem(at: folder.file("out/student.h5"), to: folder.file("out/\(name)"))
+        }
+        try Data("not a checkpoint".utf8).write(to: folder.file("out/student-pruned-int8.h5"))
+        let resumed = try condenser("distill", recipe, "--resume")
+        #expect(resumed.status != 0)
+        #expect(resumed.standardError.contains("bench: 1 checkpoint(s) could not be benchmarked") && resumed.standardError.contains("student-pruned-int8.h5"),
+                "\(resumed.standardError)")
+        let bench = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/report/report.json"))) as! [String: Any]
+        let models = bench["models"] as! [[String: Any]]
+        #expect(models.map { $0["name"] as? String } == ["teacher", "student", "student-scratch", "student-pruned", "student-int8", "student-pruned-int8"])
+        #expect(models[5]["error"] != nil && models[3]["accuracy"] as? Double == models[1]["accuracy"] as? Double)
+    }
+
     @Test func trainTrainsOnlyTheTeacher() throws {
         let result = try condenser("train", try quickRecipe())
         try #require(result.status == 0, "\(result.standardError)")
