@@ -16,9 +16,9 @@ struct BenchCommand: ParsableCommand {
             writing the report, so that scripts and CI notice.
             """)
 
-    @Argument(help: "Checkpoints (.h5); the first is the baseline (normally the teacher).")
+    @Argument(help: ArgumentHelp("Checkpoints; the first is the baseline (normally the teacher).", valueName: "model.h5"))
     var checkpoints: [String] = []
-    @Option(help: "Labelled dataset file (HDF5) for accuracy and as latency inputs.")
+    @Option(help: ArgumentHelp("Labelled dataset file for accuracy and as latency inputs.", valueName: "test.h5"))
     var data: String
     @Option(help: "Batch sizes to time, separated by commas.")
     var batchSizes = "1,32"
