@@ -8,7 +8,7 @@ extension BenchmarkReport {
         var lines = [
             "# Benchmark: \(entries.count) model\(entries.count == 1 ? "" : "s") on \(sampleCount) samples of `\(dataSource)`",
             "",
-            "Machine: \(machine.cpuModel), \(machine.logicalCores) logical cores, \(machine.threads) threads used, \(machine.simd); "
+            "Machine: \(machine.cpuModel), \(ReportFormat.counted(machine.logicalCores, "logical core")), \(ReportFormat.counted(machine.threads, "thread")) used, \(machine.simd); "
                 + "\(machine.operatingSystem); \(machine.blas). Plain sgemm (\(shape)) reached \(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s "
                 + "in the same run" + loadSentence + ".",
             "",

@@ -50,7 +50,7 @@ extension BenchmarkReport {
     /// "AMD EPYC 7B13, 2 cores, 2 threads, AVX2+FMA; sgemm 512×512×512 98.1 GFLOP/s; 2000 samples of test.h5"
     var machineSummary: String {
         let shape = sgemmShape.map(String.init).joined(separator: "×")
-        return "\(machine.cpuModel), \(machine.logicalCores) cores, \(machine.threads) threads, \(machine.simd); "
+        return "\(machine.cpuModel), \(ReportFormat.counted(machine.logicalCores, "core")), \(ReportFormat.counted(machine.threads, "thread")), \(machine.simd); "
             + "sgemm \(shape) \(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s; \(sampleCount) samples of \(dataSource); "
             + "p50/p90/p99 of \(settings.iterations) passes after \(settings.warmup) warm-up"
     }

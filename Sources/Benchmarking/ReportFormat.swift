@@ -29,6 +29,9 @@ enum ReportFormat {
     /// "523" samples/s, with a decimal below 100.
     static func rate(_ value: Double) -> String { String(format: value < 100 ? "%.1f" : "%.0f", value) }
 
+    /// "1 thread", "2 threads".
+    static func counted(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+
     /// `value` rounded to `places` decimals, for machine-readable files without float noise.
     static func rounded(_ value: Double, places: Int) -> Double {
         let scale = pow(10, Double(places))
