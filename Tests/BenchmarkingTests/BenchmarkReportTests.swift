@@ -67,6 +67,11 @@ import Testing
         #expect(text.contains("Fastest model keeping at least 97% of the baseline's accuracy: **student**, with 98.0% of its accuracy at 0.25× at batch 1 and 0.20× at batch 32 of its p50 latency."))
         #expect(text.contains("Dominated at every batch size (another model is at least as fast and as accurate): student-scratch."))
         #expect(text.contains("Could not be measured: **corrupt**"))
+        // Load 0.25 → 0.5 on 2 cores: nothing queued. 2.5 on 2 cores: threads queued for a core.
+        #expect(!text.contains("The load average reached"))
+        var busy = report
+        busy.machine.loadAverageAfter = 2.5
+        #expect(busy.markdown().contains("The load average reached 2.50 on 2 cores"))
     }
 
     @Test func terminalTableAlignsColumns() {
