@@ -3,7 +3,8 @@
 //
 // Targets, lowest first; dependencies point one way only:
 //   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint (files)
-//   → Datasets, Recipes → Training → Distillation → Pruning, Quantization → Pipeline (recipe runs) → CondenserCLI
+//   → Datasets, Recipes → Training → Distillation → Pruning, Quantization, Benchmarking → Pipeline (recipe runs)
+//   → CondenserCLI
 import PackageDescription
 
 /// Hot numeric loops: no bounds or exclusivity checks in release builds.
@@ -55,18 +56,22 @@ let package = Package(
         // int8 post-training quantization: calibration, the quantizer and its accuracy-aware fallback.
         .target(name: "Quantization", dependencies: ["TensorCore", "Models", "Checkpoint", "Training"],
                 swiftSettings: fastMath),
-        // Recipe runs: data → teacher → distilled student → scratch baseline → pruned → int8, with their reports.
-        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint", "Pruning", "Quantization"]),
+        // Latency, accuracy and size of checkpoints beside an sgemm yardstick measured in the same run,
+        // the Pareto frontier, and the bench report (table, Markdown, CSV, JSON, SVG chart).
+        .target(name: "Benchmarking", dependencies: ["TensorCore", "COpenBLAS", "Models", "Checkpoint", "Training"]),
+        // Recipe runs: data → teacher → distilled student → scratch baseline → pruned → int8 → bench, with their reports.
+        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint", "Pruning",
+                                                 "Quantization", "Benchmarking"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Pruning", "Quantization",
+            "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Pruning", "Quantization", "Benchmarking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // `make bench`: forward latency, GFLOP/s against plain sgemm, training throughput.
         .executableTarget(name: "CoreBench", dependencies: [
-            "Models", "Training", "CKernels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Models", "Training", "CKernels", "Benchmarking", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/CoreBench", swiftSettings: fastMath),
 
         // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.
@@ -79,6 +84,7 @@ let package = Package(
         .testTarget(name: "RecipeTests", dependencies: ["Recipes", "Models"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore", "TestSupport"]),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Models", "Checkpoint", "TestSupport"]),
+        .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Checkpoint", "Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Training", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "Models", "TestSupport"],

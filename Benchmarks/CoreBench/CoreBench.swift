@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarking
 import Foundation
 import Models
 import TensorCore
@@ -57,19 +58,19 @@ struct CoreBench: ParsableCommand {
         for batch in [1, 32] {
             let input = randomInput(config: config, batch: batch, seed: 2)
             let (m, n, k) = (batch * config.patchCount, config.visionDim * config.mlpRatio, config.visionDim)
-            let sgemm = SGEMM(m: m, n: n, k: k)
+            let sgemm = SGEMMBaseline(m: m, n: n, k: k)
             // Alternate the two so that both see the same machine load.
             var modelTimes: [Double] = [], sgemmTimes: [Double] = []
             for _ in 0..<warmup { _ = model.predict(input); sgemm.run() }
             for _ in 0..<iterations {
-                modelTimes.append(time { _ = model.predict(input) })
-                sgemmTimes.append(time { sgemm.run() })
+                modelTimes.append(WallClock.seconds { _ = model.predict(input) })
+                sgemmTimes.append(WallClock.seconds { sgemm.run() })
             }
-            let p50 = percentile(modelTimes, 0.5), p90 = percentile(modelTimes, 0.9)
-            let achieved = flops * Double(batch) / p50 / 1e9
-            let baseline = 2 * Double(m * n * k) / percentile(sgemmTimes, 0.5) / 1e9
+            let latency = LatencyStatistics(seconds: modelTimes)
+            let achieved = flops * Double(batch) / (latency.p50 / 1e3) / 1e9
+            let baseline = sgemm.flops / (LatencyStatistics(seconds: sgemmTimes).p50 / 1e3) / 1e9
             print(String(format: "%@ forward  batch %2d: p50 %7.3f ms  p90 %7.3f ms  %6.1f GFLOP/s  (sgemm %d×%d×%d: %6.1f GFLOP/s, model at %3.0f%%)",
-                         name, batch, p50 * 1e3, p90 * 1e3, achieved, m, n, k, baseline, 100 * achieved / baseline))
+                         name, batch, latency.p50, latency.p90, achieved, m, n, k, baseline, 100 * achieved / baseline))
         }
     }
 
@@ -82,13 +83,12 @@ struct CoreBench: ParsableCommand {
             var times = [[Double]](repeating: [], count: models.count)
             for _ in 0..<warmup { for (model, input) in zip(models, inputs) { _ = model.predict(input) } }
             for _ in 0..<iterations {
-                for (i, (model, input)) in zip(models, inputs).enumerated() { times[i].append(time { _ = model.predict(input) }) }
+                for (i, (model, input)) in zip(models, inputs).enumerated() { times[i].append(WallClock.seconds { _ = model.predict(input) }) }
             }
-            let baseline = percentile(times[0], 0.5)
+            let statistics = times.map { LatencyStatistics(seconds: $0) }
             for (i, name) in names.enumerated() {
-                let p50 = percentile(times[i], 0.5)
                 print(String(format: "batch %2d  %@: p50 %7.3f ms  p90 %7.3f ms  %5.2f× faster than the first  (%.1f MFLOP/sample, %.2f× fewer)",
-                             batch, name, p50 * 1e3, percentile(times[i], 0.9) * 1e3, baseline / p50,
+                             batch, name, statistics[i].p50, statistics[i].p90, statistics[0].p50 / statistics[i].p50,
                              Double(configs[i].forwardFLOPs()) / 1e6, Double(configs[0].forwardFLOPs()) / Double(configs[i].forwardFLOPs())))
             }
         }
@@ -104,38 +104,17 @@ struct CoreBench: ParsableCommand {
         var phases: [[Double]] = [[], [], []]
         for step in 0..<(trainSteps + 3) {
             var loss: Tensor!
-            let forward = time {
+            let forward = WallClock.seconds {
                 optimizer.zeroGradients()
                 loss = crossEntropy(logits: model(input).logits, labels: labels)
             }
-            let backward = time { loss.backward() }
-            let update = time { optimizer.update() }
+            let backward = WallClock.seconds { loss.backward() }
+            let update = WallClock.seconds { optimizer.update() }
             if step >= 3 { for (i, t) in [forward, backward, update].enumerated() { phases[i].append(t) } }
         }
-        let (f, b, u) = (percentile(phases[0], 0.5), percentile(phases[1], 0.5), percentile(phases[2], 0.5))
+        let (f, b, u) = (median(phases[0]), median(phases[1]), median(phases[2]))
         print(String(format: "%@ training batch %d: %7.1f ms/step  %7.1f samples/s  (forward %.1f ms, backward %.1f ms, AdamW %.1f ms)",
                      name, batch, (f + b + u) * 1e3, Double(batch) / (f + b + u), f * 1e3, b * 1e3, u * 1e3))
-    }
-}
-
-/// One plain cblas_sgemm product C[m, n] = A[m, k]·B[n, k]ᵀ, the layout of a Linear layer.
-final class SGEMM {
-    let m: Int, n: Int, k: Int
-    let a: [Float], b: [Float]
-    var c: [Float]
-
-    init(m: Int, n: Int, k: Int) {
-        (self.m, self.n, self.k) = (m, n, k)
-        a = [Float](repeating: 0.5, count: m * k)
-        b = [Float](repeating: 0.25, count: k * n)
-        c = [Float](repeating: 0, count: m * n)
-    }
-
-    func run() {
-        a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
-            BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: ap.baseAddress!, lda: k,
-                      b: bp.baseAddress!, ldb: k, beta: 0, c: cp.baseAddress!, ldc: n)
-        } } }
     }
 }
 
@@ -152,15 +131,5 @@ func randomInput(config: ModelConfig, batch: Int, seed: UInt64) -> ModelInput {
     return ModelInput(images: images, tokens: tokens, batchSize: batch, textLength: length)
 }
 
-/// Wall-clock seconds of one call.
-func time(_ body: () -> Void) -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-/// The q-quantile of `values` (nearest rank).
-func percentile(_ values: [Double], _ q: Double) -> Double {
-    let sorted = values.sorted()
-    return sorted[min(sorted.count - 1, Int((q * Double(sorted.count)).rounded(.up)) - 1)]
-}
+/// Median of durations in seconds (nearest rank, as `LatencyStatistics`).
+func median(_ seconds: [Double]) -> Double { LatencyStatistics(seconds: seconds).p50 / 1e3 }

@@ -1,3 +1,4 @@
+import Benchmarking
 import CKernels
 import Foundation
 import Models
@@ -24,7 +25,7 @@ extension CoreBench {
             let int8 = Int8Weights.quantizing(weight)
             let input = ActivationQuantization(low: -1, high: 1)
             let kernel = Int8Kernel(m: m, n: n, k: k, weights: int8)
-            let sgemm = SGEMM(m: m, n: n, k: k)
+            let sgemm = SGEMMBaseline(m: m, n: n, k: k)
             var times: [[Double]] = [[], [], [], []]
             let runs: [() -> Void] = [
                 { sgemm.run() }, { kernel.run() },
@@ -32,8 +33,8 @@ extension CoreBench {
                 { _ = Tensor.int8Linear(x, weights: int8, bias: bias, input: input) },
             ]
             for _ in 0..<warmup { runs.forEach { $0() } }
-            for _ in 0..<iterations { for (i, run) in runs.enumerated() { times[i].append(time(run)) } }
-            let rate = times.map { 2 * Double(m * n * k) / percentile($0, 0.5) / 1e9 }
+            for _ in 0..<iterations { for (i, run) in runs.enumerated() { times[i].append(WallClock.seconds(run)) } }
+            let rate = times.map { 2 * Double(m * n * k) / median($0) / 1e9 }
             print(String(format: "%@ int8 %-16@ %5d×%4d×%4d  kernel: sgemm %6.1f GFLOP/s, int8 %6.1f GOP/s (%.2f×)   op: float %6.1f, int8 %6.1f (%.2f×)",
                          name, shape.label, m, k, n, rate[0], rate[1], rate[1] / rate[0], rate[2], rate[3], rate[3] / rate[2]))
         }
@@ -47,10 +48,10 @@ extension CoreBench {
             var floatTimes: [Double] = [], int8Times: [Double] = []
             for _ in 0..<warmup { _ = floatModel.predict(input); _ = int8Model.predict(input) }
             for _ in 0..<iterations {
-                floatTimes.append(time { _ = floatModel.predict(input) })
-                int8Times.append(time { _ = int8Model.predict(input) })
+                floatTimes.append(WallClock.seconds { _ = floatModel.predict(input) })
+                int8Times.append(WallClock.seconds { _ = int8Model.predict(input) })
             }
-            let (f, q) = (percentile(floatTimes, 0.5), percentile(int8Times, 0.5))
+            let (f, q) = (median(floatTimes), median(int8Times))
             print(String(format: "%@ int8 forward batch %2d: float32 p50 %7.3f ms  int8 p50 %7.3f ms  (int8 / float32 = %.2f)",
                          name, batch, f * 1e3, q * 1e3, q / f))
         }

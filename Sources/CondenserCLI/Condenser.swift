@@ -11,7 +11,7 @@ struct Condenser: ParsableCommand {
         abstract: "Compress image + text fusion models: distill, prune, quantize, benchmark.",
         version: version,
         subcommands: [DistillCommand.self, TrainCommand.self, PruneCommand.self, QuantizeCommand.self, DataCommand.self,
-                      InitCommand.self, InspectCommand.self, PredictCommand.self, EvalCommand.self])
+                      InitCommand.self, InspectCommand.self, PredictCommand.self, EvalCommand.self, BenchCommand.self])
 
     static func main() {
         LoggingSystem.bootstrap { label in

@@ -35,7 +35,7 @@ struct RecipeOptions: ParsableArguments {
 struct DistillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distill",
-        abstract: "Run a recipe: train or load the teacher, distill the student, train the scratch baseline.")
+        abstract: "Run a recipe: train or load the teacher, distill the student, train the scratch baseline, benchmark them.")
 
     @OptionGroup var options: RecipeOptions
 
@@ -43,6 +43,10 @@ struct DistillCommand: ParsableCommand {
         let report = try options.withPipeline(label: "condenser.distill") { try $0.run() }
         print("")
         print(summary(report))
+        if let bench = report.bench {
+            print("")
+            print(bench.terminalTable())
+        }
     }
 }
 

@@ -8,8 +8,8 @@ import Training
 
 /// Runs a recipe: data → teacher (loaded, or trained and saved) → distilled student → scratch
 /// baseline (→ pruned student, when the recipe has a `prune` section → int8 student, when it has a
-/// `quantize` section), writing checkpoints, `train-log.csv` and `distill.json` into the recipe's
-/// output.
+/// `quantize` section → bench report, when it has a `bench` section), writing checkpoints,
+/// `train-log.csv`, `distill.json` and the report (`report/`) into the recipe's output.
 public final class DistillationPipeline {
     public let recipe: Recipe
     /// The recipe file, recorded in provenance.
@@ -83,11 +83,19 @@ public final class DistillationPipeline {
                 report.studentInt8 = try timed("quantize") { try quantizeStudent(section, source: source, train: train, test: test) }
             }
         }
+        if !teacherOnly, let bench = recipe.bench {
+            let (benchReport, folder) = try timed("bench") { try runBench(bench, test: test) }
+            report.bench = benchReport
+            report.benchReportFolder = folder.path
+        }
         seconds["total"] = Date().timeIntervalSince(started)
         report.seconds = seconds
         try writeFileAtomically(Data(TrainLog.csv(report.epochs).utf8), to: output.appendingPathComponent("train-log.csv"))
         try writeFileAtomically(report.jsonData(), to: output.appendingPathComponent(teacherOnly ? "train.json" : "distill.json"))
         for warning in report.warnings { progress.line("warning: \(warning)") }
+        if let failures = report.bench?.failures, !failures.isEmpty {
+            throw PipelineError("bench: \(failures.count) checkpoint(s) could not be benchmarked: " + failures.map { $0.error ?? $0.path }.joined(separator: "; "))
+        }
         return report
     }
 
@@ -197,7 +205,10 @@ public final class DistillationPipeline {
         if dataFingerprint == nil {
             dataFingerprint = Fingerprint.dataset(train) + Fingerprint.dataset(test)
         }
-        return Fingerprint.text([phase, recipe.normalizedJSON(), dataFingerprint!].joined(separator: "\n"))
+        // The bench settings do not change what a training phase computes.
+        var trainingRecipe = recipe
+        trainingRecipe.bench = nil
+        return Fingerprint.text([phase, trainingRecipe.normalizedJSON(), dataFingerprint!].joined(separator: "\n"))
     }
 
     /// Hash of the run's training and test data, computed once (the data are tens of megabytes).

@@ -1,3 +1,4 @@
+import Benchmarking
 import Foundation
 import Training
 
@@ -45,6 +46,9 @@ public struct DistillationReport {
     public var epochs: [EpochRecord] = []
     /// The recipe with every default filled in, as a JSON text.
     public var recipeJSON: String
+    /// The bench phase's results, when the recipe has a `bench` section, and the folder of its report files.
+    public var bench: BenchmarkReport?
+    public var benchReportFolder: String?
 
     /// Student accuracy as a fraction of the teacher's.
     public var retained: Double? { student.map { $0.accuracy / max(teacher.accuracy, 1e-12) } }
@@ -67,6 +71,7 @@ public struct DistillationReport {
         if let studentInt8 { object["student_int8"] = studentInt8.json }
         if let retained { object["retained"] = retained }
         if let gainPoints { object["distillation_gain_points"] = gainPoints }
+        if let benchReportFolder { object["bench_report"] = benchReportFolder }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 }

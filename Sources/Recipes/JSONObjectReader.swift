@@ -104,6 +104,24 @@ struct JSONObjectReader {
         throw error(key, "expected an integer \(range), got \(value.quoted)")
     }
 
+    /// A non-empty list of whole numbers, each `>= minimum`. Absent → `defaultValue`.
+    /// An element's error names its index (`bench.batch_sizes[1]: expected an integer >= 1, got 0`).
+    mutating func integers<Integer: FixedWidthInteger>(_ key: String, minimum: Integer,
+                                                       default defaultValue: [Integer]) throws(RecipeError) -> [Integer] {
+        guard let value = optional(key) else { return defaultValue }
+        guard case let .array(elements) = value, !elements.isEmpty else {
+            throw error(key, "expected a non-empty list of integers >= \(minimum), got \(value.quoted)")
+        }
+        var integers: [Integer] = []
+        for (index, element) in elements.enumerated() {
+            guard let integer = element.exactInteger(Integer.self), integer >= minimum else {
+                throw RecipeError(file: file, keyPath: "\(path(key))[\(index)]", message: "expected an integer >= \(minimum), got \(element.quoted)")
+            }
+            integers.append(integer)
+        }
+        return integers
+    }
+
     /// A finite 32-bit float in the range `bound` sets. Absent → `defaultValue`, or an error if nil.
     mutating func number(_ key: String, _ bound: LowerBound, default defaultValue: Float? = nil) throws(RecipeError) -> Float {
         guard let value = try member(key, required: defaultValue == nil) else { return defaultValue! }
@@ -132,12 +150,6 @@ struct JSONObjectReader {
     mutating func optionalObject(_ key: String) throws(RecipeError) -> JSONObjectReader? {
         guard let value = optional(key) else { return nil }
         return try JSONObjectReader(value, keyPath: path(key), file: file)
-    }
-
-    /// Fails if `key` is present: for sections this version knows of but cannot run, so that a
-    /// recipe never silently skips a stage.
-    mutating func reject(_ key: String, because message: String) throws(RecipeError) {
-        if contains(key) { throw error(key, message) }
     }
 
     /// Fails on the first key (in sorted order) that no accessor asked for.

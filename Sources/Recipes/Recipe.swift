@@ -22,9 +22,8 @@ public struct Recipe: Sendable, Equatable {
     public var prune: PruneSection?
     /// int8 quantization of the final (pruned, if pruning) student (`quantize`, optional).
     public var quantize: QuantizeSection?
-
-    /// Sections later versions will run; a recipe with one is rejected rather than half run.
-    static let unsupportedSections = ["bench"]
+    /// Benchmarking of the run's checkpoints at its end; nil when the recipe has no `bench` section.
+    public var bench: BenchSection?
 
     /// Model config keys on which teacher and student must agree: both read the same samples
     /// and their answer distributions are compared class by class.
@@ -33,7 +32,8 @@ public struct Recipe: Sendable, Equatable {
     ]
 
     public init(name: String, seed: UInt64 = 0, output: String, data: DataSplits, teacher: TeacherSection,
-                student: StudentSection, distill: DistillSettings, prune: PruneSection? = nil, quantize: QuantizeSection? = nil) {
+                student: StudentSection, distill: DistillSettings, prune: PruneSection? = nil, quantize: QuantizeSection? = nil,
+                bench: BenchSection? = nil) {
         self.name = name
         self.seed = seed
         self.output = output
@@ -43,6 +43,7 @@ public struct Recipe: Sendable, Equatable {
         self.distill = distill
         self.prune = prune
         self.quantize = quantize
+        self.bench = bench
     }
 
     /// Reads and validates the recipe at `url`. Errors name the file as given (`recipes/x.json`);
@@ -87,9 +88,6 @@ public struct Recipe: Sendable, Equatable {
 extension Recipe {
     /// Reads the whole document.
     init(reading reader: inout JSONObjectReader, currentDirectory: URL) throws(RecipeError) {
-        for section in Self.unsupportedSections {
-            try reader.reject(section, because: "not supported by this version")
-        }
         let name = try reader.string("name")
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         guard name.allSatisfy(allowed.contains) else {
@@ -111,6 +109,8 @@ extension Recipe {
         }
         var quantize: QuantizeSection?
         if var quantizeReader = try reader.optionalObject("quantize") { quantize = try QuantizeSection(reading: &quantizeReader) }
+        var bench: BenchSection?
+        if var benchReader = try reader.optionalObject("bench") { bench = try BenchSection(reading: &benchReader) }
         try reader.finish()
 
         for (key, value) in Self.sharedModelKeys where student.model[keyPath: value] != teacher.model[keyPath: value] {
@@ -118,7 +118,7 @@ extension Recipe {
                 + "\(teacher.model[keyPath: value]); the student must read the same inputs and answer the same classes")
         }
         self.init(name: name, seed: seed, output: output, data: data, teacher: teacher, student: student, distill: distill,
-                  prune: prune, quantize: quantize)
+                  prune: prune, quantize: quantize, bench: bench)
     }
 
     var json: JSONValue {
@@ -127,6 +127,7 @@ extension Recipe {
                                             "distill": distill.json]
         if let prune { members["prune"] = prune.json }
         if let quantize { members["quantize"] = quantize.json }
+        if let bench { members["bench"] = bench.json }
         return .object(members)
     }
 }

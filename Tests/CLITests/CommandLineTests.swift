@@ -107,7 +107,7 @@ import TestSupport
     @Test func helpListsEveryCommand() throws {
         let result = try condenser("--help")
         #expect(result.status == 0)
-        for command in ["init", "inspect", "predict", "eval", "data"] {
+        for command in ["init", "inspect", "predict", "eval", "data", "bench"] {
             #expect(result.standardOutput.contains("  \(command)"), "help lacks \(command)")
         }
     }

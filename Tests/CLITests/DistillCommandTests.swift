@@ -50,6 +50,15 @@ import TestSupport
         let (_, int8Metadata) = try CheckpointFile.loadModel(from: folder.file("out/student-pruned-int8.h5"))
         #expect(int8Metadata.precision == .int8 && int8Metadata.quantization?.accuracyInt8 == int8["accuracy"] as? Double)
 
+        // The bench phase: every checkpoint of the run in the report, and the table printed.
+        let bench = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/report/report.json"))) as! [String: Any]
+        #expect((bench["models"] as! [[String: Any]]).map { $0["name"] as? String } == ["teacher", "student", "student-scratch", "student-pruned", "student-pruned-int8"])
+        for file in ["report.md", "report.csv", "report.svg"] {
+            #expect(FileManager.default.fileExists(atPath: folder.file("out/report/\(file)").path), "missing report/\(file)")
+        }
+        #expect(first.standardOutput.contains("p50 ms") && first.standardOutput.split(separator: "\n").contains { $0.hasPrefix("student-scratch ") })
+        #expect(report["bench_report"] as? String == folder.file("out/report").path)
+
         // One CSV row per epoch of each phase (2 epochs each in the quick recipe, 1 of pruning recovery).
         let log = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n")
         #expect(log.first!.hasPrefix("phase,epoch,train_loss,train_accuracy,test_accuracy"))
@@ -86,6 +95,25 @@ import TestSupport
         #expect(resumed.standardOutput.contains("student-pruned: reusing"))
         let resumedStudent = try CheckpointFile.read(from: folder.file("out/student.h5")).tensors
         #expect(firstStudent.allSatisfy { $0.value.storage == resumedStudent[$0.key]!.storage })
+    }
+
+    /// The bench phase measures whichever compressed checkpoints exist, in a fixed order, and a broken one fails the run.
+    @Test func benchPhasePicksUpTheCheckpointsThatExist() throws {
+        // Without prune and quantize sections, so that the compressed files below are stand-ins.
+        let recipe = try quickRecipe { r in r["prune"] = nil; r["quantize"] = nil }
+        try #require(try condenser("distill", recipe).status == 0)
+        for name in ["student-int8.h5", "student-pruned.h5"] {
+            try FileManager.default.copyItem(at: folder.file("out/student.h5"), to: folder.file("out/\(name)"))
+        }
+        try Data("not a checkpoint".utf8).write(to: folder.file("out/student-pruned-int8.h5"))
+        let resumed = try condenser("distill", recipe, "--resume")
+        #expect(resumed.status != 0)
+        #expect(resumed.standardError.contains("bench: 1 checkpoint(s) could not be benchmarked") && resumed.standardError.contains("student-pruned-int8.h5"),
+                "\(resumed.standardError)")
+        let bench = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/report/report.json"))) as! [String: Any]
+        let models = bench["models"] as! [[String: Any]]
+        #expect(models.map { $0["name"] as? String } == ["teacher", "student", "student-scratch", "student-pruned", "student-int8", "student-pruned-int8"])
+        #expect(models[5]["error"] != nil && models[3]["accuracy"] as? Double == models[1]["accuracy"] as? Double)
     }
 
     @Test func trainTrainsOnlyTheTeacher() throws {

@@ -39,7 +39,8 @@ import Testing
                 temperature: 4, losses: LossWeights(hard: 0.5, logits: 0.5, features: 1, attention: 0.5, contrastive: 0.1),
                 contrastiveTemperature: 0.07, baseline: true, cacheTeacher: true),
             prune: PruneSection(heads: 0.5, keepTokens: 0.5, afterLayer: 1, mlp: 0, recoverEpochs: 2),
-            quantize: QuantizeSection(mode: .static, calibration: .percentile, percentile: 99.99, samples: 512, maxDrop: 0.5))
+            quantize: QuantizeSection(mode: .static, calibration: .percentile, percentile: 99.99, samples: 512, maxDrop: 0.5),
+            bench: BenchSection(batchSizes: [1, 32], threads: nil, warmup: 20, iterations: 200, report: nil))
         #expect(try shipped("shapes-vqa.json") == expected)
     }
 
@@ -54,6 +55,19 @@ import Testing
         let losses = recipe.distill.losses
         #expect([losses.hard, losses.logits, losses.features, losses.attention, losses.contrastive].allSatisfy { $0 > 0 })
         #expect(recipe.distill.baseline && recipe.distill.training.epochs <= 2 && recipe.teacher.train!.epochs <= 2)
+        #expect(recipe.bench?.batchSizes == [1, 32] && recipe.bench!.iterations <= 10)
+    }
+
+    @Test func benchSection() throws {
+        #expect(try F.parse(F.minimal).bench == nil)
+        #expect(try F.parse(F.minimal(["bench": "{}"])).bench == BenchSection(batchSizes: [1, 32], threads: nil, warmup: 20, iterations: 200, report: nil))
+        let full = try F.parse(F.minimal(["bench": #"{"batch_sizes": [8, 1.0, 64], "threads": 1, "warmup": 0, "iterations": 5, "report": "out/r"}"#]))
+        #expect(full.bench == BenchSection(batchSizes: [8, 1, 64], threads: 1, warmup: 0, iterations: 5, report: "out/r"))
+        // Written back with every default, and read again to the same section.
+        let normalized = try F.parse(F.parse(F.minimal(["bench": #"{"iterations": 7}"#])).normalizedJSON())
+        #expect(normalized.bench == BenchSection(iterations: 7))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(full.normalizedJSON().utf8)) as? [String: Any])
+        #expect(Set((object["bench"] as? [String: Any] ?? [:]).keys) == ["batch_sizes", "threads", "warmup", "iterations", "report"])
     }
 
     @Test func omittedKeysTakeTheirDefaults() throws {

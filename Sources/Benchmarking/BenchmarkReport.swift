@@ -1,0 +1,57 @@
+/// What one benchmark run measured: the machine, the sgemm yardstick and a row per checkpoint.
+/// The first row is the baseline the others are compared with (normally the teacher).
+/// Written as report.md, .csv, .json and .svg (docs/bench.md describes each).
+public struct BenchmarkReport: Equatable, Sendable {
+    public var machine: MachineInfo
+    /// GFLOP/s of plain sgemm on `sgemmShape`, measured in the same run.
+    public var sgemmGFLOPS: Double
+    /// (m, n, k) of that product.
+    public var sgemmShape: [Int]
+    public var settings: BenchmarkSettings
+    /// The data file (or description) accuracy and latency inputs come from, and its sample count.
+    public var dataSource: String
+    public var sampleCount: Int
+    public var entries: [BenchmarkEntry]
+
+    public init(machine: MachineInfo, sgemmGFLOPS: Double, sgemmShape: [Int], settings: BenchmarkSettings,
+                dataSource: String, sampleCount: Int, entries: [BenchmarkEntry]) {
+        self.machine = machine
+        self.sgemmGFLOPS = sgemmGFLOPS
+        self.sgemmShape = sgemmShape
+        self.settings = settings
+        self.dataSource = dataSource
+        self.sampleCount = sampleCount
+        self.entries = entries
+    }
+
+    /// The first row's measurement; nil when it failed, and then nothing has a speed-up or retained accuracy.
+    public var baseline: ModelMeasurement? { entries.first?.measurement }
+
+    /// Baseline p50 / model p50 at `batchSize`: how many times faster than the baseline.
+    public func speedup(_ model: ModelMeasurement, batchSize: Int) -> Double? {
+        guard let reference = baseline?.latency[batchSize], let own = model.latency[batchSize], own.p50 > 0 else { return nil }
+        return reference.p50 / own.p50
+    }
+
+    /// Model accuracy / baseline accuracy, a fraction (0.98 = 98% retained); nil if the baseline scored 0.
+    public func accuracyRetained(_ model: ModelMeasurement) -> Double? {
+        guard let reference = baseline, reference.accuracy > 0 else { return nil }
+        return model.accuracy / reference.accuracy
+    }
+
+    /// The measured models as (p50 latency at `batchSize`, accuracy) points.
+    public func points(batchSize: Int) -> [ParetoPoint] {
+        entries.compactMap { entry in
+            guard let measurement = entry.measurement, let latency = measurement.latency[batchSize] else { return nil }
+            return ParetoPoint(name: entry.name, latency: latency.p50, accuracy: measurement.accuracy)
+        }
+    }
+
+    /// Models on the Pareto frontier of p50 latency at `batchSize` against accuracy, fastest first.
+    public func paretoFrontier(batchSize: Int) -> [ParetoPoint] {
+        ParetoFrontier.frontier(of: points(batchSize: batchSize))
+    }
+
+    /// Rows that could not be measured.
+    public var failures: [BenchmarkEntry] { entries.filter { $0.error != nil } }
+}
