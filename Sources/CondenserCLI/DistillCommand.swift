@@ -66,16 +66,17 @@ struct TrainCommand: ParsableCommand {
 /// The end-of-run table.
 func summary(_ report: DistillationReport) -> String {
     func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-    var rows = [pad("model", 17) + pad("accuracy", 10) + pad("parameters", 12) + "checkpoint"]
+    var rows = [pad("model", 20) + pad("accuracy", 10) + pad("parameters", 12) + "checkpoint"]
     for (name, model) in [("teacher", report.teacher), ("student", report.student), ("student-scratch", report.studentScratch),
                           ("student-pruned", report.studentPruned)] {
         guard let model else { continue }
-        rows.append(pad(name, 17) + pad(String(format: "%.2f%%", 100 * model.accuracy), 10) + pad(model.parameters.formatted(), 12) + model.checkpoint)
+        rows.append(pad(name, 20) + pad(String(format: "%.2f%%", 100 * model.accuracy), 10) + pad(model.parameters.formatted(), 12) + model.checkpoint)
     }
     if let int8 = report.studentInt8 {
         let note = int8.floatLayers.isEmpty ? "" : " (\(int8.floatLayers.count) layers kept in float32)"
-        rows.append(pad("student-int8", 17) + pad(String(format: "%.2f%%", 100 * int8.accuracy), 10)
-                    + pad(report.student.map { $0.parameters.formatted() } ?? "", 12) + int8.checkpoint + note)
+        let name = URL(fileURLWithPath: int8.checkpoint).deletingPathExtension().lastPathComponent
+        rows.append(pad(name, 20) + pad(String(format: "%.2f%%", 100 * int8.accuracy), 10)
+                    + pad((report.studentPruned ?? report.student).map { $0.parameters.formatted() } ?? "", 12) + int8.checkpoint + note)
     }
     if let retained = report.retained { rows.append(String(format: "student keeps %.1f%% of the teacher's accuracy", 100 * retained)) }
     if let gain = report.gainPoints { rows.append(String(format: "distillation gain over the scratch student: %+.2f points", gain)) }
