@@ -13,10 +13,6 @@ import TestSupport
 
     func path(_ name: String) -> String { folder.file(name).path }
 
-    func condenser(_ arguments: String...) throws -> ChildProcess.Result {
-        try ChildProcess.run(PackagePaths.condenser.path, arguments)
-    }
-
     /// A teacher and a smaller student (recipes/quick.json's tiny models) and 12 labelled samples.
     func makeModelsAndData() throws {
         let recipe = try JSONSerialization.jsonObject(with: Data(contentsOf: PackagePaths.root.appendingPathComponent("recipes/quick.json"))) as! [String: Any]

@@ -23,10 +23,6 @@ import TestSupport
         return url.path
     }
 
-    func condenser(_ arguments: String...) throws -> ChildProcess.Result {
-        try ChildProcess.run(PackagePaths.condenser.path, arguments)
-    }
-
     @Test func quickRecipeEndToEnd() throws {
         let recipe = try quickRecipe()
         let first = try condenser("distill", recipe)

@@ -9,11 +9,6 @@ import TestSupport
     let folder: TemporaryDirectory
     init() throws { folder = try TemporaryDirectory() }
 
-    @discardableResult
-    func condenser(_ arguments: String...) throws -> ChildProcess.Result {
-        try ChildProcess.run(PackagePaths.condenser.path, arguments)
-    }
-
     func path(_ name: String) -> String { folder.file(name).path }
 
     func prepare() throws {

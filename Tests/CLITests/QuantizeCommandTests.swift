@@ -18,10 +18,6 @@ import Testing
         }
     }
 
-    func condenser(_ arguments: [String]) throws -> ChildProcess.Result {
-        try ChildProcess.run(PackagePaths.condenser.path, arguments)
-    }
-
     @Test func quantizeWritesAnInt8CheckpointThatEvaluates() throws {
         let model = folder.file("model.h5").path, data = folder.file("data.h5").path
         let result = try condenser(["quantize", model, "--data", data, "--samples", "32", "--calibration", "mse", "--max-drop", "100"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Models
 @testable import TensorCore
 
@@ -7,15 +8,6 @@ let tinyConfig = ModelConfig(imageSize: 8, patchSize: 4, visionDim: 8, visionDep
                              vocabSize: 10, maxTextLen: 6, textDim: 8, textDepth: 1, textHeads: 2,
                              fusionDim: 8, fusionHeads: 2, numClasses: 3, mlpRatio: 2)
 
-func randomInput(_ config: ModelConfig, batch: Int, length: Int, seed: UInt64) -> ModelInput {
-    var generator = RandomGenerator(seed: seed)
-    let images = (0..<(batch * config.imageSize * config.imageSize * 3)).map { _ in UInt8(generator.integer(below: 256)) }
-    var tokens = [Int32](repeating: 0, count: batch * length)
-    for b in 0..<batch {
-        for l in 0..<(length - b % 3) { tokens[b * length + l] = Int32(1 + generator.integer(below: config.vocabSize - 1)) }
-    }
-    return ModelInput(images: images, tokens: tokens, batchSize: batch, textLength: length)
-}
 
 @Suite struct FusionModelTests {
     @Test func teacherParameterCountMatchesHandCount() throws {

@@ -7,16 +7,6 @@ let pruningConfig = ModelConfig(imageSize: 8, patchSize: 2, visionDim: 16, visio
                                 vocabSize: 12, maxTextLen: 6, textDim: 8, textDepth: 1, textHeads: 2,
                                 fusionDim: 16, fusionHeads: 4, numClasses: 5, mlpRatio: 2)
 
-/// Random images and questions (some padded), deterministic for `seed`.
-func randomInput(_ config: ModelConfig, batch: Int, length: Int, seed: UInt64) -> ModelInput {
-    var generator = RandomGenerator(seed: seed)
-    let images = (0..<(batch * config.imageSize * config.imageSize * 3)).map { _ in UInt8(generator.integer(below: 256)) }
-    var tokens = [Int32](repeating: 0, count: batch * length)
-    for b in 0..<batch {
-        for l in 0..<(length - b % 3) { tokens[b * length + l] = Int32(1 + generator.integer(below: config.vocabSize - 1)) }
-    }
-    return ModelInput(images: images, tokens: tokens, batchSize: batch, textLength: length)
-}
 
 /// A labelled in-memory data set of `count` random samples with questions of 4 tokens.
 func randomDataset(_ config: ModelConfig, count: Int, seed: UInt64, imageSize: Int? = nil) throws -> MultimodalDataset {

@@ -1,5 +1,6 @@
 import Models
 import Testing
+import TestSupport
 import TensorCore
 @testable import Pruning
 
