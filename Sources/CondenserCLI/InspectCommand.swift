@@ -36,7 +36,7 @@ struct InspectCommand: ParsableCommand {
         let int8 = Dictionary(uniqueKeysWithValues: model.quantizableLayers.compactMap { named in named.layer.int8.map { (named.name, $0) } })
         if metadata.precision == .int8 {
             let q = metadata.quantization
-            let scheme = "weights int8 per output channel (symmetric); inputs 8-bit with a zero point, "
+            let scheme = "weights int8 per output channel (symmetric); inputs 7-bit codes with a zero point, "
                 + (q?.mode == "dynamic" ? "scaled per row at run time" : "one calibrated scale per product")
             print("  int8        \(int8.count) of \(model.quantizableLayers.count) weight products; \(scheme)")
             if let q {

@@ -9,7 +9,9 @@ extension DistillationPipeline {
     /// checked on the test data.
     func quantizeStudent(_ section: QuantizeSection, source: URL, train: MultimodalDataset, test: MultimodalDataset) throws
         -> DistillationReport.Int8Summary {
-        let method = CalibrationMethod(name: section.calibration.rawValue, percentile: Double(section.percentile))!
+        // Through its shortest decimal form, so that 99.99 is recorded as 99.99, not 99.98999786….
+        let percentile = Double(section.percentile.description) ?? Double(section.percentile)
+        let method = CalibrationMethod(name: section.calibration.rawValue, percentile: percentile)!
         let settings = QuantizationSettings(mode: section.mode == .dynamic ? .dynamic : .static(method),
                                             samples: section.samples, maxDrop: section.maxDrop.map(Double.init), batchSize: 128)
         let output = CheckpointQuantizer.defaultOutput(for: source)
