@@ -61,9 +61,9 @@ public final class Int8Weights: Sendable {
     /// Calls `body` with the packed form of `rows` and their code sums (a panel-aligned slice of
     /// the whole packing when rows start on a multiple of 16, else a packing made once for that range).
     func withPacked<Result>(rows: Range<Int>, _ body: (_ packed: UnsafePointer<Int8>, _ rowSums: UnsafePointer<Int32>) -> Result) -> Result {
-        var chosen = packing, offset = 0
+        var (chosen, offset, sumOffset) = (packing, 0, 0)
         if rows.lowerBound % 16 == 0 {
-            offset = rows.lowerBound / 16 * condenser_qgemm_packed_count(16, inputs)
+            (offset, sumOffset) = (rows.lowerBound / 16 * condenser_qgemm_packed_count(16, inputs), rows.lowerBound)
         } else {
             chosen = unalignedPackings.withLock { cache in
                 if let existing = cache[rows] { return existing }
@@ -72,7 +72,6 @@ public final class Int8Weights: Sendable {
                 return made
             }
         }
-        let sumOffset = rows.lowerBound % 16 == 0 ? rows.lowerBound : 0
         return chosen.codes.withUnsafeBufferPointer { p in
             chosen.rowSums.withUnsafeBufferPointer { s in body(p.baseAddress! + offset, s.baseAddress! + sumOffset) }
         }

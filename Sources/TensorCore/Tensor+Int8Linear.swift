@@ -20,18 +20,19 @@ extension Tensor {
         let stride = input == nil ? 1 : 0
         // Every element, padding included, is written by the quantizer before the product reads it.
         var codes = [UInt8](unsafeUninitializedCapacity: m * lda) { _, initialized in initialized = m * lda }
-        let columnScales = Array(weights.scales[rows])
-        let biasValues = bias.map { Array($0.storage[rows]) } ?? []
+        // Shares the tensors' buffers (no copy); both are indexed from `rows.lowerBound` below.
+        let biasStorage = bias?.storage ?? []
 
         let out = uninitializedStorage(m * n) { c in
             x.storage.withUnsafeBufferPointer { xp in
             codes.withUnsafeMutableBufferPointer { q in
             rowScales.withUnsafeBufferPointer { rs in
             zeroPoints.withUnsafeBufferPointer { zp in
-            columnScales.withUnsafeBufferPointer { cs in
-            biasValues.withUnsafeBufferPointer { b in
+            weights.scales.withUnsafeBufferPointer { allScales in
+            biasStorage.withUnsafeBufferPointer { b in
             weights.withPacked(rows: rows) { packed, rowSums in
-                let biasPointer = b.isEmpty ? nil : b.baseAddress!
+                let cs = allScales.baseAddress! + rows.lowerBound
+                let biasPointer = b.isEmpty ? nil : b.baseAddress! + rows.lowerBound
                 // Quantize and multiply by rows of x when there are enough, else by 16-channel panels.
                 if m >= 4 * Parallel.threadCount || m * n * k < BLAS.parallelThreshold {
                     Parallel.forEachRange(m, grain: m * n * k < BLAS.parallelThreshold ? m : 6) { r in
@@ -40,7 +41,7 @@ extension Tensor {
                                                 stride, q.baseAddress! + r.lowerBound * lda, lda, 0)
                         condenser_qgemm(q.baseAddress! + r.lowerBound * lda, lda, r.count, packed, rowSums, n, k,
                                         rs.baseAddress! + r.lowerBound * stride, zp.baseAddress! + r.lowerBound * stride, stride,
-                                        cs.baseAddress!, biasPointer, c.baseAddress! + r.lowerBound * n, n)
+                                        cs, biasPointer, c.baseAddress! + r.lowerBound * n, n)
                     }
                 } else {
                     condenser_quantize_rows(xp.baseAddress!, m, k, k, rs.baseAddress!, zp.baseAddress!, stride,
@@ -50,7 +51,7 @@ extension Tensor {
                         let columns = (p.lowerBound * 16)..<min(n, p.upperBound * 16)
                         condenser_qgemm(q.baseAddress!, lda, m, packed + p.lowerBound * condenser_qgemm_packed_count(16, k),
                                         rowSums + columns.lowerBound, columns.count, k, rs.baseAddress!, zp.baseAddress!, stride,
-                                        cs.baseAddress! + columns.lowerBound, biasPointer.map { $0 + columns.lowerBound },
+                                        cs + columns.lowerBound, biasPointer.map { $0 + columns.lowerBound },
                                         c.baseAddress! + columns.lowerBound, n)
                     }
                 }
