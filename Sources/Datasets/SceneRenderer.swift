@@ -33,21 +33,35 @@ enum SceneRenderer {
         return pixels.map { UInt8(max(0, min(255, $0.rounded()))) }
     }
 
-    /// Places objects at random without overlap (centres at least r₁ + r₂ + 1 apart, fully inside
-    /// the image); returns nil when random placement fails, so the caller draws a new scene.
-    static func place(_ objects: [SceneObject], size: Int, generator: inout RandomGenerator) -> [SceneObject]? {
+    /// Object centres lie on this grid: the 4-pixel patch grid of the reference models.
+    static let gridStep = 4
+
+    /// Places up to four objects in distinct, randomly chosen quadrants of the image, centred on
+    /// the patch grid, so that no 4×4 patch shows parts of two objects; an object with room to
+    /// spare moves by whole grid steps within its quadrant while staying clear of the others
+    /// (centres at least r₁ + r₂ + 1 apart).
+    static func place(_ objects: [SceneObject], size: Int, generator: inout RandomGenerator) -> [SceneObject] {
+        precondition(objects.count <= 4, "a scene has at most 4 objects, one a quadrant")
+        let cell = size / 2
+        var quadrants = [0, 1, 2, 3]
         var placed: [SceneObject] = []
         for var object in objects {
-            var attempts = 0
-            repeat {
-                attempts += 1
-                if attempts > 200 { return nil }
-                let r = object.radius
-                object.x = generator.uniform(r, Float(size) - r)
-                object.y = generator.uniform(r, Float(size) - r)
-            } while placed.contains { other in
-                let (dx, dy) = (other.x - object.x, other.y - object.y)
-                return (dx * dx + dy * dy).squareRoot() < other.radius + object.radius + 1
+            let quadrant = quadrants.remove(at: generator.integer(below: quadrants.count))
+            let (centreX, centreY) = (Float((quadrant % 2) * cell + cell / 2), Float((quadrant / 2) * cell + cell / 2))
+            let room = Int(((Float(cell) / 2 - object.radius) / Float(gridStep)).rounded(.down))
+            let offsets = room > 0 ? (-room...room).map { Float($0 * gridStep) } : [0]
+            // The quadrant's centre is always clear (centres 16 px apart, radii at most 6.5).
+            var candidates = [(centreX, centreY)]
+            for _ in 0..<3 {
+                let (dx, dy) = (offsets[generator.integer(below: offsets.count)], offsets[generator.integer(below: offsets.count)])
+                candidates.insert((centreX + dx, centreY + dy), at: 0)
+            }
+            for (x, y) in candidates {
+                object.x = x; object.y = y
+                if !placed.contains(where: { other in
+                    let (dx, dy) = (other.x - x, other.y - y)
+                    return (dx * dx + dy * dy).squareRoot() < other.radius + object.radius + 1
+                }) { break }
             }
             placed.append(object)
         }

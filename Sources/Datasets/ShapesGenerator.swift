@@ -46,7 +46,7 @@ public enum ShapesGenerator {
         let kind = Kind.allCases[g.integer(below: Kind.allCases.count)]
         while true {
             let (objects, question, answer, relation) = compose(kind, generator: &g)
-            guard let placed = SceneRenderer.place(objects.shuffled(using: &g), size: imageSize, generator: &g) else { continue }
+            let placed = SceneRenderer.place(objects.shuffled(using: &g), size: imageSize, generator: &g)
             if let relation {
                 // Keep only placements whose relation holds or fails clearly (≥ 2 px apart).
                 guard let truth = relation.holds(in: placed), truth == (answer == "yes") else { continue }

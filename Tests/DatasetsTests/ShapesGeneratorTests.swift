@@ -17,8 +17,8 @@ import Testing
     @Test func pinnedSampleDoesNotDrift() {
         // Guards the generator's stream across versions and machines: a change here changes every dataset.
         let data = ShapesGenerator.generate(count: 3, seed: 1)
-        #expect(data.question(0) == "what shape is the blue object ?")
-        #expect(data.answers[Int(data.labels![0])] == "triangle")
+        #expect(data.question(0) == "what shape is the red object ?")
+        #expect(data.answers[Int(data.labels![0])] == "square")
     }
 
     @Test func answersAreBalancedWithinEachQuestionKind() {
@@ -93,6 +93,23 @@ import Testing
                 for b in objects[(i + 1)...] {
                     let distance = ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot()
                     #expect(distance >= a.radius + b.radius + 1)
+                }
+            }
+        }
+    }
+
+    @Test func noPatchShowsTwoObjects() {
+        for index in 0..<200 {
+            var generator = RandomGenerator(seed: UInt64(index))
+            let objects = ShapesGenerator.makeSample(generator: &generator).objects
+            var owner = [Int](repeating: -1, count: 8 * 8)  // 4×4-pixel patches of a 32×32 image
+            for y in 0..<32 {
+                for x in 0..<32 {
+                    for (i, object) in objects.enumerated() where object.contains(Float(x) + 0.5, Float(y) + 0.5) {
+                        let patch = (y / 4) * 8 + x / 4
+                        #expect(owner[patch] == -1 || owner[patch] == i, "sample \(index): patch \(patch) shows objects \(owner[patch]) and \(i)")
+                        owner[patch] = i
+                    }
                 }
             }
         }
