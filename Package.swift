@@ -71,7 +71,8 @@ let package = Package(
 
         // `make bench`: forward latency, GFLOP/s against plain sgemm, training throughput.
         .executableTarget(name: "CoreBench", dependencies: [
-            "Models", "Training", "CKernels", "Benchmarking", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Models", "Training", "Distillation", "Datasets", "CKernels", "Benchmarking",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/CoreBench", swiftSettings: fastMath),
 
         // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.

@@ -6,8 +6,8 @@ import TensorCore
 import Training
 
 /// `make bench`: forward latency and GFLOP/s of the reference teacher and student beside plain
-/// `cblas_sgemm` on the model's own largest GEMM shape, training-step throughput, and int8
-/// against float32 (each Linear shape, and the whole forward pass).
+/// `cblas_sgemm` on the model's own largest GEMM shape, training-step throughput, int8 against
+/// float32 (each Linear shape, and the whole forward pass), and distillation-step throughput.
 @main
 struct CoreBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,15 +41,18 @@ struct CoreBench: ParsableCommand {
             let configs = try compare.map { try ModelConfig.decode(json: Data(contentsOf: URL(fileURLWithPath: $0))) }
             return compareForward(names: compare, configs: configs)
         }
+        var configs: [ModelConfig] = []
         for name in ["teacher", "student"] {
             let url = URL(fileURLWithPath: models).appendingPathComponent("\(name).json")
             let config = try ModelConfig.decode(json: Data(contentsOf: url))
+            configs.append(config)
             if !int8Only {
                 benchmarkForward(name: name, config: config)
                 benchmarkTraining(name: name, config: config)
             }
             benchmarkInt8(name: name, config: config)
         }
+        if !int8Only { benchmarkDistillation(teacher: configs[0], student: configs[1]) }
     }
 
     func benchmarkForward(name: String, config: ModelConfig) {
