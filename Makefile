@@ -43,7 +43,7 @@ demo: build
 	$(BIN)/condenser data shapes --count 2000 --seed 2 --out $(DEMO)/test.h5
 	$(BIN)/condenser eval $(DEMO)/student.h5 --data $(DEMO)/test.h5
 
-# Forward latency and GFLOP/s against plain sgemm, and training throughput: `make bench THREADS=1`.
+# Forward latency and GFLOP/s against plain sgemm, training and distillation throughput: `make bench THREADS=1`.
 THREADS ?= 2
 bench: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product CoreBench

@@ -69,7 +69,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // `make bench`: forward latency, GFLOP/s against plain sgemm, training throughput.
+        // `make bench`: forward latency, GFLOP/s against plain sgemm, training and distillation throughput.
         .executableTarget(name: "CoreBench", dependencies: [
             "Models", "Training", "Distillation", "Datasets", "CKernels", "Benchmarking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
