@@ -50,19 +50,18 @@ enum SceneRenderer {
             let (centreX, centreY) = (Float((quadrant % 2) * cell + cell / 2), Float((quadrant / 2) * cell + cell / 2))
             let room = Int(((Float(cell) / 2 - object.radius) / Float(gridStep)).rounded(.down))
             let offsets = room > 0 ? (-room...room).map { Float($0 * gridStep) } : [0]
-            // The quadrant's centre is always clear (centres 16 px apart, radii at most 6.5).
-            var candidates = [(centreX, centreY)]
-            for _ in 0..<3 {
-                let (dx, dy) = (offsets[generator.integer(below: offsets.count)], offsets[generator.integer(below: offsets.count)])
-                candidates.insert((centreX + dx, centreY + dy), at: 0)
+            let moved = (0..<3).map { _ in
+                (centreX + offsets[generator.integer(below: offsets.count)], centreY + offsets[generator.integer(below: offsets.count)])
             }
-            for (x, y) in candidates {
-                object.x = x; object.y = y
-                if !placed.contains(where: { other in
+            // The last move drawn is tried first; the quadrant's centre, always clear (centres
+            // 16 px apart, radii at most 6.5), is the fallback.
+            let (x, y) = (moved.reversed() + [(centreX, centreY)]).first { x, y in
+                placed.allSatisfy { other in
                     let (dx, dy) = (other.x - x, other.y - y)
-                    return (dx * dx + dy * dy).squareRoot() < other.radius + object.radius + 1
-                }) { break }
-            }
+                    return (dx * dx + dy * dy).squareRoot() >= other.radius + object.radius + 1
+                }
+            }!
+            object.x = x; object.y = y
             placed.append(object)
         }
         return placed
