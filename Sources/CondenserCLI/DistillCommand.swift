@@ -80,5 +80,9 @@ func summary(_ report: DistillationReport) -> String {
     }
     if let retained = report.retained { rows.append(String(format: "student keeps %.1f%% of the teacher's accuracy", 100 * retained)) }
     if let gain = report.gainPoints { rows.append(String(format: "distillation gain over the scratch student: %+.2f points", gain)) }
+    if let gain = report.meanGainPoints, let spread = report.scratchSpreadPoints {
+        rows.append(String(format: "distillation gain over the mean of %d scratch students: %+.2f points (their accuracies span %.2f points)",
+                           report.scratchRuns.count, gain, spread))
+    }
     return rows.joined(separator: "\n")
 }

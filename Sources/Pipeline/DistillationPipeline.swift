@@ -66,17 +66,7 @@ public final class DistillationPipeline {
                 report.epochs += records
             }
             if settings.baseline {
-                let (scratch, scratchRecords) = try timed("student_scratch") {
-                    try trainStudent(phase: "student-scratch", objective: .labelsOnly, teacher: nil, teacherOutputs: nil,
-                                     train: train, test: test)
-                }
-                report.studentScratch = try save(scratch, phase: "student-scratch", file: "student-scratch.h5",
-                                                 accuracy: scratchRecords.last!.testAccuracy)
-                report.epochs += scratchRecords
-                if report.teacher.accuracy <= report.studentScratch!.accuracy {
-                    report.warnings.append(String(format: "the teacher (%.1f%%) is not more accurate than the student trained from scratch (%.1f%%): distilling from a weaker teacher usually hurts. Train the teacher longer or on more data.",
-                                                  100 * report.teacher.accuracy, 100 * report.studentScratch!.accuracy))
-                }
+                try timed("student_scratch") { try trainScratchStudents(settings.baselineSeeds, train: train, test: test, into: &report) }
             }
             if let section = recipe.quantize {
                 let source = URL(fileURLWithPath: (report.studentPruned ?? report.student!).checkpoint)
@@ -162,13 +152,47 @@ public final class DistillationPipeline {
                 sampleCount: train.count, statePath: stateFile("teacher"), fingerprint: fingerprint("teacher", train, test), progress: progress)
     }
 
-    /// Trains a fresh student (same initialisation and data order for every phase) with `objective`.
+    /// The scratch baseline: `count` students trained on labels alone. The first starts from the distilled
+    /// student's initial weights and data order and is saved as `student-scratch.h5`; the others, from
+    /// seeds of their own, only report their accuracy (so the bench phase measures one scratch student).
+    func trainScratchStudents(_ count: Int, train: MultimodalDataset, test: MultimodalDataset, into report: inout DistillationReport) throws {
+        for run in 0..<count {
+            let phase = run == 0 ? "student-scratch" : "student-scratch-\(run + 1)"
+            let offset = UInt64(run) &* 1_000
+            let (scratch, records) = try trainStudent(phase: phase, objective: .labelsOnly, teacher: nil, teacherOutputs: nil,
+                                                      train: train, test: test, seedOffset: offset)
+            let accuracy = records.last!.testAccuracy
+            if run == 0 {
+                report.studentScratch = try save(scratch, phase: phase, file: "student-scratch.h5", accuracy: accuracy)
+            } else {
+                progress.line(String(format: "%@: test accuracy %.2f%% (not saved)", phase, 100 * accuracy))
+            }
+            report.scratchRuns.append((seed: studentSeed(offset), accuracy: accuracy))
+            report.epochs += records
+        }
+        let scratch = report.scratchMeanAccuracy ?? report.studentScratch!.accuracy
+        let of = count > 1 ? ", mean of \(count) seeds" : ""
+        if report.teacher.accuracy <= scratch {
+            report.warnings.append(String(format: "the teacher (%.1f%%) is not more accurate than the student trained from scratch (%.1f%%%@): distilling from a weaker teacher usually hurts. Train the teacher longer or on more data.",
+                                          100 * report.teacher.accuracy, 100 * scratch, of))
+        }
+        if let spread = report.scratchSpreadPoints, let gain = report.meanGainPoints, spread >= abs(gain) {
+            report.warnings.append(String(format: "the scratch students' accuracy spans %.1f points over %d seeds, as much as the distillation gain of %+.1f points over their mean: the gain is within seed-to-seed variation.",
+                                          spread, count, gain))
+        }
+    }
+
+    /// Initial-weight seed of a student; `seedOffset` 0 is the distilled student's.
+    func studentSeed(_ seedOffset: UInt64) -> UInt64 { recipe.seed &+ 1 &+ seedOffset }
+
+    /// Trains a fresh student with `objective`. Every phase with the same `seedOffset` starts from the
+    /// same initial weights and sees the data in the same order.
     func trainStudent(phase: String, objective: DistillationObjective, teacher: FusionModel?, teacherOutputs: TeacherOutputs?,
-                      train: MultimodalDataset, test: MultimodalDataset) throws -> (FusionModel, [EpochRecord]) {
-        let student = FusionModel(config: recipe.student.model, seed: recipe.seed &+ 1)
+                      train: MultimodalDataset, test: MultimodalDataset, seedOffset: UInt64 = 0) throws -> (FusionModel, [EpochRecord]) {
+        let student = FusionModel(config: recipe.student.model, seed: studentSeed(seedOffset))
         let distiller = StudentDistiller(student: student, teacherWidth: recipe.teacher.model.fusionDim, objective: objective, seed: recipe.seed &+ 2)
         let trainer = Trainer(phase: phase, parameters: distiller.trainableParameters,
-                              settings: recipe.distill.training, seed: recipe.seed &+ 11, sampleCount: train.count,
+                              settings: recipe.distill.training, seed: recipe.seed &+ 11 &+ seedOffset, sampleCount: train.count,
                               statePath: stateFile(phase), fingerprint: fingerprint(phase, train, test), progress: progress)
         let records = try trainer.run(resume: resume, step: { indices in
             let batch = train.batch(indices)

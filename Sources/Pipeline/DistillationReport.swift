@@ -38,6 +38,8 @@ public struct DistillationReport {
     public var teacher: ModelSummary
     public var student: ModelSummary?
     public var studentScratch: ModelSummary?
+    /// Every scratch student's initial-weight seed and test accuracy; the first is `studentScratch`.
+    public var scratchRuns: [(seed: UInt64, accuracy: Double)] = []
     /// The distilled student after the recipe's `prune` section.
     public var studentPruned: ModelSummary?
     public var studentInt8: Int8Summary?
@@ -58,6 +60,22 @@ public struct DistillationReport {
         return 100 * (student.accuracy - studentScratch.accuracy)
     }
 
+    /// Mean scratch accuracy, when several scratch students were trained.
+    public var scratchMeanAccuracy: Double? {
+        scratchRuns.count > 1 ? scratchRuns.map(\.accuracy).reduce(0, +) / Double(scratchRuns.count) : nil
+    }
+    /// Student minus mean scratch accuracy, in percentage points, when several scratch students were trained.
+    public var meanGainPoints: Double? {
+        guard let student, let mean = scratchMeanAccuracy else { return nil }
+        return 100 * (student.accuracy - mean)
+    }
+    /// Largest minus smallest scratch accuracy, in percentage points.
+    public var scratchSpreadPoints: Double? {
+        let accuracies = scratchRuns.map(\.accuracy)
+        guard accuracies.count > 1 else { return nil }
+        return 100 * (accuracies.max()! - accuracies.min()!)
+    }
+
     /// Pretty, key-sorted JSON.
     public func jsonData() throws -> Data {
         var object: [String: Any] = [
@@ -71,6 +89,11 @@ public struct DistillationReport {
         if let studentInt8 { object["student_int8"] = studentInt8.json }
         if let retained { object["retained"] = retained }
         if let gainPoints { object["distillation_gain_points"] = gainPoints }
+        if scratchRuns.count > 1 {
+            object["student_scratch_runs"] = scratchRuns.map { ["seed": $0.seed, "accuracy": $0.accuracy] }
+            object["student_scratch_mean_accuracy"] = scratchMeanAccuracy
+            object["distillation_gain_points_mean"] = meanGainPoints
+        }
         if let benchReportFolder { object["bench_report"] = benchReportFolder }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }

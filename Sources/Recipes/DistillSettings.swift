@@ -9,16 +9,21 @@ public struct DistillSettings: Sendable, Equatable {
     public var contrastiveTemperature: Float
     /// Also train an identical student from scratch on hard labels alone, for comparison (`baseline`, default true).
     public var baseline: Bool
+    /// How many students are trained from scratch, >= 1 (`baseline_seeds`, default 1): the first from the
+    /// distilled student's initial weights and data order, each further one from seeds of its own, so the
+    /// report can set the distillation gain against the scratch runs' seed-to-seed spread.
+    public var baselineSeeds: Int
     /// Compute the teacher's outputs once into the offline cache instead of at every step (`cache_teacher`, default true).
     public var cacheTeacher: Bool
 
     public init(training: TrainingSettings, temperature: Float = 4, losses: LossWeights = LossWeights(),
-                contrastiveTemperature: Float = 0.07, baseline: Bool = true, cacheTeacher: Bool = true) {
+                contrastiveTemperature: Float = 0.07, baseline: Bool = true, baselineSeeds: Int = 1, cacheTeacher: Bool = true) {
         self.training = training
         self.temperature = temperature
         self.losses = losses
         self.contrastiveTemperature = contrastiveTemperature
         self.baseline = baseline
+        self.baselineSeeds = baselineSeeds
         self.cacheTeacher = cacheTeacher
     }
 }
@@ -31,10 +36,15 @@ extension DistillSettings {
         let temperature = try reader.number("temperature", .above(0), default: defaults.temperature)
         var losses = defaults.losses
         if var lossReader = try reader.optionalObject("losses") { losses = try LossWeights(reading: &lossReader) }
+        let baseline = try reader.bool("baseline", default: defaults.baseline)
+        let baselineSeeds = try reader.integer("baseline_seeds", minimum: 1, default: defaults.baselineSeeds)
+        if baselineSeeds > 1 && !baseline {
+            throw reader.error("baseline_seeds", "\(baselineSeeds) scratch students need \"baseline\": true")
+        }
         self.init(training: training, temperature: temperature, losses: losses,
                   contrastiveTemperature: try reader.number("contrastive_temperature", .above(0),
                                                             default: defaults.contrastiveTemperature),
-                  baseline: try reader.bool("baseline", default: defaults.baseline),
+                  baseline: baseline, baselineSeeds: baselineSeeds,
                   cacheTeacher: try reader.bool("cache_teacher", default: defaults.cacheTeacher))
         try reader.finish()
     }
@@ -43,7 +53,7 @@ extension DistillSettings {
         .object(training.jsonMembers.merging([
             "temperature": .number(temperature), "losses": losses.json,
             "contrastive_temperature": .number(contrastiveTemperature),
-            "baseline": .bool(baseline), "cache_teacher": .bool(cacheTeacher),
+            "baseline": .bool(baseline), "baseline_seeds": .number(baselineSeeds), "cache_teacher": .bool(cacheTeacher),
         ]) { training, _ in training })
     }
 }

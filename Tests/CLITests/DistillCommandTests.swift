@@ -112,6 +112,42 @@ import TestSupport
         #expect(models[5]["error"] != nil && models[3]["accuracy"] as? Double == models[1]["accuracy"] as? Double)
     }
 
+    /// Several scratch students: one saved checkpoint, every run's accuracy in distill.json, and the
+    /// gain set against their mean and spread.
+    @Test func baselineSeedsTrainSeveralScratchStudents() throws {
+        let recipe = try quickRecipe { r in
+            r["prune"] = nil; r["quantize"] = nil; r["bench"] = nil
+            var d = r["distill"] as! [String: Any]; d["baseline_seeds"] = 3; r["distill"] = d
+        }
+        let result = try condenser("distill", recipe)
+        try #require(result.status == 0, "\(result.standardError)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/distill.json"))) as! [String: Any]
+        let runs = try #require(report["student_scratch_runs"] as? [[String: Any]])
+        let accuracies = runs.map { $0["accuracy"] as! Double }
+        // The quick recipe's seed is 3: the first run starts from the distilled student's weights (seed 4).
+        #expect(runs.map { ($0["seed"] as! NSNumber).intValue } == [4, 1004, 2004])
+        #expect(accuracies[0] == (report["student_scratch"] as! [String: Any])["accuracy"] as? Double)
+        let mean = (accuracies[0] + accuracies[1] + accuracies[2]) / 3
+        let student = (report["student"] as! [String: Any])["accuracy"] as! Double
+        #expect(abs((report["student_scratch_mean_accuracy"] as! Double) - mean) < 1e-12)
+        let gain = report["distillation_gain_points_mean"] as! Double
+        #expect(abs(gain - 100 * (student - mean)) < 1e-9)
+        let spread = 100 * (accuracies.max()! - accuracies.min()!)
+        let warned = (report["warnings"] as! [String]).contains { $0.contains("within seed-to-seed variation") }
+        #expect(warned == (spread >= abs(gain)), "spread \(spread), gain \(gain)")
+        #expect(result.standardOutput.contains("mean of 3 scratch students"))
+
+        let log = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        let scratchRows = log.filter { $0.hasPrefix("student-scratch") }
+        #expect(scratchRows.map { $0.split(separator: ",")[0] } == ["student-scratch", "student-scratch", "student-scratch-2", "student-scratch-2",
+                                                                    "student-scratch-3", "student-scratch-3"])
+        // Other initial weights and data orders: the first epoch's training losses differ.
+        let firstLosses = Set(scratchRows.filter { $0.split(separator: ",")[1] == "1" }.map { $0.split(separator: ",")[2] })
+        #expect(firstLosses.count == 3)
+        let saved = try FileManager.default.contentsOfDirectory(atPath: folder.file("out").path).filter { $0.hasPrefix("student-scratch") }
+        #expect(saved == ["student-scratch.h5"])
+    }
+
     @Test func trainTrainsOnlyTheTeacher() throws {
         let result = try condenser("train", try quickRecipe())
         try #require(result.status == 0, "\(result.standardError)")

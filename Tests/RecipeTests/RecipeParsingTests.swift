@@ -129,7 +129,7 @@ import Testing
         #expect(Set(object.keys) == ["name", "seed", "output", "data", "teacher", "student", "distill"])
         let distill = try #require(object["distill"] as? [String: Any])
         #expect(Set(distill.keys) == ["epochs", "batch_size", "lr", "weight_decay", "warmup_steps", "grad_clip", "temperature",
-                                      "losses", "contrastive_temperature", "baseline", "cache_teacher"])
+                                      "losses", "contrastive_temperature", "baseline", "baseline_seeds", "cache_teacher"])
         #expect((distill["lr"] as? Double) == 0.01 && (distill["contrastive_temperature"] as? Double) == 0.07)
         let teacher = try #require(object["teacher"] as? [String: Any])
         #expect(Set(teacher.keys) == ["checkpoint", "model"])

@@ -22,6 +22,8 @@ import Testing
         (["distill.lr": "1e39"], "distill.lr: expected a number > 0 within 32-bit float range, got 1e39"),
         (["distill.baseline": #""yes""#], #"distill.baseline: expected true or false, got "yes""#),
         (["distill.cache_teacher": "1"], "distill.cache_teacher: expected true or false, got 1"),
+        (["distill.baseline_seeds": "0"], "distill.baseline_seeds: expected an integer >= 1, got 0"),
+        (["distill.baseline": "false", "distill.baseline_seeds": "3"], #"distill.baseline_seeds: 3 scratch students need "baseline": true"#),
         (["distill.losses": #"{"hard": 0}"#], "distill.losses: expected at least one weight > 0, got all 0"),
         (["distill.losses": "[1]"], "distill.losses: expected an object, got [1]"),
         (["seed": "-1"], "seed: expected an integer >= 0, got -1"),
