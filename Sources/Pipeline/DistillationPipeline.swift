@@ -171,10 +171,10 @@ public final class DistillationPipeline {
             report.epochs += records
         }
         let scratch = report.scratchMeanAccuracy ?? report.studentScratch!.accuracy
-        let of = count > 1 ? ", mean of \(count) seeds" : ""
+        let basis = count > 1 ? ", mean of \(count) seeds" : ""
         if report.teacher.accuracy <= scratch {
             report.warnings.append(String(format: "the teacher (%.1f%%) is not more accurate than the student trained from scratch (%.1f%%%@): distilling from a weaker teacher usually hurts. Train the teacher longer or on more data.",
-                                          100 * report.teacher.accuracy, 100 * scratch, of))
+                                          100 * report.teacher.accuracy, 100 * scratch, basis))
         }
         if let spread = report.scratchSpreadPoints, let gain = report.meanGainPoints, spread >= abs(gain) {
             report.warnings.append(String(format: "the scratch students' accuracy spans %.1f points over %d seeds, as much as the distillation gain of %+.1f points over their mean: the gain is within seed-to-seed variation.",
