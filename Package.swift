@@ -2,7 +2,7 @@
 // Condenser: compress image + text fusion models (distill, prune, quantize, bench).
 //
 // Targets, lowest first; dependencies point one way only:
-//   COpenBLAS, CHDF5 (C shims) → TensorCore → Models → HDF5 → Checkpoint (files)
+//   COpenBLAS, CHDF5, CCPUID (C shims) → Hardware (CPU features, BLAS core) → TensorCore → Models → HDF5 → Checkpoint (files)
 //   → Datasets, Recipes → Training → Distillation → Pruning, Quantization, Benchmarking → Pipeline (recipe runs)
 //   → CondenserCLI
 import PackageDescription
@@ -28,6 +28,11 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
                        providers: [.apt(["libhdf5-dev"])]),
+
+        // cpuid and xgetbv.
+        .target(name: "CCPUID"),
+        // What the machine is: CPU features, OpenBLAS's core (chosen and proved at start-up), the theoretical peak.
+        .target(name: "Hardware", dependencies: ["CCPUID", "COpenBLAS"]),
 
         // Elementwise kernels in C: AVX2 when the CPU has it, bit-identical portable code otherwise.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
@@ -58,25 +63,26 @@ let package = Package(
                 swiftSettings: fastMath),
         // Latency, accuracy and size of checkpoints beside an sgemm yardstick measured in the same run,
         // the Pareto frontier, and the bench report (table, Markdown, CSV, JSON, SVG chart).
-        .target(name: "Benchmarking", dependencies: ["TensorCore", "COpenBLAS", "Models", "Checkpoint", "Training"]),
+        .target(name: "Benchmarking", dependencies: ["Hardware", "TensorCore", "Models", "Checkpoint", "Training"]),
         // Recipe runs: data → teacher → distilled student → scratch baseline → pruned → int8 → bench, with their reports.
         .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint", "Pruning",
                                                  "Quantization", "Benchmarking"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Pruning", "Quantization", "Benchmarking",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Hardware", "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Pruning", "Quantization",
+            "Benchmarking", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // `make bench`: forward latency, GFLOP/s against plain sgemm, training and distillation throughput.
         .executableTarget(name: "CoreBench", dependencies: [
-            "Models", "Training", "Distillation", "Datasets", "CKernels", "Benchmarking",
+            "Hardware", "Models", "Training", "Distillation", "Datasets", "CKernels", "Benchmarking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/CoreBench", swiftSettings: fastMath),
 
         // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Models"], path: "Tests/TestSupport"),
+        .testTarget(name: "HardwareTests", dependencies: ["Hardware"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CKernels", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"], exclude: ["h5py_interop.py"]),
@@ -88,7 +94,7 @@ let package = Package(
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Checkpoint", "Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Training", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Checkpoint", "Datasets", "Models", "TestSupport"],
+        .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Hardware", "Checkpoint", "Datasets", "Models", "TestSupport"],
                     exclude: ["reference_forward.py"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarking
 import Foundation
+import Hardware
 import Models
 import TensorCore
 import Training
@@ -29,6 +30,18 @@ struct CoreBench: ParsableCommand {
     @Option(help: "Model config files (e.g. a checkpoint's model_config before and after pruning) to compare, alternating their forward passes; skips the default runs.")
     var compare: [String] = []
 
+    static func main() {
+        // Before OpenBLAS starts its threads: this may execute the process again on a better BLAS core.
+        let blasCore = BLASCoreSelection.applyAtStartup()
+        if let notice = blasCore.notice { FileHandle.standardError.write(Data("core-bench: \(notice)\n".utf8)) }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard iterations >= 1, warmup >= 0, trainSteps >= 1 else { throw ValidationError("counts must be positive") }
@@ -37,6 +50,7 @@ struct CoreBench: ParsableCommand {
     func run() throws {
         Parallel.threadCount = threads
         print("core-bench: \(threads) thread(s), \(ProcessInfo.processInfo.activeProcessorCount) core(s)")
+        let machine = printMachine()
         if !compare.isEmpty {
             let configs = try compare.map { try ModelConfig.decode(json: Data(contentsOf: URL(fileURLWithPath: $0))) }
             return compareForward(names: compare, configs: configs)
@@ -47,7 +61,7 @@ struct CoreBench: ParsableCommand {
             let config = try ModelConfig.decode(json: Data(contentsOf: url))
             configs.append(config)
             if !int8Only {
-                benchmarkForward(name: name, config: config)
+                benchmarkForward(name: name, config: config, machine: machine)
                 benchmarkTraining(name: name, config: config)
             }
             benchmarkInt8(name: name, config: config)
@@ -55,7 +69,7 @@ struct CoreBench: ParsableCommand {
         if !int8Only { benchmarkDistillation(teacher: configs[0], student: configs[1]) }
     }
 
-    func benchmarkForward(name: String, config: ModelConfig) {
+    func benchmarkForward(name: String, config: ModelConfig, machine: MachineInfo) {
         let model = FusionModel(config: config, seed: 1)
         let flops = Double(config.forwardFLOPs())
         for batch in [1, 32] {
@@ -73,8 +87,27 @@ struct CoreBench: ParsableCommand {
             let achieved = flops * Double(batch) / (latency.p50 / 1e3) / 1e9
             let baseline = sgemm.flops / (LatencyStatistics(seconds: sgemmTimes).p50 / 1e3) / 1e9
             print(String(format: "%@ forward  batch %2d: p50 %7.3f ms  p90 %7.3f ms  %6.1f GFLOP/s  (sgemm %d×%d×%d: %6.1f GFLOP/s, model at %3.0f%%)",
-                         name, batch, latency.p50, latency.p90, achieved, m, n, k, baseline, 100 * achieved / baseline))
+                         name, batch, latency.p50, latency.p90, achieved, m, n, k, baseline, 100 * achieved / baseline)
+                  + peakShares(["model": achieved, "sgemm": baseline], on: machine))
         }
+    }
+
+    /// The machine, OpenBLAS's core and the theoretical peak, then plain sgemm 512³ as a share of that peak.
+    func printMachine() -> MachineInfo {
+        let machine = MachineInfo.current(threads: threads)
+        print("core-bench: \(machine.cpuModel); \(machine.hardwareSummary)")
+        if let selection = machine.blasCoreSelection { print("core-bench: \(selection)") }
+        let shape = SGEMMBaseline.referenceShape
+        let gflops = SGEMMBaseline(m: shape.m, n: shape.n, k: shape.k).measureGFLOPS(warmup: 5, iterations: 40)
+        print(String(format: "sgemm %d×%d×%d: %.1f GFLOP/s", shape.m, shape.n, shape.k, gflops) + peakShares(["sgemm": gflops], on: machine))
+        if let warning = machine.slowSGEMMWarning(gflops) { print("warning: " + warning) }
+        return machine
+    }
+
+    /// ", model 41% of peak, sgemm 77% of peak", or nothing without a known peak.
+    func peakShares(_ figures: KeyValuePairs<String, Double>, on machine: MachineInfo) -> String {
+        guard machine.peak != nil else { return "" }
+        return figures.map { String(format: ", %@ %.0f%% of peak", $0.key, 100 * machine.fractionOfPeak($0.value)!) }.joined()
     }
 
     /// Forward latency of several architectures, interleaved pass by pass so that all see the same

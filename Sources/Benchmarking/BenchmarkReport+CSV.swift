@@ -3,7 +3,7 @@
 extension BenchmarkReport {
     static let csvHeader = ["name", "path", "precision", "params", "bytes", "flops_per_sample", "accuracy", "accuracy_retained",
                             "batch_size", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "throughput_samples_per_s",
-                            "speedup", "error"]
+                            "speedup", "gflops", "fraction_of_sgemm", "fraction_of_peak", "error"]
 
     public func csv() -> String {
         var lines = [Self.csvHeader.joined(separator: ",")]
@@ -20,7 +20,9 @@ extension BenchmarkReport {
                 let latencyCells = [latency.p50, latency.p90, latency.p99].map { "\(ReportFormat.rounded($0, places: 4))" }
                 let throughput = measurement.throughput(batchSize: batchSize).map { "\(ReportFormat.rounded($0, places: 2))" } ?? ""
                 let speedupCell = speedup(measurement, batchSize: batchSize).map { "\(ReportFormat.rounded($0, places: 4))" } ?? ""
-                let cells: [String] = modelCells + [String(batchSize)] + latencyCells + [throughput, speedupCell, ""]
+                let efficiency = [measurement.gigaflops(batchSize: batchSize), fractionOfSGEMM(measurement, batchSize: batchSize),
+                                  fractionOfPeak(measurement, batchSize: batchSize)].map { $0.map { "\(ReportFormat.rounded($0, places: 4))" } ?? "" }
+                let cells: [String] = modelCells + [String(batchSize)] + latencyCells + [throughput, speedupCell] + efficiency + [""]
                 lines.append(Self.csvLine(cells))
             }
         }

@@ -9,14 +9,15 @@ extension BenchmarkReport {
             "# Benchmark: \(entries.count) model\(entries.count == 1 ? "" : "s") on \(sampleCount) samples of `\(dataSource)`",
             "",
             "Machine: \(machine.cpuModel), \(ReportFormat.counted(machine.logicalCores, "logical core")), \(ReportFormat.counted(machine.threads, "thread")) used, \(machine.simd); "
-                + "\(machine.operatingSystem); \(machine.blas). Plain sgemm (\(shape)) reached \(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s "
-                + "in the same run" + loadSentence + ".",
+                + "\(machine.operatingSystem); \(machine.hardwareSummary). Plain sgemm (\(shape)) reached \(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s"
+                + "\(machine.peakClause(sgemmGFLOPS)) in the same run" + loadSentence + ".",
             "",
             "Latency is the wall-clock time of one forward pass of a whole batch: p50, p90 and p99 (nearest rank) of "
                 + "\(settings.iterations) timed passes after \(settings.warmup) warm-up passes, on real samples of the data. "
                 + "Throughput is batch size / p50; speed-up is the baseline's p50 / the model's p50; retained is the model's "
                 + "accuracy / the baseline's. The baseline is the first model, **\(entries.first?.name ?? "none")**. "
-                + "MFLOP/sample counts every matrix product of one forward pass (from the model config).",
+                + "MFLOP/sample counts every matrix product of one forward pass (from the model config); GFLOP/s is MFLOP/sample × "
+                + "samples/s, shown as a share of the sgemm yardstick and of the theoretical peak.",
             "",
         ]
         let rows = tableRows()
@@ -67,6 +68,7 @@ extension BenchmarkReport {
             sentences.append("Dominated at every batch size (another model is at least as fast and as accurate): "
                 + dominated.joined(separator: ", ") + ".")
         }
+        if let warning = machine.slowSGEMMWarning(sgemmGFLOPS) { sentences.append("Warning: " + warning + ".") }
         // The load average counts the benchmark's own threads too: above the core count, runnable threads queued for a core.
         let busiest = [machine.loadAverageBefore, machine.loadAverageAfter].compactMap { $0 }.max()
         if let busiest, busiest > Double(machine.logicalCores) {

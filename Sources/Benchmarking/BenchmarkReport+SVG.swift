@@ -30,7 +30,7 @@ extension BenchmarkReport {
             #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(Self.number(Self.width))" height="\#(Self.number(Self.height))" viewBox="0 0 \#(Self.number(Self.width)) \#(Self.number(Self.height))" font-family="Helvetica, Arial, sans-serif" font-size="12">"#,
             #"<rect width="100%" height="100%" fill="white"/>"#,
             #"<text x="\#(Self.plotLeft)" y="24" font-size="16" font-weight="bold">Test accuracy against p50 latency</text>"#,
-            #"<text x="\#(Self.plotLeft)" y="42" fill="dimgray">\#(Self.escape("\(machine.cpuModel), \(ReportFormat.counted(machine.threads, "thread")), \(machine.simd); \(sampleCount) samples of \(dataSource)"))</text>"#,
+            #"<text x="\#(Self.plotLeft)" y="42" fill="dimgray">\#(Self.escape("\(machine.cpuModel), \(ReportFormat.counted(machine.threads, "thread")), \(machine.simd), OpenBLAS \(machine.blasCore); \(sampleCount) samples of \(dataSource)"))</text>"#,
         ]
         // Grid and ticks: a labelled line at every decade, faint lines at 2…9 times each decade.
         svg.append(#"<g class="x-axis" stroke="silver">"#)

@@ -2,7 +2,7 @@
 /// model's own columns on its first row only; a failed model is one row of its name and the error.
 extension BenchmarkReport {
     static let tableHeader = ["model", "precision", "params", "size", "MFLOP/sample", "accuracy", "retained",
-                              "batch", "p50 ms", "p90 ms", "p99 ms", "samples/s", "speed-up"]
+                              "batch", "p50 ms", "p90 ms", "p99 ms", "samples/s", "speed-up", "GFLOP/s", "% sgemm", "% peak"]
     /// Columns whose text is left-aligned; the rest are numbers, right-aligned.
     static let textColumns: Set<Int> = [0, 1]
 
@@ -23,7 +23,10 @@ extension BenchmarkReport {
                 let batchCells = [String(batchSize), ReportFormat.milliseconds(latency.p50), ReportFormat.milliseconds(latency.p90),
                                   ReportFormat.milliseconds(latency.p99),
                                   measurement.throughput(batchSize: batchSize).map(ReportFormat.rate) ?? "—",
-                                  speedup(measurement, batchSize: batchSize).map(ReportFormat.factor) ?? "—"]
+                                  speedup(measurement, batchSize: batchSize).map(ReportFormat.factor) ?? "—",
+                                  measurement.gigaflops(batchSize: batchSize).map { String(format: "%.1f", $0) } ?? "—",
+                                  fractionOfSGEMM(measurement, batchSize: batchSize).map { ReportFormat.percent($0, decimals: 0) } ?? "—",
+                                  fractionOfPeak(measurement, batchSize: batchSize).map { ReportFormat.percent($0, decimals: 0) } ?? "—"]
                 rows.append((index == 0 ? modelCells : Array(repeating: "", count: modelCells.count)) + batchCells)
             }
         }
@@ -44,14 +47,17 @@ extension BenchmarkReport {
                 return Self.textColumns.contains(column) ? cell + padding : padding + cell
             }.joined(separator: "  ").trimmingTrailingSpaces()
         }
-        return ([machineSummary, line(header)] + rows.map(line)).joined(separator: "\n")
+        let warning = machine.slowSGEMMWarning(sgemmGFLOPS).map { ["warning: " + $0] } ?? []
+        return ([machineSummary] + warning + [line(header)] + rows.map(line)).joined(separator: "\n")
     }
 
-    /// "AMD EPYC 7B13, 2 cores, 2 threads, AVX2+FMA; sgemm 512×512×512 98.1 GFLOP/s; 2000 samples of test.h5"
+    /// "AMD EPYC 7B13, 2 cores, 2 threads, AVX2+FMA, OpenBLAS core Zen; sgemm 512×512×512 98.1 GFLOP/s (63% of
+    /// the 156.8 GFLOP/s peak); 2000 samples of test.h5; …"
     var machineSummary: String {
         let shape = sgemmShape.map(String.init).joined(separator: "×")
-        return "\(machine.cpuModel), \(ReportFormat.counted(machine.logicalCores, "core")), \(ReportFormat.counted(machine.threads, "thread")), \(machine.simd); "
-            + "sgemm \(shape) \(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s; \(sampleCount) samples of \(dataSource); "
+        return "\(machine.cpuModel), \(ReportFormat.counted(machine.logicalCores, "core")), \(ReportFormat.counted(machine.threads, "thread")), \(machine.simd), "
+            + "OpenBLAS core \(machine.blasCore); sgemm \(shape) \(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s\(machine.peakClause(sgemmGFLOPS)); "
+            + "\(sampleCount) samples of \(dataSource); "
             + "p50/p90/p99 of \(settings.iterations) passes after \(settings.warmup) warm-up"
     }
 }

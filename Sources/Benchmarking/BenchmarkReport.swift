@@ -52,6 +52,17 @@ public struct BenchmarkReport: Equatable, Sendable {
         ParetoFrontier.frontier(of: points(batchSize: batchSize))
     }
 
+    /// The model's GFLOP/s at `batchSize` as a fraction of the sgemm yardstick's.
+    public func fractionOfSGEMM(_ model: ModelMeasurement, batchSize: Int) -> Double? {
+        guard sgemmGFLOPS > 0 else { return nil }
+        return model.gigaflops(batchSize: batchSize).map { $0 / sgemmGFLOPS }
+    }
+
+    /// The model's GFLOP/s at `batchSize` as a fraction of the machine's theoretical peak.
+    public func fractionOfPeak(_ model: ModelMeasurement, batchSize: Int) -> Double? {
+        model.gigaflops(batchSize: batchSize).flatMap(machine.fractionOfPeak)
+    }
+
     /// Rows that could not be measured.
     public var failures: [BenchmarkEntry] { entries.filter { $0.error != nil } }
 }

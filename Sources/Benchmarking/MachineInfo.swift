@@ -1,9 +1,9 @@
-import COpenBLAS
 import Foundation
+import Hardware
 
 /// The machine a benchmark ran on, so that figures from different machines can be told apart.
 public struct MachineInfo: Equatable, Sendable {
-    /// CPU model name (`model name` of /proc/cpuinfo), or "unknown".
+    /// CPU model name (`model name` of /proc/cpuinfo, else cpuid's brand string), or "unknown".
     public var cpuModel: String
     /// Logical cores available to the process.
     public var logicalCores: Int
@@ -14,14 +14,23 @@ public struct MachineInfo: Equatable, Sendable {
     public var simd: String
     /// Operating system and version.
     public var operatingSystem: String
-    /// OpenBLAS's build description (`openblas_get_config()`: version, target core).
+    /// OpenBLAS's build description (`openblas_get_config()`: version, options, core).
     public var blas: String
+    /// The OpenBLAS core the run used (`openblas_get_corename()`), e.g. "SkylakeX".
+    public var blasCore: String
+    /// How that core came to be chosen (`BLASCoreSelection.Outcome.description`), nil when no selection ran.
+    public var blasCoreSelection: String?
+    /// The CPU's vector features from cpuid ("AVX2", "FMA", "AVX-512 F/BW/DQ/VL", …).
+    public var vectorFeatures: [String]
+    /// Theoretical float32 peak of the cores the run used, nil when the clock is unknown.
+    public var peak: TheoreticalPeak?
     /// One-minute load average when the benchmark started and when it ended (nil off Linux):
     /// above the thread count, other processes competed for the cores.
     public var loadAverageBefore: Double?
     public var loadAverageAfter: Double?
 
     public init(cpuModel: String, logicalCores: Int, threads: Int, simd: String, operatingSystem: String, blas: String,
+                blasCore: String, blasCoreSelection: String? = nil, vectorFeatures: [String] = [], peak: TheoreticalPeak? = nil,
                 loadAverageBefore: Double? = nil, loadAverageAfter: Double? = nil) {
         self.cpuModel = cpuModel
         self.logicalCores = logicalCores
@@ -29,19 +38,24 @@ public struct MachineInfo: Equatable, Sendable {
         self.simd = simd
         self.operatingSystem = operatingSystem
         self.blas = blas
+        self.blasCore = blasCore
+        self.blasCoreSelection = blasCoreSelection
+        self.vectorFeatures = vectorFeatures
+        self.peak = peak
         self.loadAverageBefore = loadAverageBefore
         self.loadAverageAfter = loadAverageAfter
     }
 
     /// This machine now, running `threads` worker threads.
     public static func current(threads: Int) -> MachineInfo {
-        let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
-        let parsed = cpuinfo.map(parse(cpuinfo:))
-        return MachineInfo(cpuModel: parsed?.model ?? "unknown",
+        let cpuinfo = ProcCPUInfo.current, cpu = CPUFeatures.current
+        return MachineInfo(cpuModel: cpuinfo?.model ?? (cpu.brand.isEmpty ? "unknown" : cpu.brand),
                            logicalCores: ProcessInfo.processInfo.activeProcessorCount, threads: threads,
-                           simd: parsed.map { simdLevel(flags: $0.flags) } ?? "unknown",
+                           simd: cpuinfo?.simdLevel ?? "unknown",
                            operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString,
-                           blas: openblas_get_config().map { String(cString: $0).trimmingCharacters(in: .whitespaces) } ?? "unknown",
+                           blas: OpenBLASCore.configuration, blasCore: OpenBLASCore.current,
+                           blasCoreSelection: BLASCoreSelection.startupOutcome?.description,
+                           vectorFeatures: cpu.vectorFeatureNames, peak: TheoreticalPeak.current(threads: threads),
                            loadAverageBefore: loadAverage())
     }
 
@@ -51,25 +65,31 @@ public struct MachineInfo: Equatable, Sendable {
         return text.split(separator: " ").first.flatMap { Double($0) }
     }
 
-    /// The first processor's `model name` and `flags` in /proc/cpuinfo text.
-    static func parse(cpuinfo: String) -> (model: String?, flags: Set<String>) {
-        var model: String?, flags: Set<String>?
-        for line in cpuinfo.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if key == "model name", model == nil { model = value }
-            if key == "flags", flags == nil { flags = Set(value.split(separator: " ").map(String.init)) }
-        }
-        return (model, flags ?? [])
+    /// `gflops` as a fraction of the peak, nil without one.
+    public func fractionOfPeak(_ gflops: Double) -> Double? {
+        peak.map { gflops / $0.gigaflops }
     }
 
-    /// The widest x86 vector level among /proc/cpuinfo `flags`.
-    static func simdLevel(flags: Set<String>) -> String {
-        if flags.contains("avx512f") { return "AVX-512" }
-        if flags.contains("avx2") { return flags.contains("fma") ? "AVX2+FMA" : "AVX2" }
-        if flags.contains("avx") { return "AVX" }
-        if flags.contains("sse4_2") { return "SSE4.2" }
-        return "baseline"
+    /// " (63% of the 156.8 GFLOP/s peak)" for `gflops`, or nothing without a peak.
+    public func peakClause(_ gflops: Double) -> String {
+        guard let peak else { return "" }
+        return String(format: " (%@ of the %.1f GFLOP/s peak)", ReportFormat.percent(gflops / peak.gigaflops, decimals: 0), peak.gigaflops)
+    }
+
+    /// Below this fraction of the peak, sgemm is taken as a sign of a slow BLAS core or a busy machine.
+    public static let slowSGEMMFraction = 0.25
+
+    /// A warning when sgemm at `gflops` reached less than a quarter of the peak; nil otherwise.
+    public func slowSGEMMWarning(_ gflops: Double) -> String? {
+        guard let peak, let fraction = fractionOfPeak(gflops), fraction < Self.slowSGEMMFraction else { return nil }
+        return String(format: "sgemm reached only %.0f%% of this machine's theoretical peak (%.1f of %.1f GFLOP/s): OpenBLAS's %@ core "
+                      + "may not suit this CPU (check with OPENBLAS_VERBOSE=2, see docs/performance.md), or other processes held the cores",
+                      100 * fraction, gflops, peak.gigaflops, blasCore)
+    }
+
+    /// "OpenBLAS core SkylakeX (OpenBLAS 0.3.21 …); AVX, FMA, AVX2, AVX-512 F/BW/DQ/VL; peak 332.3 GFLOP/s = 2 cores × …"
+    public var hardwareSummary: String {
+        "OpenBLAS core \(blasCore) (\(blas)); \(vectorFeatures.isEmpty ? simd : vectorFeatures.joined(separator: ", ")); "
+            + (peak.map { String(format: "fp32 peak %.1f GFLOP/s = ", $0.gigaflops) + $0.basis } ?? "peak unknown (no clock found)")
     }
 }

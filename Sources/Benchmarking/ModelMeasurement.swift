@@ -27,6 +27,11 @@ public struct ModelMeasurement: Equatable, Sendable {
     public func throughput(batchSize: Int) -> Double? {
         latency[batchSize].map { Double(batchSize) / ($0.p50 / 1e3) }
     }
+
+    /// GFLOP/s achieved at `batchSize`: FLOPs per sample × samples per second.
+    public func gigaflops(batchSize: Int) -> Double? {
+        throughput(batchSize: batchSize).map { Double(flopsPerSample) * $0 / 1e9 }
+    }
 }
 
 /// One row of the report: a checkpoint and what was measured, or why it could not be.

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Hardware
 import Logging
 
 /// `condenser`: compress image + text fusion models.
@@ -13,12 +15,20 @@ struct Condenser: ParsableCommand {
         subcommands: [DistillCommand.self, TrainCommand.self, PruneCommand.self, QuantizeCommand.self, DataCommand.self,
                       InitCommand.self, InspectCommand.self, PredictCommand.self, EvalCommand.self, BenchCommand.self])
 
+    /// `CONDENSER_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical; default info).
+    static let logLevel = ProcessInfo.processInfo.environment["CONDENSER_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+
     static func main() {
+        // First, before OpenBLAS starts its threads: this may execute the process again on a better BLAS core.
+        let blasCore = BLASCoreSelection.applyAtStartup()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
+            handler.logLevel = logLevel
             return handler
         }
+        let logger = Logger(label: "condenser")
+        logger.debug("\(blasCore.description)")
+        if let notice = blasCore.notice { logger.notice("\(notice)") }
         do {
             var command = try parseAsRoot()
             try command.run()

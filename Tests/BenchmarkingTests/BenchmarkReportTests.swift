@@ -19,6 +19,25 @@ import Testing
         #expect(report.failures.map(\.name) == ["corrupt"])
     }
 
+    @Test func shareOfSGEMMAndOfPeak() {
+        // The student: 2.5 MFLOP/sample × 3200 samples/s = 8 GFLOP/s at batch 32; sgemm 100, peak 160 GFLOP/s.
+        let student = report.entries[1].measurement!
+        #expect(abs(student.gigaflops(batchSize: 32)! - 8) < 1e-9)
+        #expect(abs(report.fractionOfSGEMM(student, batchSize: 32)! - 0.08) < 1e-12)
+        #expect(abs(report.fractionOfPeak(student, batchSize: 32)! - 0.05) < 1e-12)
+        #expect(report.machine.peakClause(100) == " (62% of the 160.0 GFLOP/s peak)")
+        #expect(report.machine.slowSGEMMWarning(100) == nil)
+        #expect(!report.terminalTable().contains("warning:") && !report.markdown().contains("Warning:"))
+        // Below a quarter of the peak (39 of 160), the table and the reading say so.
+        var slow = report
+        slow.sgemmGFLOPS = 39
+        #expect(slow.terminalTable().split(separator: "\n")[1].hasPrefix("warning: sgemm reached only 24% of this machine's theoretical peak (39.0 of 160.0 GFLOP/s): OpenBLAS's Haswell core"))
+        #expect(slow.markdown().contains("Warning: sgemm reached only 24%"))
+        // Without a known clock there is no peak and no warning.
+        slow.machine.peak = nil
+        #expect(slow.fractionOfPeak(student, batchSize: 32) == nil && slow.machine.slowSGEMMWarning(39) == nil)
+    }
+
     @Test func noBaselineMeansNoComparisons() {
         var failedBaseline = report
         failedBaseline.entries[0].outcome = .failed("teacher.h5: missing")
@@ -32,16 +51,22 @@ import Testing
         #expect(object["sgemm_gflops"] as? Double == 100)
         let machine = try #require(object["machine"] as? [String: Any])
         #expect(machine["cpu"] as? String == "Test CPU <fast> & cheap" && machine["threads"] as? Int == 2 && machine["simd"] as? String == "AVX2+FMA")
+        #expect(machine["blas_core"] as? String == "Haswell" && (machine["peak"] as? [String: Any])?["gflops"] as? Double == 160)
+        #expect(object["sgemm_fraction_of_peak"] as? Double == 0.625)
         let models = try #require(object["models"] as? [[String: Any]])
         #expect(models.map { $0["name"] as? String } == ["teacher", "student", "student-scratch", "a&b<c>", "corrupt"])
         let student = models[1]
-        for key in ["name", "path", "precision", "params", "bytes", "flops_per_sample", "accuracy", "latency_ms", "throughput", "speedup", "accuracy_retained"] {
+        for key in ["name", "path", "precision", "params", "bytes", "flops_per_sample", "accuracy", "latency_ms", "throughput", "speedup", "accuracy_retained",
+                    "gflops", "fraction_of_sgemm", "fraction_of_peak"] {
             #expect(student[key] != nil, "missing \(key)")
         }
         let latency = try #require(student["latency_ms"] as? [String: [String: Double]])
         #expect(latency["1"] == ["p50": 0.5, "p90": 0.55, "p99": 0.75] && latency["32"]?["p50"] == 10)
         #expect((student["throughput"] as? [String: Double])?["32"] == 3200)
         #expect((student["speedup"] as? [String: Double]) == ["1": 4, "32": 5])
+        #expect((student["gflops"] as? [String: Double]) == ["1": 5, "32": 8])
+        #expect((student["fraction_of_sgemm"] as? [String: Double]) == ["1": 0.05, "32": 0.08])
+        #expect((student["fraction_of_peak"] as? [String: Double]) == ["1": 0.0313, "32": 0.05])
         #expect(student["accuracy_retained"] as? Double == 0.98 && student["accuracy"] as? Double == 0.49)
         #expect(models[4]["error"] as? String == "out/corrupt.h5: not a checkpoint, \"junk\"" && models[4]["latency_ms"] == nil)
     }
@@ -55,14 +80,15 @@ import Testing
         let column = { (name: String) in student32[BenchmarkReport.csvHeader.firstIndex(of: name)!] }
         #expect(column("latency_p50_ms") == "10.0" && column("speedup") == "5.0" && column("throughput_samples_per_s") == "3200.0")
         #expect(column("accuracy_retained") == "0.98" && column("batch_size") == "32" && column("error").isEmpty)
+        #expect(column("gflops") == "8.0" && column("fraction_of_sgemm") == "0.08" && column("fraction_of_peak") == "0.05")
         // The error has a comma and quotes: quoted, quotes doubled.
-        #expect(lines.last == #"corrupt,out/corrupt.h5,,,,,,,,,,,,,"out/corrupt.h5: not a checkpoint, ""junk""""#)
+        #expect(lines.last == #"corrupt,out/corrupt.h5,,,,,,,,,,,,,,,,"out/corrupt.h5: not a checkpoint, ""junk""""#)
     }
 
     @Test func markdownHasTheTableAndAReading() {
         let text = report.markdown()
         #expect(text.contains("| model | precision | params |"))
-        #expect(text.contains("| student | float32 | 1,000 | 6.0 kB | 2.5 | 49.00% | 98.0% | 1 | 0.500 | 0.550 | 0.750 | 2000 | 4.00× |"))
+        #expect(text.contains("| student | float32 | 1,000 | 6.0 kB | 2.5 | 49.00% | 98.0% | 1 | 0.500 | 0.550 | 0.750 | 2000 | 4.00× | 5.0 | 5% | 3% |"))
         #expect(text.contains("![Accuracy against p50 latency, log scale](report.svg)"))
         #expect(text.contains("Fastest model keeping at least 97% of the baseline's accuracy: **student**, with 98.0% of its accuracy at 0.25× at batch 1 and 0.20× at batch 32 of its p50 latency."))
         #expect(text.contains("Dominated at every batch size (another model is at least as fast and as accurate): student-scratch."))

@@ -1,4 +1,5 @@
 @testable import Benchmarking
+import Hardware
 
 /// A report written by hand (no timing), with figures chosen so that every derived value is easy
 /// to work out: speed-ups are whole ratios, the student keeps 98%, the scratch student is dominated.
@@ -12,7 +13,10 @@ enum ReportFixture {
 
     static let report = BenchmarkReport(
         machine: MachineInfo(cpuModel: "Test CPU <fast> & cheap", logicalCores: 2, threads: 2, simd: "AVX2+FMA",
-                             operatingSystem: "Linux", blas: "OpenBLAS 0.3", loadAverageBefore: 0.25, loadAverageAfter: 0.5),
+                             operatingSystem: "Linux", blas: "OpenBLAS 0.3", blasCore: "Haswell",
+                             // 2 cores × 2.5 GHz × 32 FLOP/cycle = 160 GFLOP/s.
+                             peak: TheoreticalPeak(cores: 2, gigahertz: 2.5, clockSource: "test", vectorBits: 256, units: 2, fusedMultiplyAdd: true),
+                             loadAverageBefore: 0.25, loadAverageAfter: 0.5),
         sgemmGFLOPS: 100, sgemmShape: [512, 512, 512],
         settings: BenchmarkSettings(batchSizes: [1, 32], warmup: 3, iterations: 10),
         dataSource: "test.h5", sampleCount: 200,

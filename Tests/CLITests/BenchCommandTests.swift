@@ -62,7 +62,7 @@ import TestSupport
         // CSV: a row per model and batch size, every row as wide as the header.
         let csv = try String(contentsOf: folder.file("report/report.csv"), encoding: .utf8).split(separator: "\n")
         #expect(csv.count == 1 + 2 * 2)
-        #expect(csv.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 15 })
+        #expect(csv.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 18 })
 
         // SVG: valid XML with one point per model and batch size.
         let parser = XMLParser(data: try Data(contentsOf: folder.file("report/report.svg")))

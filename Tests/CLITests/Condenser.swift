@@ -6,8 +6,8 @@ func condenser(_ arguments: String...) throws -> ChildProcess.Result {
     try condenser(arguments)
 }
 
-/// `condenser(_:)` with the arguments as an array.
+/// `condenser(_:)` with the arguments as an array, in this environment changed by `environment` (nil removes a variable).
 @discardableResult
-func condenser(_ arguments: [String]) throws -> ChildProcess.Result {
-    try ChildProcess.run(PackagePaths.condenser.path, arguments)
+func condenser(_ arguments: [String], environment: [String: String?] = [:]) throws -> ChildProcess.Result {
+    try ChildProcess.run(PackagePaths.condenser.path, arguments, environment: environment)
 }
