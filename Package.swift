@@ -29,7 +29,7 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
                        providers: [.apt(["libhdf5-dev"])]),
 
-        // cpuid and xgetbv.
+        // CPU probes in C: cpuid, xgetbv and the running clock.
         .target(name: "CCPUID"),
         // What the machine is: CPU features, OpenBLAS's core (chosen and proved at start-up), the theoretical peak.
         .target(name: "Hardware", dependencies: ["CCPUID", "COpenBLAS"]),

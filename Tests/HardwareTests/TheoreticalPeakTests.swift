@@ -27,8 +27,19 @@ import Testing
         // SSE only: one 4-lane multiply and one add per cycle, 8 FLOP/cycle.
         let old = TheoreticalPeak.of(cpu: OpenBLASCoreTests.cpu(.intel, family: 6), cores: 1, cpuinfo: amdInfo)
         #expect(old?.flopsPerCycle == 8 && old?.basis.hasSuffix("(one 4-lane multiply + one add)") == true)
+        // A measured clock comes before the nominal ones: 2 × 3.5 × 32 = 224.
+        let measured = try #require(TheoreticalPeak.of(cpu: zen3, cores: 2, cpuinfo: amdInfo, measured: 3.5))
+        #expect(abs(measured.gigaflops - 224) < 1e-9 && measured.clockSource == "measured on dependent adds")
         // No clock anywhere: no peak.
         #expect(TheoreticalPeak.of(cpu: zen3, cores: 2, cpuinfo: ProcCPUInfo(text: "model name\t: AMD EPYC\n")) == nil)
+    }
+
+    @Test func measuredClockIsPlausible() throws {
+        #if arch(x86_64)
+        let peak = try #require(TheoreticalPeak.current(threads: 1))
+        #expect(peak.gigahertz > 0.3 && peak.gigahertz < 8, "\(peak.gigahertz) GHz")
+        #expect(peak.clockSource == "measured on dependent adds" && peak.cores == 1)
+        #endif
     }
 
     @Test func baseClockFromModelName() {
