@@ -7,12 +7,20 @@ import TensorCore
 /// gates = softmax(gate_net.2(relu(gate_net.0([v_global, t_global])))) [B, 2];
 /// c = cross_attn(query: t, key = value: v) [B, L, D];
 /// fused = gates[:, 0]·v_global + gates[:, 1]·(masked mean_L c) [B, D].
+///
+/// With `fusion_depth` N > 0, N decoder blocks (`layers.N`, `nn.TransformerDecoderLayer`) also
+/// refine the question: r = layers(t, memory: v), each attending over the question's real tokens
+/// and then over the patches; tokens = norm(r) [B, L, D]. Two objects named in a question end up
+/// in different positions of `tokens`, which the token head reads apart.
 public final class AdaptiveCrossModalFusion: Module {
     public let visionProjection: Linear
     public let textProjection: Linear
     public let gateHidden: Linear
     public let gateOutput: Linear
     public let crossAttention: MultiHeadAttention
+    /// Decoder blocks over the question (empty with fusion_depth 0) and their final norm.
+    public let layers: [TransformerDecoderLayer]
+    public let norm: LayerNorm?
 
     public init(config: ModelConfig, generator: inout RandomGenerator) {
         let d = config.fusionDim
@@ -22,6 +30,11 @@ public final class AdaptiveCrossModalFusion: Module {
         gateOutput = Linear(inputSize: d, outputSize: 2, generator: &generator)
         crossAttention = MultiHeadAttention(dimension: d, headCount: config.fusionHeadCount, headDimension: config.fusionHeadDim,
                                             generator: &generator)
+        layers = (0..<config.fusionDepth).map { _ in
+            TransformerDecoderLayer(dimension: d, headCount: config.fusionHeads, headDimension: config.fusionHeadDim,
+                                    hiddenSize: config.fusionMLPHiddenSize, generator: &generator)
+        }
+        norm = config.fusionDepth > 0 ? LayerNorm(dimension: d) : nil
     }
 
     /// What the fusion computes; every tensor is part of the autograd graph.
@@ -36,6 +49,10 @@ public final class AdaptiveCrossModalFusion: Module {
         public let gates: Tensor
         /// Cross-attention weights, text queries over patches [B, H, L, P].
         public let attentionWeights: Tensor
+        /// The refined question [B, L, D] (nil with fusion_depth 0).
+        public let tokens: Tensor?
+        /// Each decoder block's cross-attention weights over the patches: fusion_depth × [B, H, L, P].
+        public let layerAttentionWeights: [Tensor]
     }
 
     /// vision: [B, P, dv], text: [B, L, dt], textMask: B·L flags (true = real token) → Output.
@@ -48,8 +65,14 @@ public final class AdaptiveCrossModalFusion: Module {
         let cross = crossAttention(query: t, memory: v)
         let crossMean = maskedMean(cross.output, mask: textMask)
         let fused = gates.slice(axis: 1, 0..<1) * visionGlobal + gates.slice(axis: 1, 1..<2) * crossMean
+        var refined = t, layerWeights: [Tensor] = []
+        for layer in layers {
+            let out = layer(refined, memory: v, keyMask: textMask)
+            refined = out.output
+            layerWeights.append(out.crossWeights)
+        }
         return Output(fused: fused, visionGlobal: visionGlobal, textGlobal: textGlobal, gates: gates,
-                      attentionWeights: cross.weights)
+                      attentionWeights: cross.weights, tokens: norm.map { $0(refined) }, layerAttentionWeights: layerWeights)
     }
 
     /// Text-guided patch scores for token pruning, without a graph: the cross-attention weight the
@@ -78,6 +101,7 @@ public final class AdaptiveCrossModalFusion: Module {
     public var namedParameters: [(name: String, tensor: Tensor)] {
         scoped("vision_proj", visionProjection) + scoped("text_proj", textProjection)
             + scoped("gate_net.0", gateHidden) + scoped("gate_net.2", gateOutput) + scoped("cross_attn", crossAttention)
+            + layers.enumerated().flatMap { index, layer in scoped("layers.\(index)", layer) } + (norm.map { scoped("norm", $0) } ?? [])
     }
 }
 

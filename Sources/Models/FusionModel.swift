@@ -17,7 +17,7 @@ public final class FusionModel: Module {
         vision = VisionEncoder(config: config, generator: &generator)
         text = TextEncoder(config: config, generator: &generator)
         fusion = AdaptiveCrossModalFusion(config: config, generator: &generator)
-        head = ClassifierHead(dimension: config.fusionDim, classCount: config.numClasses, generator: &generator)
+        head = ClassifierHead(config: config, generator: &generator)
     }
 
     /// Everything one forward pass computes, for prediction, distillation and pruning.
@@ -39,7 +39,7 @@ public final class FusionModel: Module {
             fusion.patchScores(patches: patches, text: textOut.states, textMask: mask)
         }
         let fused = fusion(vision: visionOut.states, text: textOut.states, textMask: mask)
-        return Output(logits: head(fused.fused), fusion: fused, vision: visionOut, text: textOut)
+        return Output(logits: head(fused.fused, tokens: fused.tokens, textMask: mask), fusion: fused, vision: visionOut, text: textOut)
     }
 
     /// Logits without recording a graph: [B, S, S, 3] + [B, L] → [B, classes].

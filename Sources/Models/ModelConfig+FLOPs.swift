@@ -36,6 +36,15 @@ extension ModelConfig {
             scoring = 2 * p0 * visionDim * d + 2 * l * textDim * d   // projections of patches and tokens
                 + 2 * p0 * d * a + 2 * l * d * a + 2 * l * p0 * a    // keys, queries, scores
         }
-        return vision + text + fusion + scoring + 2 * d * numClasses
+        // Decoder blocks over the question: self-attention over l tokens, cross-attention from l
+        // queries over p patches (keys and values projected from the patches), MLP.
+        let fusionWidth = fusionHeads * fusionHeadDim
+        let decoder = fusionDepth * (
+            2 * l * d * 3 * fusionWidth + 2 * 2 * l * l * fusionWidth + 2 * l * fusionWidth * d        // self-attention
+                + 2 * l * d * fusionWidth + 2 * p * d * 2 * fusionWidth                                 // cross q, and k, v
+                + 2 * 2 * l * p * fusionWidth + 2 * l * fusionWidth * d                                 // scores, values, output
+                + 2 * 2 * l * d * fusionMLPHiddenSize)                                                  // MLP
+        let head = self.head == .tokens ? 2 * headInputSize * headHidden + 2 * headHidden * numClasses : 2 * d * numClasses
+        return vision + text + fusion + scoring + decoder + head
     }
 }

@@ -39,6 +39,15 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var textMLPWidths: [Int]?
     /// Vision-token pruning applied at inference (nil: every patch reaches every layer).
     public var visionTokenKeep: VisionTokenKeep?
+    /// How patches know where they are: the learned `pos_embed` alone, or with a fixed 2-D sine–cosine code added.
+    public var visionCoordinates: VisionCoordinates = .learned
+    /// Decoder blocks (`fusion.layers.N`) that refine the projected question tokens by
+    /// cross-attention over the projected patches; 0 is the seed's one-hop fusion alone.
+    public var fusionDepth: Int = 0
+    /// What the classifier reads: the fused vector, or the refined tokens as well.
+    public var head: HeadInput = .fused
+    /// Hidden width of the token head's MLP (`head: "tokens"` only).
+    public var headHidden: Int = 256
 
     public init(imageSize: Int, patchSize: Int, visionDim: Int, visionDepth: Int, visionHeads: Int,
                 vocabSize: Int, maxTextLen: Int, textDim: Int, textDepth: Int, textHeads: Int,
@@ -61,7 +70,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         case visionHeadDim = "vision_head_dim", textHeadDim = "text_head_dim", fusionHeadDim = "fusion_head_dim"
         case visionMLPDims = "vision_mlp_dims", textMLPDims = "text_mlp_dims"
         case visionTokenKeep = "vision_token_keep"
+        case visionCoordinates = "vision_coordinates", fusionDepth = "fusion_depth", head, headHidden = "head_hidden"
     }
+
+    /// MLP hidden width of each fusion decoder block (fusion_dim · mlp_ratio).
+    public var fusionMLPHiddenSize: Int { fusionDim * mlpRatio }
+
+    /// Inputs of the token head: every question position's refined state, then the fused vector.
+    public var headInputSize: Int { head == .tokens ? maxTextLen * fusionDim + fusionDim : fusionDim }
 
     /// Patches per image: (image_size / patch_size)².
     public var patchCount: Int { (imageSize / patchSize) * (imageSize / patchSize) }
@@ -120,6 +136,11 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         try require(textDim % textHeads == 0, .textHeads, "\(textHeads) does not divide text_dim \(textDim)")
         try require(fusionDim % fusionHeads == 0, .fusionHeads, "\(fusionHeads) does not divide fusion_dim \(fusionDim)")
         try require(numClasses >= 2, .numClasses, "expected at least 2 classes, got \(numClasses)")
+        try require(fusionDepth >= 0, .fusionDepth, "expected an integer >= 0, got \(fusionDepth)")
+        try require(headHidden > 0, .headHidden, "expected a positive integer, got \(headHidden)")
+        try require(visionCoordinates != .sincos || visionDim % 4 == 0, .visionCoordinates,
+                    "\"sincos\" needs vision_dim divisible by 4 (sine and cosine of x and y), got \(visionDim)")
+        try require(head != .tokens || fusionDepth > 0, .head, "\"tokens\" reads the fusion's decoder blocks: needs fusion_depth >= 1")
 
         func requireLayers(_ values: [Int]?, depth: Int, maximum: Int, _ key: CodingKeys, _ what: String) throws {
             guard let values else { return }
@@ -145,6 +166,22 @@ public struct ModelConfig: Codable, Equatable, Sendable {
                         "keep must be between 1 and the \(patchCount) patches, got \(keep.keep)")
         }
     }
+}
+
+/// How patches know where they are. `learned`: the learned `vision.pos_embed` alone. `sincos`: a
+/// fixed code added as well, patch (row r, column c) of a g×g grid at x = (c + ½)/g·2 − 1 and
+/// y = (r + ½)/g·2 − 1, with frequencies f_k = k·π/2 for k = 1…D/4:
+/// [sin(x·f), cos(x·f), sin(y·f), cos(y·f)] → [P, D]. Position then reads off linearly, which
+/// spatial relations between objects need.
+public enum VisionCoordinates: String, Codable, Sendable, CaseIterable {
+    case learned, sincos
+}
+
+/// What the classifier head reads. `fused`: the seed fusion's vector [B, D] (`head.norm`,
+/// `head.fc`). `tokens`: also every question position's refined state, padding zeroed, flattened
+/// [B, L·D], so the head knows which object was named first: `head.fc(gelu(head.hidden([tokens, norm(fused)])))`.
+public enum HeadInput: String, Codable, Sendable, CaseIterable {
+    case fused, tokens
 }
 
 /// Vision-token pruning: after the first `afterLayer` vision layers, each image keeps the `keep`
@@ -235,6 +272,10 @@ extension ModelConfig {
         visionMLPWidths = try c.decodeIfPresent([Int].self, forKey: .visionMLPDims)
         textMLPWidths = try c.decodeIfPresent([Int].self, forKey: .textMLPDims)
         visionTokenKeep = try c.decodeIfPresent(VisionTokenKeep.self, forKey: .visionTokenKeep)
+        visionCoordinates = try c.decodeIfPresent(VisionCoordinates.self, forKey: .visionCoordinates) ?? .learned
+        fusionDepth = try c.decodeIfPresent(Int.self, forKey: .fusionDepth) ?? 0
+        head = try c.decodeIfPresent(HeadInput.self, forKey: .head) ?? .fused
+        headHidden = try c.decodeIfPresent(Int.self, forKey: .headHidden) ?? 256
         normalize()
     }
 
@@ -268,6 +309,13 @@ extension ModelConfig {
         try c.encodeIfPresent(visionMLPWidths, forKey: .visionMLPDims)
         try c.encodeIfPresent(textMLPWidths, forKey: .textMLPDims)
         try c.encodeIfPresent(visionTokenKeep, forKey: .visionTokenKeep)
+        // The defaults are today's family and stay out of the JSON, so earlier configs encode as before.
+        if visionCoordinates != .learned { try c.encode(visionCoordinates, forKey: .visionCoordinates) }
+        if fusionDepth != 0 { try c.encode(fusionDepth, forKey: .fusionDepth) }
+        if head != .fused {
+            try c.encode(head, forKey: .head)
+            try c.encode(headHidden, forKey: .headHidden)
+        }
     }
 }
 
@@ -281,6 +329,10 @@ extension ModelConfig {
             throw error
         } catch let DecodingError.dataCorrupted(context) where context.codingPath.map(\.stringValue) == ["vision_token_keep", "by"] {
             throw ModelError.invalidConfig(key: "vision_token_keep.by", reason: "expected \"attention\" or \"text\"")
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.map(\.stringValue) == ["vision_coordinates"] {
+            throw ModelError.invalidConfig(key: "vision_coordinates", reason: "expected \"learned\" or \"sincos\"")
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.map(\.stringValue) == ["head"] {
+            throw ModelError.invalidConfig(key: "head", reason: "expected \"fused\" or \"tokens\"")
         } catch let DecodingError.keyNotFound(key, _) {
             throw ModelError.invalidConfig(key: key.stringValue, reason: "missing")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
@@ -290,6 +342,8 @@ extension ModelConfig {
             case "vision_heads", "text_heads": "an integer or a list of integers (one per layer)"
             case "vision_mlp_dims", "text_mlp_dims": "a list of integers (one per layer)"
             case "vision_token_keep": "an object {\"after_layer\": N, \"keep\": K} of integers, with optional \"by\": \"attention\" or \"text\""
+            case "vision_coordinates": "\"learned\" or \"sincos\""
+            case "head": "\"fused\" or \"tokens\""
             default: "an integer"
             }
             throw ModelError.invalidConfig(key: key, reason: "expected \(expected)")

@@ -64,6 +64,13 @@ extension TransformerEncoderLayer {
     }
 }
 
+extension TransformerDecoderLayer {
+    public var quantizableLayers: NamedQuantizableLayers {
+        scoped("self_attn", selfAttention.quantizableLayers) + scoped("multihead_attn", crossAttention.quantizableLayers)
+            + [("linear1.weight", linear1), ("linear2.weight", linear2)]
+    }
+}
+
 private func layerList(_ layers: [TransformerEncoderLayer]) -> NamedQuantizableLayers {
     layers.enumerated().flatMap { index, layer in scoped("layers.\(index)", layer.quantizableLayers) }
 }
@@ -76,7 +83,8 @@ extension FusionModel {
             ("vision_proj.weight", self.fusion.visionProjection), ("text_proj.weight", self.fusion.textProjection),
             ("gate_net.0.weight", self.fusion.gateHidden), ("gate_net.2.weight", self.fusion.gateOutput),
         ] + scoped("cross_attn", self.fusion.crossAttention.quantizableLayers)
-        return scoped("vision", vision) + scoped("text", layerList(text.layers)) + scoped("fusion", fusion)
-            + [("head.fc.weight", head.fc)]
+            + self.fusion.layers.enumerated().flatMap { index, layer in scoped("layers.\(index)", layer.quantizableLayers) }
+        let head: NamedQuantizableLayers = (self.head.hidden.map { [("hidden.weight", $0)] } ?? []) + [("fc.weight", self.head.fc)]
+        return scoped("vision", vision) + scoped("text", layerList(text.layers)) + scoped("fusion", fusion) + scoped("head", head)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TensorCore
 
 /// Vision transformer over non-overlapping p×p patches.
@@ -9,6 +10,8 @@ public final class VisionEncoder: Module {
     public let tokenKeep: VisionTokenKeep?
     public let patchEmbedding: Linear
     public let positionEmbedding: Tensor
+    /// The fixed 2-D sine–cosine code of each patch's place [P, dv] (`vision_coordinates: "sincos"`), not a parameter.
+    public let coordinateCode: Tensor?
     public let layers: [TransformerEncoderLayer]
     public let norm: LayerNorm
 
@@ -17,6 +20,8 @@ public final class VisionEncoder: Module {
         tokenKeep = config.visionTokenKeep
         patchEmbedding = Linear(inputSize: config.patchFeatures, outputSize: config.visionDim, generator: &generator)
         positionEmbedding = .normal([config.patchCount, config.visionDim], standardDeviation: 0.02, generator: &generator, requiresGrad: true)
+        coordinateCode = config.visionCoordinates == .sincos
+            ? Self.sineCosineCode(grid: config.imageSize / config.patchSize, dimension: config.visionDim) : nil
         layers = zip(config.visionHeadCounts, config.visionMLPHiddenSizes).map { heads, hidden in
             TransformerEncoderLayer(dimension: config.visionDim, headCount: heads, headDimension: config.visionHeadDim,
                                     hiddenSize: hidden, generator: &generator)
@@ -30,7 +35,8 @@ public final class VisionEncoder: Module {
     public func callAsFunction(images: [UInt8], batch: Int, imageSize: Int,
                                textScores: ((Tensor) -> [Float])? = nil) -> EncoderOutput {
         let patches = Self.patches(images: images, batch: batch, imageSize: imageSize, patchSize: patchSize)
-        let x = patchEmbedding(patches) + positionEmbedding
+        let embedded = patchEmbedding(patches) + positionEmbedding
+        let x = coordinateCode.map { embedded + $0 } ?? embedded
         guard let tokenKeep else {
             let (h, states, weights) = runLayers(layers, x, keyMask: nil)
             return EncoderOutput(states: norm(h), layerStates: states, attentionWeights: weights)
@@ -46,6 +52,27 @@ public final class VisionEncoder: Module {
         let kept = VisionTokenSelection.select(early, scores: scores, keep: tokenKeep.keep)
         let (h, lateStates, lateWeights) = runLayers(Array(layers[tokenKeep.afterLayer...]), kept, keyMask: nil)
         return EncoderOutput(states: norm(h), layerStates: earlyStates + lateStates, attentionWeights: earlyWeights + lateWeights)
+    }
+
+    /// The code of `VisionCoordinates.sincos` for a grid × grid patch grid: [grid², dimension], rows in
+    /// row-major grid order, columns [sin(x·f_k), cos(x·f_k), sin(y·f_k), cos(y·f_k)] for k = 1…dimension/4.
+    public static func sineCosineCode(grid: Int, dimension: Int) -> Tensor {
+        let frequencies = dimension / 4
+        var code = [Float](repeating: 0, count: grid * grid * dimension)
+        for row in 0..<grid {
+            for column in 0..<grid {
+                let x = (Double(column) + 0.5) / Double(grid) * 2 - 1, y = (Double(row) + 0.5) / Double(grid) * 2 - 1
+                let base = (row * grid + column) * dimension
+                for k in 0..<frequencies {
+                    let f = Double(k + 1) * Double.pi / 2
+                    code[base + k] = Float(sin(x * f))
+                    code[base + frequencies + k] = Float(cos(x * f))
+                    code[base + 2 * frequencies + k] = Float(sin(y * f))
+                    code[base + 3 * frequencies + k] = Float(cos(y * f))
+                }
+            }
+        }
+        return Tensor(shape: [grid * grid, dimension], storage: code)
     }
 
     /// Flattened patches scaled to [0, 1]: uint8 [B, S, S, 3] → [B, P, p·p·3], each patch in

@@ -128,15 +128,21 @@ public final class DistillationPipeline {
             let accuracy = evaluate(teacher, on: test)
             progress.line(String(format: "teacher: loaded %@, test accuracy %.2f%%", url.path, 100 * accuracy))
             // A resumed run keeps the epochs of the teacher it trained before the interruption.
-            let records = resume ? recipe.teacher.train.flatMap { teacherTrainer(teacher, $0, train, test).completedRecords() } ?? [] : []
+            let records = resume ? recipe.teacher.train.flatMap { teacherTrainer(teacher, $0, samples: train.count, train, test).completedRecords() } ?? [] : []
             return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: !records.isEmpty), records)
         }
         guard let settings = recipe.teacher.train else {
             throw PipelineError("teacher.checkpoint \(url.path) does not exist and the recipe has no teacher.train section to train one")
         }
         let teacher = FusionModel(config: recipe.teacher.model, seed: recipe.seed)
-        let records = try teacherTrainer(teacher, settings, train, test).run(resume: resume, step: { indices in
-            let batch = train.batch(indices)
+        let ownData = recipe.teacher.trainData
+        var teacherTrain = try ownData.map { try teacherData($0.source) } ?? train
+        let trainer = teacherTrainer(teacher, settings, samples: teacherTrain.count, train, test)
+        let records = try trainer.run(resume: resume, epochData: { epoch in
+            guard let ownData, ownData.freshPerEpoch, let fresh = try? ownData.epochSource(epoch).load() else { return }
+            teacherTrain = fresh
+        }, step: { indices in
+            let batch = teacherTrain.batch(indices)
             let output = teacher(batch.input)
             return Trainer.StepResult(loss: crossEntropy(logits: output.logits, labels: batch.labels!), components: [:],
                                       correct: correctCount(output.logits, batch.labels!))
@@ -147,9 +153,22 @@ public final class DistillationPipeline {
         return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: true), records)
     }
 
-    func teacherTrainer(_ teacher: FusionModel, _ settings: TrainingSettings, _ train: MultimodalDataset, _ test: MultimodalDataset) -> Trainer {
+    /// `teacher.train.data`'s samples, checked to fit the teacher.
+    func teacherData(_ source: DataSource) throws -> MultimodalDataset {
+        let data = try source.load()
+        guard data.labels != nil else { throw PipelineError("teacher.train.data: training data need /labels") }
+        do { try data.validate(against: recipe.teacher.model) } catch {
+            throw PipelineError("teacher.train.data does not fit teacher.model: \(error)")
+        }
+        return data
+    }
+
+    /// The teacher's trainer over `samples` samples per epoch; the run's fingerprint covers data.train and
+    /// data.test, and the recipe (so `teacher.train.data` too).
+    func teacherTrainer(_ teacher: FusionModel, _ settings: TrainingSettings, samples: Int, _ train: MultimodalDataset,
+                        _ test: MultimodalDataset) -> Trainer {
         Trainer(phase: "teacher", parameters: teacher.namedParameters, settings: settings, seed: recipe.seed &+ 10,
-                sampleCount: train.count, statePath: stateFile("teacher"), fingerprint: fingerprint("teacher", train, test), progress: progress)
+                sampleCount: samples, statePath: stateFile("teacher"), fingerprint: fingerprint("teacher", train, test), progress: progress)
     }
 
     /// The scratch baseline: `count` students trained on labels alone. The first starts from the distilled

@@ -10,12 +10,16 @@ public struct TeacherSection: Sendable, Equatable {
     public var modelSource: String
     /// How to train the teacher; nil when the recipe relies on an existing `checkpoint`.
     public var train: TrainingSettings?
+    /// The teacher's own training samples (`teacher.train.data`); nil: `data.train`.
+    public var trainData: TeacherTrainingData?
 
-    public init(checkpoint: String, model: ModelConfig, modelSource: String, train: TrainingSettings?) {
+    public init(checkpoint: String, model: ModelConfig, modelSource: String, train: TrainingSettings?,
+                trainData: TeacherTrainingData? = nil) {
         self.checkpoint = checkpoint
         self.model = model
         self.modelSource = modelSource
         self.train = train
+        self.trainData = trainData
     }
 }
 
@@ -24,18 +28,23 @@ extension TeacherSection {
     init(reading reader: inout JSONObjectReader, currentDirectory: URL) throws(RecipeError) {
         let checkpoint = try reader.string("checkpoint")
         let (model, source) = try ModelConfig.read("model", from: &reader, currentDirectory: currentDirectory)
-        var train: TrainingSettings?
+        var train: TrainingSettings?, trainData: TeacherTrainingData?
         if var trainReader = try reader.optionalObject("train") {
             train = try TrainingSettings(reading: &trainReader)
+            if let data = trainReader.optional("data") {
+                trainData = try TeacherTrainingData(reading: data, keyPath: trainReader.path("data"), file: trainReader.file)
+            }
             try trainReader.finish()
         }
-        self.init(checkpoint: checkpoint, model: model, modelSource: source, train: train)
+        self.init(checkpoint: checkpoint, model: model, modelSource: source, train: train, trainData: trainData)
         try reader.finish()
     }
 
     var json: JSONValue {
         var members: [String: JSONValue] = ["checkpoint": .string(checkpoint), "model": model.json]
-        members["train"] = train.map { .object($0.jsonMembers) }
+        members["train"] = train.map { settings in
+            .object(settings.jsonMembers.merging(trainData.map { ["data": $0.json] } ?? [:]) { own, _ in own })
+        }
         return .object(members)
     }
 }

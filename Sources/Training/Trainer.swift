@@ -50,12 +50,14 @@ public final class Trainer {
     }
 
     /// Trains; `step` computes the loss of a batch of sample indices, `evaluate` the test accuracy.
+    /// `epochData` is told each epoch (0-based) before its first step, also when a run resumes
+    /// inside it, so a caller that draws new samples per epoch can swap them in.
     /// With `resume`, continues from the state file when it exists (and returns at once when that
     /// run had finished). `shouldStop` is asked after each step (default: was Ctrl-C pressed?);
     /// when it says yes the state is saved and `.interrupted` thrown.
     /// - Returns: one record per epoch, including epochs done before a resume.
-    public func run(resume: Bool, shouldStop: () -> Bool = { Interruption.requested }, step: ([Int]) -> StepResult,
-                    evaluate: () -> Double) throws(TrainingError) -> [EpochRecord] {
+    public func run(resume: Bool, shouldStop: () -> Bool = { Interruption.requested }, epochData: (Int) -> Void = { _ in },
+                    step: ([Int]) -> StepResult, evaluate: () -> Double) throws(TrainingError) -> [EpochRecord] {
         let optimizer = AdamW(parameters: parameters.map(\.tensor), learningRate: settings.learningRate,
                               weightDecay: settings.weightDecay)
         let schedule = LearningRateSchedule(peak: settings.learningRate, warmupSteps: settings.warmupSteps,
@@ -68,6 +70,7 @@ public final class Trainer {
         if state.completed { return state.records }
 
         while state.epoch < settings.epochs {
+            epochData(state.epoch)
             let order = order(epoch: state.epoch)
             let started = Date().timeIntervalSince1970 - state.sums.seconds
             for stepIndex in state.stepInEpoch..<stepsPerEpoch {

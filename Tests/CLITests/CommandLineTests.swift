@@ -10,8 +10,22 @@ import TestSupport
 
     func path(_ name: String) -> String { folder.file(name).path }
 
-    @Test func predictMatchesIndependentNumpyForward() throws {
-        try #require(condenser("init", "--model", "recipes/models/student.json", "--seed", "3", "--out", path("s.h5")).status == 0)
+    /// The reasoning family's parts at small widths: sine–cosine patch coordinates, decoder blocks in the fusion, the token head.
+    static let reasoningConfig = """
+        {"image_size": 32, "patch_size": 4, "vision_dim": 32, "vision_depth": 1, "vision_heads": 2,
+         "vocab_size": 64, "max_text_len": 16, "text_dim": 24, "text_depth": 1, "text_heads": 2,
+         "fusion_dim": 32, "fusion_heads": 4, "num_classes": 32,
+         "vision_coordinates": "sincos", "fusion_depth": 2, "head": "tokens", "head_hidden": 48}
+        """
+
+    @Test(arguments: ["recipes/models/student.json", "reasoning"])
+    func predictMatchesIndependentNumpyForward(model: String) throws {
+        var config = model
+        if model == "reasoning" {
+            config = path("reasoning.json")
+            try Self.reasoningConfig.write(toFile: config, atomically: true, encoding: .utf8)
+        }
+        try #require(condenser("init", "--model", config, "--seed", "3", "--out", path("s.h5")).status == 0)
         try #require(condenser("data", "shapes", "--count", "24", "--seed", "5", "--out", path("d.h5")).status == 0)
         let predicted = try condenser("predict", path("s.h5"), "--data", path("d.h5"), "--out", path("logits.h5"), "--batch-size", "7")
         try #require(predicted.status == 0, "\(predicted.standardError)")

@@ -101,6 +101,27 @@ def block(p, prefix, x, hd, key_mask=None):
     return x + linear(p, prefix + ".linear2", h), weights
 
 
+def decoder_block(p, prefix, x, memory, hd, key_mask):
+    """nn.TransformerDecoderLayer(norm_first=True): self-attention over the question's real tokens,
+    cross-attention over the memory (not normalised inside the block), MLP."""
+    h = layer_norm(x, p[prefix + ".norm1.weight"], p[prefix + ".norm1.bias"])
+    x = x + attention(p, prefix + ".self_attn", h, h, hd, key_mask)[0]
+    h = layer_norm(x, p[prefix + ".norm2.weight"], p[prefix + ".norm2.bias"])
+    x = x + attention(p, prefix + ".multihead_attn", h, memory, hd)[0]
+    h = layer_norm(x, p[prefix + ".norm3.weight"], p[prefix + ".norm3.bias"])
+    return x + linear(p, prefix + ".linear2", gelu(linear(p, prefix + ".linear1", h)))
+
+
+def sincos_code(grid, d):
+    """vision_coordinates "sincos": [sin(x f), cos(x f), sin(y f), cos(y f)], f_k = k pi / 2, k = 1..d/4,
+    at patch centres x = (c + 1/2) / grid * 2 - 1, y likewise from the row; patches in row-major order."""
+    centres = (np.arange(grid) + 0.5) / grid * 2 - 1
+    y, x = np.meshgrid(centres, centres, indexing="ij")
+    f = np.arange(1, d // 4 + 1) * math.pi / 2
+    x, y = x.reshape(-1, 1) * f, y.reshape(-1, 1) * f
+    return np.concatenate([np.sin(x), np.cos(x), np.sin(y), np.cos(y)], -1)
+
+
 def head_dim(config, part):
     return config.get(part + "_head_dim") or config[part + "_dim"] // config[part + "_heads"]
 
@@ -126,6 +147,8 @@ def forward(config, p, images, tokens):
     t = layer_norm(t, p["text.norm.weight"], p["text.norm.bias"])
 
     v = linear(p, "vision.patch_embed", patches) + p["vision.pos_embed"]
+    if config.get("vision_coordinates", "learned") == "sincos":
+        v = v + sincos_code(grid, config["vision_dim"])
     keep, weights = config.get("vision_token_keep"), None
     for i in range(config["vision_depth"] + 1):
         if keep and i == keep["after_layer"]:
@@ -148,7 +171,16 @@ def forward(config, p, images, tokens):
     gates = softmax(linear(p, "fusion.gate_net.2", hidden))
     cross, _ = attention(p, "fusion.cross_attn", tp, vp, head_dim(config, "fusion"))
     fused = gates[:, :1] * v_global + gates[:, 1:] * masked_mean(cross, mask)
-    return linear(p, "head.fc", layer_norm(fused, p["head.norm.weight"], p["head.norm.bias"]))
+    fused = layer_norm(fused, p["head.norm.weight"], p["head.norm.bias"])
+    if config.get("head", "fused") == "fused":
+        return linear(p, "head.fc", fused)
+    r = tp
+    for i in range(config.get("fusion_depth", 0)):
+        r = decoder_block(p, f"fusion.layers.{i}", r, vp, head_dim(config, "fusion"), mask)
+    r = layer_norm(r, p["fusion.norm.weight"], p["fusion.norm.bias"]) * mask[:, :, None]
+    flat = np.zeros((n, config["max_text_len"] * config["fusion_dim"]))
+    flat[:, : r.shape[1] * r.shape[2]] = r.reshape(n, -1)
+    return linear(p, "head.fc", gelu(linear(p, "head.hidden", np.concatenate([flat, fused], -1))))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,53 @@
+import TensorCore
+
+/// Pre-norm decoder block with PyTorch `nn.TransformerDecoderLayer(norm_first=True,
+/// activation="gelu", batch_first=True)` semantics and names, without dropout:
+/// x = x + SA(norm1(x)); x = x + MHA(norm2(x), memory); x = x + linear2(gelu(linear1(norm3(x)))).
+/// x: [B, T, D], memory: [B, M, D] → [B, T, D]. The memory is used as given (PyTorch does not
+/// normalise it inside the block).
+public final class TransformerDecoderLayer: Module {
+    public let selfAttention: MultiHeadAttention
+    public let crossAttention: MultiHeadAttention
+    public let linear1: Linear
+    public let linear2: Linear
+    public let norm1: LayerNorm
+    public let norm2: LayerNorm
+    public let norm3: LayerNorm
+
+    /// Random initialisation; `headDimension` defaults to dimension / headCount.
+    public init(dimension: Int, headCount: Int, crossHeadCount: Int? = nil, headDimension: Int? = nil, hiddenSize: Int,
+                generator: inout RandomGenerator) {
+        selfAttention = MultiHeadAttention(dimension: dimension, headCount: headCount, headDimension: headDimension, generator: &generator)
+        crossAttention = MultiHeadAttention(dimension: dimension, headCount: crossHeadCount ?? headCount, headDimension: headDimension,
+                                            generator: &generator)
+        linear1 = Linear(inputSize: dimension, outputSize: hiddenSize, generator: &generator)
+        linear2 = Linear(inputSize: hiddenSize, outputSize: dimension, generator: &generator)
+        norm1 = LayerNorm(dimension: dimension)
+        norm2 = LayerNorm(dimension: dimension)
+        norm3 = LayerNorm(dimension: dimension)
+    }
+
+    /// What one block computes.
+    public struct Output {
+        /// [B, T, D]
+        public let output: Tensor
+        /// Self-attention weights [B, H, T, T].
+        public let selfWeights: Tensor
+        /// Cross-attention weights over the memory [B, H, T, M].
+        public let crossWeights: Tensor
+    }
+
+    /// x: [B, T, D], memory: [B, M, D], keyMask: B·T flags for x's own keys (true = attend) → Output.
+    public func callAsFunction(_ x: Tensor, memory: Tensor, keyMask: [Bool]? = nil) -> Output {
+        let attention = selfAttention(norm1(x), keyMask: keyMask)
+        let h = x + attention.output
+        let cross = crossAttention(query: norm2(h), memory: memory)
+        let g = h + cross.output
+        return Output(output: g + linear2(linear1(norm3(g)).gelu()), selfWeights: attention.weights, crossWeights: cross.weights)
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        scoped("self_attn", selfAttention) + scoped("multihead_attn", crossAttention) + scoped("linear1", linear1)
+            + scoped("linear2", linear2) + scoped("norm1", norm1) + scoped("norm2", norm2) + scoped("norm3", norm3)
+    }
+}
