@@ -44,7 +44,7 @@ public final class StudentDistiller {
             }
             if objective.weights.attention > 0 {
                 terms.append(("attention", objective.weights.attention,
-                              DistillationLoss.attention(student: output.fusion.attentionWeights, teacher: t.crossAttention,
+                              DistillationLoss.attention(student: output.fusion.answerAttention, teacher: t.crossAttention,
                                                          queryMask: batch.input.textMask)))
             }
             if objective.weights.contrastive > 0 {

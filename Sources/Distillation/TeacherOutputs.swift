@@ -11,7 +11,7 @@ public struct TeacherOutputs {
     public var visionGlobal: [Float]
     /// [N, Dt]
     public var textGlobal: [Float]
-    /// Cross-attention weights averaged over heads [N, L, P].
+    /// The fusion's `answerAttention` averaged over heads [N, L, P].
     public var crossAttention: [Float]
 
     /// Row widths: C, Dt, L·P.
@@ -37,7 +37,7 @@ public struct TeacherOutputs {
         fused += fusion.fused.storage
         visionGlobal += fusion.visionGlobal.storage
         textGlobal += fusion.textGlobal.storage
-        crossAttention += DistillationLoss.headAverage(fusion.attentionWeights).storage
+        crossAttention += DistillationLoss.headAverage(fusion.answerAttention).storage
     }
 
     public var count: Int { logits.count / max(classes, 1) }

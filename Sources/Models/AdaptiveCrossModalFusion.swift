@@ -53,6 +53,10 @@ public final class AdaptiveCrossModalFusion: Module {
         public let tokens: Tensor?
         /// Each decoder block's cross-attention weights over the patches: fusion_depth × [B, H, L, P].
         public let layerAttentionWeights: [Tensor]
+
+        /// The attention the question pays the patches where the answer is read: the last decoder
+        /// block's cross-attention, or the seed's `cross_attn` without decoder blocks [B, H, L, P].
+        public var answerAttention: Tensor { layerAttentionWeights.last ?? attentionWeights }
     }
 
     /// vision: [B, P, dv], text: [B, L, dt], textMask: B·L flags (true = real token) → Output.

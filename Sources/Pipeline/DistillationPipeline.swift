@@ -136,11 +136,13 @@ public final class DistillationPipeline {
         }
         let teacher = FusionModel(config: recipe.teacher.model, seed: recipe.seed)
         let ownData = recipe.teacher.trainData
-        var teacherTrain = try ownData.map { try teacherData($0.source) } ?? train
+        var teacherTrain = try ownData.map { try teacherData($0, epoch: 0) } ?? train
+        var loadedEpoch = 0
         let trainer = teacherTrainer(teacher, settings, samples: teacherTrain.count, train, test)
+        // Generated sets cannot fail to load, and their first epoch was checked above.
         let records = try trainer.run(resume: resume, epochData: { epoch in
-            guard let ownData, ownData.freshPerEpoch, let fresh = try? ownData.epochSource(epoch).load() else { return }
-            teacherTrain = fresh
+            guard let ownData, epoch != loadedEpoch, let data = try? ownData.load(epoch: epoch) else { return }
+            (teacherTrain, loadedEpoch) = (data, epoch)
         }, step: { indices in
             let batch = teacherTrain.batch(indices)
             let output = teacher(batch.input)
@@ -153,9 +155,9 @@ public final class DistillationPipeline {
         return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: true), records)
     }
 
-    /// `teacher.train.data`'s samples, checked to fit the teacher.
-    func teacherData(_ source: DataSource) throws -> MultimodalDataset {
-        let data = try source.load()
+    /// `teacher.train.data`'s samples of `epoch`, checked to fit the teacher.
+    func teacherData(_ source: TeacherTrainingData, epoch: Int) throws -> MultimodalDataset {
+        let data = try source.load(epoch: epoch)
         guard data.labels != nil else { throw PipelineError("teacher.train.data: training data need /labels") }
         do { try data.validate(against: recipe.teacher.model) } catch {
             throw PipelineError("teacher.train.data does not fit teacher.model: \(error)")

@@ -92,6 +92,22 @@ struct JSONObjectReader {
         return text
     }
 
+    /// A non-empty list of non-empty strings; an element's error names its index.
+    mutating func strings(_ key: String) throws(RecipeError) -> [String] {
+        let value = try required(key)
+        guard case let .array(elements) = value, !elements.isEmpty else {
+            throw error(key, "expected a non-empty list of strings, got \(value.quoted)")
+        }
+        var strings: [String] = []
+        for (index, element) in elements.enumerated() {
+            guard case let .string(text) = element, !text.isEmpty else {
+                throw RecipeError(file: file, keyPath: "\(path(key))[\(index)]", message: "expected a non-empty string, got \(element.quoted)")
+            }
+            strings.append(text)
+        }
+        return strings
+    }
+
     /// A whole number in `minimum...maximum`; `8.0` counts as 8. Absent → `defaultValue`, or an error if nil.
     mutating func integer<Integer: FixedWidthInteger>(_ key: String, minimum: Integer, maximum: Integer = .max,
                                                       default defaultValue: Integer? = nil) throws(RecipeError) -> Integer {
