@@ -11,20 +11,34 @@ public enum ShapesGenerator {
     public static let imageSize = 32
     public static let textLength = 16
 
-    /// The question families.
-    enum Kind: CaseIterable {
-        case colorOf, shapeOf, sizeOf, countColor, countShape, exists, relation
+    /// The question families, by the names recipes use.
+    public enum Kind: String, CaseIterable, Sendable {
+        case colorOf = "color", shapeOf = "shape", sizeOf = "size", countColor = "count_color", countShape = "count_shape"
+        case exists, relation
     }
 
-    /// `count` samples for `seed`. `relations` (indices into `ShapesVocabulary.relations`, nil: all
-    /// four) limits the words of relation questions, for a curriculum that teaches one comparison
-    /// per axis before its negation (docs/shapes-task.md); the other kinds are unchanged.
-    public static func generate(count: Int, seed: UInt64, relations: [Int]? = nil) -> MultimodalDataset {
+    /// Which questions a set asks: a subset of the kinds (equally frequent among themselves), and
+    /// of the relation words (indices into `ShapesVocabulary.relations`). The default, every kind
+    /// and word, is the task; subsets serve curricula (docs/shapes-task.md).
+    public struct Questions: Sendable, Equatable {
+        public var kinds: [Kind]
+        public var relations: [Int]
+
+        public init(kinds: [Kind] = Kind.allCases, relations: [Int] = Array(ShapesVocabulary.relations.indices)) {
+            self.kinds = kinds
+            self.relations = relations
+        }
+
+        public static let all = Questions()
+    }
+
+    /// `count` samples for `seed`, asking `questions`.
+    public static func generate(count: Int, seed: UInt64, questions: Questions = .all) -> MultimodalDataset {
         var images = [UInt8](), tokens = [Int32](), labels = [Int32]()
         images.reserveCapacity(count * imageSize * imageSize * 3)
         for index in 0..<count {
             var generator = RandomGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index))
-            let sample = makeSample(generator: &generator, relations: relations ?? Array(ShapesVocabulary.relations.indices))
+            let sample = makeSample(generator: &generator, questions: questions)
             images += sample.image
             tokens += ShapesVocabulary.encode(sample.question, length: textLength)
             labels.append(ShapesVocabulary.label(sample.answer))
@@ -33,8 +47,7 @@ public enum ShapesGenerator {
         return try! MultimodalDataset(images: images, count: count, imageHeight: imageSize, imageWidth: imageSize,
                                       tokens: tokens, textLength: textLength, labels: labels,
                                       vocab: ShapesVocabulary.words, answers: ShapesVocabulary.answers,
-                                      source: "shapes(count: \(count), seed: \(seed)"
-                                          + (relations.map { ", relations: " + $0.map { ShapesVocabulary.relations[$0] }.joined(separator: "/") } ?? "") + ")")
+                                      source: "shapes(count: \(count), seed: \(seed)\(questions.description))")
     }
 
     /// One generated sample with the scene it shows.
@@ -45,10 +58,10 @@ public enum ShapesGenerator {
         let answer: String
     }
 
-    static func makeSample(generator g: inout RandomGenerator, relations: [Int] = Array(ShapesVocabulary.relations.indices)) -> Sample {
-        let kind = Kind.allCases[g.integer(below: Kind.allCases.count)]
+    static func makeSample(generator g: inout RandomGenerator, questions: Questions = .all) -> Sample {
+        let kind = questions.kinds[g.integer(below: questions.kinds.count)]
         while true {
-            let (objects, question, answer, relation) = compose(kind, relations: relations, generator: &g)
+            let (objects, question, answer, relation) = compose(kind, relations: questions.relations, generator: &g)
             let placed = SceneRenderer.place(objects.shuffled(using: &g), size: imageSize, generator: &g)
             if let relation {
                 // Keep only placements whose relation holds or fails clearly (≥ 2 px apart).
@@ -137,5 +150,17 @@ public enum ShapesGenerator {
             let question = ["is", "the", v.colors[a.color], v.shapes[a.shape]] + words + ["the", v.colors[b.color], v.shapes[b.shape], "?"]
             return ([a, b] + rest, question, pick(2) == 0 ? "yes" : "no", relation)
         }
+    }
+}
+
+extension ShapesGenerator.Questions: CustomStringConvertible {
+    /// "" for the whole task, else ", kinds: relation, relations: left/above".
+    public var description: String {
+        var parts: [String] = []
+        if kinds != ShapesGenerator.Kind.allCases { parts.append("kinds: " + kinds.map(\.rawValue).joined(separator: "/")) }
+        if relations != Array(ShapesVocabulary.relations.indices) {
+            parts.append("relations: " + relations.map { ShapesVocabulary.relations[$0] }.joined(separator: "/"))
+        }
+        return parts.map { ", " + $0 }.joined()
     }
 }

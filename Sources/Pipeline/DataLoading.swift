@@ -4,12 +4,12 @@ import Foundation
 import Recipes
 
 extension DataSource {
-    /// The samples this source names: generated in memory (relation questions with only the
-    /// `relations` words, nil: all), or read (and validated) from a file.
-    func load(relations: [Int]? = nil) throws(CheckpointError) -> MultimodalDataset {
+    /// The samples this source names: generated in memory (asking `questions`), or read (and
+    /// validated) from a file.
+    func load(questions: ShapesGenerator.Questions = .all) throws(CheckpointError) -> MultimodalDataset {
         switch self {
         case let .generator(_, count, seed):
-            ShapesGenerator.generate(count: count, seed: seed, relations: relations)
+            ShapesGenerator.generate(count: count, seed: seed, questions: questions)
         case let .file(path):
             try MultimodalDataset.read(from: URL(fileURLWithPath: path))
         }
@@ -17,21 +17,36 @@ extension DataSource {
 }
 
 extension TeacherTrainingData {
-    /// The relation words of the curriculum as generator indices; throws naming the unknown word.
-    func curriculumIndices() throws -> [Int]? {
-        guard let curriculum else { return nil }
-        return try curriculum.relations.map { word in
-            guard let index = ShapesVocabulary.relations.firstIndex(of: word) else {
-                let known = ShapesVocabulary.relations.map { "\"\($0)\"" }.joined(separator: ", ")
-                throw PipelineError("teacher.train.data.curriculum.relations: unknown relation word \"\(word)\" (known: \(known))")
+    /// The generator's questions for each curriculum stage, in order; throws naming an unknown kind or word.
+    func stageQuestions() throws -> [ShapesGenerator.Questions] {
+        try curriculum.enumerated().map { index, stage in
+            let key = "teacher.train.data.curriculum[\(index)]"
+            var questions = ShapesGenerator.Questions.all
+            if let names = stage.questions {
+                questions.kinds = try names.map { name in
+                    guard let kind = ShapesGenerator.Kind(rawValue: name) else {
+                        throw PipelineError("\(key).questions: unknown question kind \"\(name)\" (known: \(Self.quoted(ShapesGenerator.Kind.allCases.map(\.rawValue))))")
+                    }
+                    return kind
+                }
             }
-            return index
+            if let words = stage.relations {
+                questions.relations = try words.map { word in
+                    guard let index = ShapesVocabulary.relations.firstIndex(of: word) else {
+                        throw PipelineError("\(key).relations: unknown relation word \"\(word)\" (known: \(Self.quoted(ShapesVocabulary.relations)))")
+                    }
+                    return index
+                }
+            }
+            return questions
         }
     }
 
+    private static func quoted(_ names: [String]) -> String { names.map { "\"\($0)\"" }.joined(separator: ", ") }
+
     /// The teacher's samples of `epoch` (0-based).
     func load(epoch: Int) throws -> MultimodalDataset {
-        let indices = try curriculumIndices()
-        return try epochSource(epoch).load(relations: relations(epoch: epoch) == nil ? nil : indices)
+        let questions = try stageIndex(epoch: epoch).map { try stageQuestions()[$0] } ?? .all
+        return try epochSource(epoch).load(questions: questions)
     }
 }

@@ -1,28 +1,32 @@
 /// `teacher.train.data`: the teacher's own training samples, in place of `data.train`, whether
 /// every epoch draws new ones, and a curriculum: `{"generator": "shapes", "count": 40000,
-/// "seed": 101, "fresh_per_epoch": true, "curriculum": {"epochs": 4, "relations": ["left", "above"]}}`.
-/// A generator makes samples for nothing, and a teacher that sees new scenes each epoch does not
-/// overfit a fixed set; the curriculum's first epochs ask relation questions with fewer words
-/// (docs/shapes-task.md measures why).
+/// "seed": 101, "fresh_per_epoch": true, "curriculum": [{"epochs": 2, "questions": ["relation"],
+/// "relations": ["left", "above"]}, {"epochs": 2, "questions": ["relation"]}]}`. A generator makes
+/// samples for nothing, and a teacher that sees new scenes each epoch does not overfit a fixed set;
+/// a curriculum's stages come first, each asking only some kinds of question or relation words,
+/// then the whole task (docs/shapes-task.md measures why).
 public struct TeacherTrainingData: Sendable, Equatable {
     public var source: DataSource
     /// Each epoch draws `count` new samples from the generator (`epochSource(_:)`).
     public var freshPerEpoch: Bool
-    public var curriculum: RelationCurriculum?
+    /// Stages before the whole task, in order.
+    public var curriculum: [CurriculumStage]
 
-    /// The first `epochs` epochs' relation questions use only `relations` (generator sources only).
-    public struct RelationCurriculum: Sendable, Equatable {
+    /// `epochs` epochs whose questions are only of `questions` kinds (nil: all) and whose relation
+    /// questions use only `relations` words (nil: all), as the generator spells them.
+    public struct CurriculumStage: Sendable, Equatable {
         public var epochs: Int
-        /// Relation words, as the generator spells them.
-        public var relations: [String]
+        public var questions: [String]?
+        public var relations: [String]?
 
-        public init(epochs: Int, relations: [String]) {
+        public init(epochs: Int, questions: [String]? = nil, relations: [String]? = nil) {
             self.epochs = epochs
+            self.questions = questions
             self.relations = relations
         }
     }
 
-    public init(source: DataSource, freshPerEpoch: Bool = false, curriculum: RelationCurriculum? = nil) {
+    public init(source: DataSource, freshPerEpoch: Bool = false, curriculum: [CurriculumStage] = []) {
         self.source = source
         self.freshPerEpoch = freshPerEpoch
         self.curriculum = curriculum
@@ -35,9 +39,14 @@ public struct TeacherTrainingData: Sendable, Equatable {
         return .generator(name: name, count: count, seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
     }
 
-    /// The relation words of `epoch`'s questions; nil: every word.
-    public func relations(epoch: Int) -> [String]? {
-        curriculum.flatMap { epoch < $0.epochs ? $0.relations : nil }
+    /// The index of the curriculum stage `epoch` (0-based) falls in; nil once the stages are over (the whole task).
+    public func stageIndex(epoch: Int) -> Int? {
+        var end = 0
+        for (index, stage) in curriculum.enumerated() {
+            end += stage.epochs
+            if epoch < end { return index }
+        }
+        return nil
     }
 }
 
@@ -51,13 +60,23 @@ extension TeacherTrainingData {
         let fresh = members.removeValue(forKey: "fresh_per_epoch")
         let curriculumValue = members.removeValue(forKey: "curriculum")
         let source = try DataSource(reading: .object(members), keyPath: keyPath, file: file)
-        var curriculum: RelationCurriculum?
+        var curriculum: [CurriculumStage] = []
         if let curriculumValue {
-            var reader = try JSONObjectReader(curriculumValue, keyPath: "\(keyPath).curriculum", file: file)
-            guard case .generator = source else { throw reader.error(nil, "only a generator can follow a curriculum") }
-            let relations = try reader.strings("relations")
-            curriculum = RelationCurriculum(epochs: try reader.integer("epochs", minimum: 1), relations: relations)
-            try reader.finish()
+            let curriculumPath = "\(keyPath).curriculum"
+            guard case let .array(stages) = curriculumValue, !stages.isEmpty else {
+                throw RecipeError(file: file, keyPath: curriculumPath, message: "expected a non-empty list of stages, got \(curriculumValue.quoted)")
+            }
+            guard case .generator = source else {
+                throw RecipeError(file: file, keyPath: curriculumPath, message: "only a generator can follow a curriculum")
+            }
+            for (index, value) in stages.enumerated() {
+                var reader = try JSONObjectReader(value, keyPath: "\(curriculumPath)[\(index)]", file: file)
+                let epochs = try reader.integer("epochs", minimum: 1)
+                let questions = reader.contains("questions") ? try reader.strings("questions") : nil
+                let relations = reader.contains("relations") ? try reader.strings("relations") : nil
+                try reader.finish()
+                curriculum.append(CurriculumStage(epochs: epochs, questions: questions, relations: relations))
+            }
         }
         var freshPerEpoch = false
         if let fresh {
@@ -76,8 +95,13 @@ extension TeacherTrainingData {
     var json: JSONValue {
         guard case var .object(members) = source.json else { return source.json }
         if freshPerEpoch { members["fresh_per_epoch"] = .bool(true) }
-        if let curriculum {
-            members["curriculum"] = .object(["epochs": .number(curriculum.epochs), "relations": .array(curriculum.relations.map { .string($0) })])
+        if !curriculum.isEmpty {
+            members["curriculum"] = .array(curriculum.map { stage in
+                var object: [String: JSONValue] = ["epochs": .number(stage.epochs)]
+                object["questions"] = stage.questions.map { .array($0.map { .string($0) }) }
+                object["relations"] = stage.relations.map { .array($0.map { .string($0) }) }
+                return .object(object)
+            })
         }
         return .object(members)
     }

@@ -14,6 +14,24 @@ import Testing
         #expect(prefix.images == Array(a.images[0..<prefix.images.count]) && prefix.labels! == Array(a.labels![0..<20]))
     }
 
+    @Test func questionSubsetsAskOnlyThoseKindsAndWords() {
+        let subset = ShapesGenerator.Questions(kinds: [.relation], relations: [0])
+        let data = ShapesGenerator.generate(count: 200, seed: 3, questions: subset)
+        #expect((0..<data.count).allSatisfy { data.question($0).hasPrefix("is the ") && data.question($0).contains(" left of the ") })
+        let answers = (0..<data.count).map { data.answers[Int(data.labels![$0])] }
+        #expect(Set(answers) == ["yes", "no"] && abs(answers.filter { $0 == "yes" }.count - 100) < 25)
+        #expect(data.source == "shapes(count: 200, seed: 3, kinds: relation, relations: left)")
+        // Two kinds, every relation word: each kind near half the questions.
+        let mixed = ShapesGenerator.generate(count: 400, seed: 4, questions: .init(kinds: [.relation, .exists]))
+        let relations = (0..<mixed.count).filter { mixed.question($0).contains(" of the ") || mixed.question($0).contains(" above ")
+            || mixed.question($0).contains(" below ") }.count
+        #expect(relations > 150 && relations < 250)
+        #expect((0..<mixed.count).allSatisfy { mixed.question($0).hasPrefix("is ") })
+        // The whole task is the default and spells its source as before.
+        #expect(ShapesGenerator.generate(count: 5, seed: 1, questions: .all).images == ShapesGenerator.generate(count: 5, seed: 1).images)
+        #expect(ShapesGenerator.generate(count: 5, seed: 1).source == "shapes(count: 5, seed: 1)")
+    }
+
     @Test func pinnedSampleDoesNotDrift() {
         // Guards the generator's stream across versions and machines: a change here changes every dataset.
         let data = ShapesGenerator.generate(count: 3, seed: 1)

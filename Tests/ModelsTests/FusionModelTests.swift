@@ -17,8 +17,12 @@ let tinyConfig = ModelConfig(imageSize: 8, patchSize: 4, visionDim: 8, visionDep
         func block(_ d: Int) -> Int { 3 * d * d + 3 * d + d * d + d + 4 * d * d + 4 * d + 4 * d * d + d + 4 * d }
         let vision = 48 * 128 + 128 + 64 * 128 + 4 * block(128) + 2 * 128
         let text = 64 * 128 + 16 * 128 + 2 * block(128) + 2 * 128
-        let fusion = 2 * (128 * 128 + 128) + (256 * 128 + 128) + (128 * 2 + 2) + (3 * 128 * 128 + 3 * 128 + 128 * 128 + 128)
-        let head = 2 * 128 + 128 * 32 + 32
+        let attention = 3 * 128 * 128 + 3 * 128 + 128 * 128 + 128
+        // A decoder block: two attentions, linear1 4d²+4d, linear2 4d²+d, three norms 6d.
+        let decoder = 2 * attention + 4 * 128 * 128 + 4 * 128 + 4 * 128 * 128 + 128 + 6 * 128
+        let fusion = 2 * (128 * 128 + 128) + (256 * 128 + 128) + (128 * 2 + 2) + attention + 2 * decoder + 2 * 128
+        // The token head: norm, hidden [(16·128 + 128) → 256], fc [256 → 32].
+        let head = 2 * 128 + (16 * 128 + 128) * 256 + 256 + 256 * 32 + 32
         #expect(FusionModel(config: config, seed: 0).parameterCount == vision + text + fusion + head)
     }
 

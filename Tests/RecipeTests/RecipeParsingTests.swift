@@ -18,9 +18,10 @@ import Testing
     }
 
     @Test func shippedDefaultRecipe() throws {
-        let teacher = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 128, visionDepth: 4, visionHeads: 4,
+        var teacher = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 128, visionDepth: 4, visionHeads: 4,
                                   vocabSize: 64, maxTextLen: 16, textDim: 128, textDepth: 2, textHeads: 4,
-                                  fusionDim: 128, fusionHeads: 8, numClasses: 32)
+                                  fusionDim: 128, fusionHeads: 4, numClasses: 32)
+        (teacher.visionCoordinates, teacher.fusionDepth, teacher.head, teacher.headHidden) = (.sincos, 2, .tokens, 256)
         let student = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 64, visionDepth: 2, visionHeads: 2,
                                   vocabSize: 64, maxTextLen: 16, textDim: 64, textDepth: 1, textHeads: 2,
                                   fusionDim: 64, fusionHeads: 4, numClasses: 32)
@@ -30,8 +31,12 @@ import Testing
                              test: .generator(name: "shapes", count: 2000, seed: 2)),
             teacher: TeacherSection(checkpoint: "checkpoints/shapes-vqa/teacher.h5", model: teacher,
                                     modelSource: "recipes/models/teacher.json",
-                                    train: TrainingSettings(epochs: 8, batchSize: 64, learningRate: 0.001, weightDecay: 0.05,
-                                                            warmupSteps: 200, gradientClip: 1)),
+                                    train: TrainingSettings(epochs: 30, batchSize: 64, learningRate: 0.001, weightDecay: 0.05,
+                                                            warmupSteps: 1000, gradientClip: 1),
+                                    trainData: TeacherTrainingData(
+                                        source: .generator(name: "shapes", count: 40000, seed: 101), freshPerEpoch: true,
+                                        curriculum: [.init(epochs: 2, questions: ["relation"], relations: ["left"]),
+                                                     .init(epochs: 3, questions: ["relation"])])),
             student: StudentSection(model: student, modelSource: "recipes/models/student.json"),
             distill: DistillSettings(
                 training: TrainingSettings(epochs: 8, batchSize: 64, learningRate: 0.002, weightDecay: 0.05,

@@ -54,6 +54,21 @@ func step(_ model: FusionModel) -> ([Int]) -> Trainer.StepResult {
                                                                  evaluate: { 0 }).count == 2)
     }
 
+    @Test func epochDataIsToldEveryEpochAlsoOnResume() throws {
+        let folder = try TemporaryDirectory()
+        let model = FusionModel(config: tinyConfig, seed: 1)
+        var told: [Int] = [], steps = 0
+        #expect(throws: TrainingError.self) {
+            // 3 steps per epoch: stop after step 2 of the second epoch.
+            try makeTrainer(model, statePath: folder.file("s.h5")).run(resume: false, shouldStop: { steps += 1; return steps == 5 },
+                                                                       epochData: { told.append($0) }, step: step(model), evaluate: { 0 })
+        }
+        #expect(told == [0, 1])
+        _ = try makeTrainer(model, statePath: folder.file("s.h5")).run(resume: true, epochData: { told.append($0) }, step: step(model),
+                                                                       evaluate: { 0 })
+        #expect(told == [0, 1, 1], "the resumed run is told the epoch it continues")
+    }
+
     @Test func stateOfAnotherRunIsRefused() throws {
         let folder = try TemporaryDirectory()
         let model = FusionModel(config: tinyConfig, seed: 1)
