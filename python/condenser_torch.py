@@ -167,7 +167,8 @@ class FusionModel(nn.Module):
     def __init__(self, config):
         super().__init__()
         unsupported = [k for k in ("vision_head_dim", "text_head_dim", "fusion_head_dim", "vision_mlp_dims", "text_mlp_dims",
-                                   "vision_token_keep") if k in config]
+                                   "fusion_layer_heads", "fusion_cross_heads", "fusion_mlp_dims", "vision_token_keep")
+                       if k in config]
         if unsupported:
             raise ValueError(f"pruned checkpoints are not supported (model_config has {', '.join(unsupported)}): "
                              "nn.MultiheadAttention cannot hold an attention narrower than the model")

@@ -8,10 +8,13 @@ func pruningLines(config: ModelConfig, record: PruningRecord) -> [String] {
     func fraction(_ kept: Int, _ total: Int) -> String {
         String(format: "%d/%d kept (%.1f%% removed)", kept, total, 100 * (1 - Double(kept) / Double(max(total, 1))))
     }
-    let heads = config.visionHeadCounts + config.textHeadCounts + [config.fusionHeadCount]
-    let originalHeads = original.visionHeadCounts + original.textHeadCounts + [original.fusionHeadCount]
-    let units = config.visionMLPHiddenSizes + config.textMLPHiddenSizes
-    let originalUnits = original.visionMLPHiddenSizes + original.textMLPHiddenSizes
+    func allHeads(_ c: ModelConfig) -> [Int] {
+        c.visionHeadCounts + c.textHeadCounts + [c.fusionHeadCount] + c.fusionLayerHeadCounts + c.fusionLayerCrossHeadCounts
+    }
+    func allUnits(_ c: ModelConfig) -> [Int] { c.visionMLPHiddenSizes + c.textMLPHiddenSizes + c.fusionMLPHiddenSizes }
+    let (heads, originalHeads, units, originalUnits) = (allHeads(config), allHeads(original), allUnits(config), allUnits(original))
+    let decoderHeads = config.fusionDepth > 0
+        ? " decoder self \(config.fusionLayerHeadCounts) cross \(config.fusionLayerCrossHeadCounts)" : ""
     let parameters = FusionModel(config: config, seed: 0).parameterCount
     let originalParameters = FusionModel(config: original, seed: 0).parameterCount
     var lines = [
@@ -20,9 +23,10 @@ func pruningLines(config: ModelConfig, record: PruningRecord) -> [String] {
             + ", \(record.steps) round(s), calibration \(record.calibration) (\(record.samples) samples)"
             + (record.teacher.map { ", recovery \(record.recoverEpochs) epoch(s) from \($0)" } ?? ""),
         "    heads       vision \(config.visionHeadCounts) text \(config.textHeadCounts) fusion \(config.fusionHeadCount)"
-            + " (head dims \(config.visionHeadDim)/\(config.textHeadDim)/\(config.fusionHeadDim)): "
+            + decoderHeads + " (head dims \(config.visionHeadDim)/\(config.textHeadDim)/\(config.fusionHeadDim)): "
             + fraction(heads.reduce(0, +), originalHeads.reduce(0, +)),
-        "    MLP widths  vision \(config.visionMLPHiddenSizes) text \(config.textMLPHiddenSizes): "
+        "    MLP widths  vision \(config.visionMLPHiddenSizes) text \(config.textMLPHiddenSizes)"
+            + (config.fusionDepth > 0 ? " decoder \(config.fusionMLPHiddenSizes)" : "") + ": "
             + fraction(units.reduce(0, +), originalUnits.reduce(0, +)),
         "    tokens      " + (config.visionTokenKeep.map {
             "\($0.keep) of \(config.patchCount) patches after vision layer \($0.afterLayer) ("

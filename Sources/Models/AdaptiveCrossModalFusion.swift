@@ -30,9 +30,10 @@ public final class AdaptiveCrossModalFusion: Module {
         gateOutput = Linear(inputSize: d, outputSize: 2, generator: &generator)
         crossAttention = MultiHeadAttention(dimension: d, headCount: config.fusionHeadCount, headDimension: config.fusionHeadDim,
                                             generator: &generator)
-        layers = (0..<config.fusionDepth).map { _ in
-            TransformerDecoderLayer(dimension: d, headCount: config.fusionHeads, headDimension: config.fusionHeadDim,
-                                    hiddenSize: config.fusionMLPHiddenSize, generator: &generator)
+        layers = (0..<config.fusionDepth).map { layer in
+            TransformerDecoderLayer(dimension: d, headCount: config.fusionLayerHeadCounts[layer],
+                                    crossHeadCount: config.fusionLayerCrossHeadCounts[layer], headDimension: config.fusionHeadDim,
+                                    hiddenSize: config.fusionMLPHiddenSizes[layer], generator: &generator)
         }
         norm = config.fusionDepth > 0 ? LayerNorm(dimension: d) : nil
     }

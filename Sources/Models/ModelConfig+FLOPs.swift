@@ -38,12 +38,14 @@ extension ModelConfig {
         }
         // Decoder blocks over the question: self-attention over l tokens, cross-attention from l
         // queries over p patches (keys and values projected from the patches), MLP.
-        let fusionWidth = fusionHeads * fusionHeadDim
-        let decoder = fusionDepth * (
-            2 * l * d * 3 * fusionWidth + 2 * 2 * l * l * fusionWidth + 2 * l * fusionWidth * d        // self-attention
-                + 2 * l * d * fusionWidth + 2 * p * d * 2 * fusionWidth                                 // cross q, and k, v
-                + 2 * 2 * l * p * fusionWidth + 2 * l * fusionWidth * d                                 // scores, values, output
-                + 2 * 2 * l * d * fusionMLPHiddenSize)                                                  // MLP
+        var decoder = 0
+        for layer in 0..<fusionDepth {
+            let selfWidth = fusionLayerHeadCounts[layer] * fusionHeadDim, crossWidth = fusionLayerCrossHeadCounts[layer] * fusionHeadDim
+            decoder += 2 * l * d * 3 * selfWidth + 2 * 2 * l * l * selfWidth + 2 * l * selfWidth * d    // self-attention
+                + 2 * l * d * crossWidth + 2 * p * d * 2 * crossWidth                                   // cross q, and k, v
+                + 2 * 2 * l * p * crossWidth + 2 * l * crossWidth * d                                   // scores, values, output
+                + 2 * 2 * l * d * fusionMLPHiddenSizes[layer]                                           // MLP
+        }
         let head = self.head == .tokens ? 2 * headInputSize * headHidden + 2 * headHidden * numClasses : 2 * d * numClasses
         return vision + text + fusion + scoring + decoder + head
     }

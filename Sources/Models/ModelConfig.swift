@@ -48,6 +48,11 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var head: HeadInput = .fused
     /// Hidden width of the token head's MLP (`head: "tokens"` only).
     public var headHidden: Int = 256
+    /// Self-attention and cross-attention heads each decoder block keeps after pruning (nil: `fusionHeads`).
+    public var fusionLayerHeads: [Int]?
+    public var fusionLayerCrossHeads: [Int]?
+    /// MLP hidden width of each decoder block after pruning (nil: fusion_dim · mlp_ratio).
+    public var fusionMLPWidths: [Int]?
 
     public init(imageSize: Int, patchSize: Int, visionDim: Int, visionDepth: Int, visionHeads: Int,
                 vocabSize: Int, maxTextLen: Int, textDim: Int, textDepth: Int, textHeads: Int,
@@ -71,10 +76,15 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         case visionMLPDims = "vision_mlp_dims", textMLPDims = "text_mlp_dims"
         case visionTokenKeep = "vision_token_keep"
         case visionCoordinates = "vision_coordinates", fusionDepth = "fusion_depth", head, headHidden = "head_hidden"
+        case fusionLayerHeads = "fusion_layer_heads", fusionLayerCrossHeads = "fusion_cross_heads", fusionMLPDims = "fusion_mlp_dims"
     }
 
-    /// MLP hidden width of each fusion decoder block (fusion_dim · mlp_ratio).
-    public var fusionMLPHiddenSize: Int { fusionDim * mlpRatio }
+    /// Self-attention heads of each decoder block: fusionDepth entries.
+    public var fusionLayerHeadCounts: [Int] { fusionLayerHeads ?? Array(repeating: fusionHeads, count: fusionDepth) }
+    /// Cross-attention heads of each decoder block: fusionDepth entries.
+    public var fusionLayerCrossHeadCounts: [Int] { fusionLayerCrossHeads ?? Array(repeating: fusionHeads, count: fusionDepth) }
+    /// MLP hidden width of each decoder block: fusionDepth entries.
+    public var fusionMLPHiddenSizes: [Int] { fusionMLPWidths ?? Array(repeating: fusionDim * mlpRatio, count: fusionDepth) }
 
     /// Inputs of the token head: every question position's refined state, then the fused vector.
     public var headInputSize: Int { head == .tokens ? maxTextLen * fusionDim + fusionDim : fusionDim }
@@ -116,6 +126,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         if fusionKeptHeads == fusionHeads { fusionKeptHeads = nil }
         if visionMLPWidths?.allSatisfy({ $0 == visionDim * mlpRatio }) == true { visionMLPWidths = nil }
         if textMLPWidths?.allSatisfy({ $0 == textDim * mlpRatio }) == true { textMLPWidths = nil }
+        if fusionLayerHeads?.allSatisfy({ $0 == fusionHeads }) == true { fusionLayerHeads = nil }
+        if fusionLayerCrossHeads?.allSatisfy({ $0 == fusionHeads }) == true { fusionLayerCrossHeads = nil }
+        if fusionMLPWidths?.allSatisfy({ $0 == fusionDim * mlpRatio }) == true { fusionMLPWidths = nil }
     }
 
     /// Checks every field; throws `ModelError.invalidConfig` naming the first bad key.
@@ -157,6 +170,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         }
         try requireLayers(visionMLPWidths, depth: visionDepth, maximum: visionDim * mlpRatio, .visionMLPDims, "hidden units")
         try requireLayers(textMLPWidths, depth: textDepth, maximum: textDim * mlpRatio, .textMLPDims, "hidden units")
+        try requireLayers(fusionLayerHeads, depth: fusionDepth, maximum: fusionHeads, .fusionLayerHeads, "heads")
+        try requireLayers(fusionLayerCrossHeads, depth: fusionDepth, maximum: fusionHeads, .fusionLayerCrossHeads, "heads")
+        try requireLayers(fusionMLPWidths, depth: fusionDepth, maximum: fusionDim * mlpRatio, .fusionMLPDims, "hidden units")
         if let keep = visionTokenKeep {
             let first = keep.scoring == .text ? 0 : 1
             try require(keep.afterLayer >= first && keep.afterLayer <= visionDepth, .visionTokenKeep,
@@ -276,6 +292,9 @@ extension ModelConfig {
         fusionDepth = try c.decodeIfPresent(Int.self, forKey: .fusionDepth) ?? 0
         head = try c.decodeIfPresent(HeadInput.self, forKey: .head) ?? .fused
         headHidden = try c.decodeIfPresent(Int.self, forKey: .headHidden) ?? 256
+        fusionLayerHeads = try c.decodeIfPresent([Int].self, forKey: .fusionLayerHeads)
+        fusionLayerCrossHeads = try c.decodeIfPresent([Int].self, forKey: .fusionLayerCrossHeads)
+        fusionMLPWidths = try c.decodeIfPresent([Int].self, forKey: .fusionMLPDims)
         normalize()
     }
 
@@ -316,6 +335,9 @@ extension ModelConfig {
             try c.encode(head, forKey: .head)
             try c.encode(headHidden, forKey: .headHidden)
         }
+        try c.encodeIfPresent(fusionLayerHeads, forKey: .fusionLayerHeads)
+        try c.encodeIfPresent(fusionLayerCrossHeads, forKey: .fusionLayerCrossHeads)
+        try c.encodeIfPresent(fusionMLPWidths, forKey: .fusionMLPDims)
     }
 }
 
@@ -340,7 +362,8 @@ extension ModelConfig {
             let key = path.first ?? ""
             let expected = switch key {
             case "vision_heads", "text_heads": "an integer or a list of integers (one per layer)"
-            case "vision_mlp_dims", "text_mlp_dims": "a list of integers (one per layer)"
+            case "vision_mlp_dims", "text_mlp_dims", "fusion_mlp_dims", "fusion_layer_heads", "fusion_cross_heads":
+                "a list of integers (one per layer)"
             case "vision_token_keep": "an object {\"after_layer\": N, \"keep\": K} of integers, with optional \"by\": \"attention\" or \"text\""
             case "vision_coordinates": "\"learned\" or \"sincos\""
             case "head": "\"fused\" or \"tokens\""

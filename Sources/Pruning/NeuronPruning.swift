@@ -5,10 +5,10 @@ import TensorCore
 /// is scored by ‖linear1.weight[j, :]‖₂ · ‖linear2.weight[:, j]‖₂, the gain of the path through
 /// it, and the lowest-scoring units are deleted.
 public enum NeuronPruning {
-    /// Scores of each hidden unit of `layer`: [hidden].
-    public static func scores(of layer: TransformerEncoderLayer) -> [Float] {
-        let (hidden, dimension) = (layer.linear1.outputSize, layer.linear1.inputSize)
-        let w1 = layer.linear1.weight.storage, w2 = layer.linear2.weight.storage
+    /// Scores of each hidden unit of the MLP linear2(gelu(linear1(·))): [hidden].
+    public static func scores(linear1: Linear, linear2: Linear) -> [Float] {
+        let (hidden, dimension) = (linear1.outputSize, linear1.inputSize)
+        let w1 = linear1.weight.storage, w2 = linear2.weight.storage
         return (0..<hidden).map { j in
             var inNorm: Float = 0, outNorm: Float = 0
             for i in 0..<dimension { inNorm += w1[j * dimension + i] * w1[j * dimension + i] }

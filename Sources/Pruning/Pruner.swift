@@ -83,13 +83,17 @@ public struct Pruner {
         }
 
         if options.mlp > 0 {
-            func units(_ layers: [TransformerEncoderLayer], originalWidth: Int) -> [[Int]]? {
+            func units(_ layers: [(linear1: Linear, linear2: Linear)], originalWidth: Int) -> [[Int]]? {
                 let target = originalWidth - Self.removeCount(fraction: options.mlp * progress, of: originalWidth)
                 guard layers.contains(where: { $0.linear1.outputSize > target }) else { return nil }
-                return layers.map { NeuronPruning.keptUnits(scores: NeuronPruning.scores(of: $0), keep: min(target, $0.linear1.outputSize)) }
+                return layers.map {
+                    NeuronPruning.keptUnits(scores: NeuronPruning.scores(linear1: $0.linear1, linear2: $0.linear2),
+                                            keep: min(target, $0.linear1.outputSize))
+                }
             }
-            selection.visionUnits = units(model.vision.layers, originalWidth: original.visionDim * original.mlpRatio)
-            selection.textUnits = units(model.text.layers, originalWidth: original.textDim * original.mlpRatio)
+            selection.visionUnits = units(model.vision.layers.map { ($0.linear1, $0.linear2) }, originalWidth: original.visionDim * original.mlpRatio)
+            selection.textUnits = units(model.text.layers.map { ($0.linear1, $0.linear2) }, originalWidth: original.textDim * original.mlpRatio)
+            selection.fusionUnits = units(model.fusion.layers.map { ($0.linear1, $0.linear2) }, originalWidth: original.fusionDim * original.mlpRatio)
         }
 
         if let keepTokens = options.keepTokens {
@@ -103,13 +107,21 @@ public struct Pruner {
     /// floor(fraction · total), robust to fractions like 0.3 · 10 = 2.9999….
     static func removeCount(fraction: Double, of total: Int) -> Int { Int((fraction * Double(total) + 1e-9).rounded(.down)) }
 
-    /// Heads of every attention layer: vision layers, text layers, fusion.
-    static func headCounts(_ config: ModelConfig) -> [Int] { config.visionHeadCounts + config.textHeadCounts + [config.fusionHeadCount] }
+    /// Heads of every attention layer, in `AttentionSite.all` order.
+    static func headCounts(_ config: ModelConfig) -> [Int] {
+        config.visionHeadCounts + config.textHeadCounts + [config.fusionHeadCount]
+            + zip(config.fusionLayerHeadCounts, config.fusionLayerCrossHeadCounts).flatMap { [$0, $1] }
+    }
 
     /// "heads vision [2, 1] text [1] fusion 2, MLP vision [256, 256] text [256], tokens 32 after layer 1".
     public static func describe(_ config: ModelConfig) -> String {
-        var parts = ["heads vision \(config.visionHeadCounts) text \(config.textHeadCounts) fusion \(config.fusionHeadCount)",
-                     "MLP vision \(config.visionMLPHiddenSizes) text \(config.textMLPHiddenSizes)"]
+        var heads = "heads vision \(config.visionHeadCounts) text \(config.textHeadCounts) fusion \(config.fusionHeadCount)"
+        var mlp = "MLP vision \(config.visionMLPHiddenSizes) text \(config.textMLPHiddenSizes)"
+        if config.fusionDepth > 0 {
+            heads += " decoder self \(config.fusionLayerHeadCounts) cross \(config.fusionLayerCrossHeadCounts)"
+            mlp += " decoder \(config.fusionMLPHiddenSizes)"
+        }
+        var parts = [heads, mlp]
         if let keep = config.visionTokenKeep {
             parts.append("\(keep.keep) of \(config.patchCount) patches after vision layer \(keep.afterLayer) (by \(keep.scoring.rawValue))")
         }

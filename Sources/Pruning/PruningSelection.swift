@@ -8,6 +8,8 @@ public struct PruningSelection {
     /// Kept hidden units per vision / text layer; nil keeps every unit.
     public var visionUnits: [[Int]]?
     public var textUnits: [[Int]]?
+    /// Kept hidden units per fusion decoder block; nil keeps every unit.
+    public var fusionUnits: [[Int]]?
     /// Token policy of the pruned model (replaces the model's own).
     public var tokenKeep: VisionTokenKeep?
 
@@ -24,6 +26,7 @@ public struct PruningSelection {
             let sites = AttentionSite.all(in: model)
             precondition(heads.count == sites.count, "\(heads.count) head lists for \(sites.count) attention layers")
             var vision = config.visionHeadCounts, text = config.textHeadCounts
+            var decoderSelf = config.fusionLayerHeadCounts, decoderCross = config.fusionLayerCrossHeadCounts
             for (site, kept) in zip(sites, heads) {
                 HeadPruning.slice(&tensors, prefix: site.prefix, heads: site.attention.headCount,
                                   headDim: site.attention.headDimension, kept: kept)
@@ -31,10 +34,14 @@ public struct PruningSelection {
                 case let .vision(layer): vision[layer] = kept.count
                 case let .text(layer): text[layer] = kept.count
                 case .fusion: config.fusionKeptHeads = kept.count
+                case let .fusionLayer(layer, cross):
+                    if cross { decoderCross[layer] = kept.count } else { decoderSelf[layer] = kept.count }
                 }
             }
             config.visionLayerHeads = vision
             config.textLayerHeads = text
+            config.fusionLayerHeads = decoderSelf
+            config.fusionLayerCrossHeads = decoderCross
         }
         if let visionUnits {
             for (layer, kept) in visionUnits.enumerated() { NeuronPruning.slice(&tensors, prefix: "vision.layers.\(layer)", kept: kept) }
@@ -43,6 +50,10 @@ public struct PruningSelection {
         if let textUnits {
             for (layer, kept) in textUnits.enumerated() { NeuronPruning.slice(&tensors, prefix: "text.layers.\(layer)", kept: kept) }
             config.textMLPWidths = textUnits.map(\.count)
+        }
+        if let fusionUnits {
+            for (layer, kept) in fusionUnits.enumerated() { NeuronPruning.slice(&tensors, prefix: "fusion.layers.\(layer)", kept: kept) }
+            config.fusionMLPWidths = fusionUnits.map(\.count)
         }
         config.visionTokenKeep = tokenKeep
         config.normalize()

@@ -45,6 +45,24 @@ import TestSupport
         }
     }
 
+    /// The decoder blocks of the reasoning family lose heads and MLP units too, and the result still
+    /// predicts like the independent NumPy forward.
+    @Test func decoderBlocksArePrunedLikeTheEncoders() throws {
+        try CommandLineTests.reasoningConfig.write(toFile: path("reasoning.json"), atomically: true, encoding: .utf8)
+        try #require(condenser("init", "--model", path("reasoning.json"), "--seed", "3", "--out", path("r.h5")).status == 0)
+        try #require(condenser("data", "shapes", "--count", "24", "--seed", "5", "--out", path("d.h5")).status == 0)
+        let pruned = try condenser("prune", path("r.h5"), "--data", path("d.h5"), "--samples", "8", "--heads", "0.5", "--mlp", "0.5")
+        try #require(pruned.status == 0, "\(pruned.standardError)")
+        let config = try CheckpointFile.loadModel(from: folder.file("r-pruned.h5")).model.config
+        // 2 + 2 encoder heads, 4 in the seed's cross-attention, 4 + 4 in each of the two decoder blocks: 24, half go.
+        let heads = config.visionHeadCounts + config.textHeadCounts + [config.fusionHeadCount]
+            + config.fusionLayerHeadCounts + config.fusionLayerCrossHeadCounts
+        #expect(heads.reduce(0, +) == 12 && heads.allSatisfy { $0 >= 1 })
+        #expect(config.fusionMLPHiddenSizes == [64, 64] && config.visionMLPHiddenSizes == [64])
+        #expect(pruned.standardOutput.contains("decoder self"), "\(pruned.standardOutput)")
+        try expectPredictionsMatchNumpy("r-pruned.h5")
+    }
+
     /// `condenser predict` on `checkpoint` gives the logits of the independent NumPy forward.
     func expectPredictionsMatchNumpy(_ checkpoint: String) throws {
         let predicted = try condenser("predict", path(checkpoint), "--data", path("d.h5"), "--out", path("logits.h5"))

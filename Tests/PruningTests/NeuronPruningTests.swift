@@ -29,7 +29,7 @@ import TensorCore
                                                     fusionDim: 2, fusionHeads: 1, numClasses: 2, mlpRatio: 2), seed: 0).vision.layers[0]
         layer.linear1.weight.storage = [3, 4, 0, 1, 1, 0, 0, 0]          // rows: ‖·‖ = 5, 1, 1, 0
         layer.linear2.weight.storage = [1, 0, 0, 3, 0, 3, 2, 4]          // columns: ‖·‖ = 1, 3, 2, 5
-        #expect(NeuronPruning.scores(of: layer) == [5, 3, 2, 0])
+        #expect(NeuronPruning.scores(linear1: layer.linear1, linear2: layer.linear2) == [5, 3, 2, 0])
         #expect(NeuronPruning.keptUnits(scores: [5, 3, 2, 0], keep: 2) == [0, 1])
     }
 }

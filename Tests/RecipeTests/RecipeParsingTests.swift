@@ -31,12 +31,12 @@ import Testing
                              test: .generator(name: "shapes", count: 2000, seed: 2)),
             teacher: TeacherSection(checkpoint: "checkpoints/shapes-vqa/teacher.h5", model: teacher,
                                     modelSource: "recipes/models/teacher.json",
-                                    train: TrainingSettings(epochs: 30, batchSize: 64, learningRate: 0.001, weightDecay: 0.05,
+                                    train: TrainingSettings(epochs: 44, batchSize: 64, learningRate: 0.001, weightDecay: 0.05,
                                                             warmupSteps: 1000, gradientClip: 1),
                                     trainData: TeacherTrainingData(
-                                        source: .generator(name: "shapes", count: 40000, seed: 101), freshPerEpoch: true,
-                                        curriculum: [.init(epochs: 2, questions: ["relation"], relations: ["left"]),
-                                                     .init(epochs: 3, questions: ["relation"])])),
+                                        source: .generator(name: "shapes", count: 20000, seed: 101), freshPerEpoch: true,
+                                        curriculum: [.init(epochs: 8, questions: ["relation"], relations: ["left"]),
+                                                     .init(epochs: 6, questions: ["relation"])])),
             student: StudentSection(model: student, modelSource: "recipes/models/student.json"),
             distill: DistillSettings(
                 training: TrainingSettings(epochs: 8, batchSize: 64, learningRate: 0.002, weightDecay: 0.05,
