@@ -18,7 +18,7 @@ import TestSupport
          "vision_coordinates": "sincos", "fusion_depth": 2, "head": "tokens", "head_hidden": 48}
         """
 
-    @Test(arguments: ["recipes/models/student.json", "reasoning"])
+    @Test(arguments: ["recipes/models/seed-student.json", "reasoning"])
     func predictMatchesIndependentNumpyForward(model: String) throws {
         var config = model
         if model == "reasoning" {
@@ -44,7 +44,7 @@ import TestSupport
     }
 
     @Test func evalCountsArgmaxHits() throws {
-        try #require(condenser("init", "--model", "recipes/models/student.json", "--seed", "4", "--out", path("s.h5")).status == 0)
+        try #require(condenser("init", "--model", "recipes/models/seed-student.json", "--seed", "4", "--out", path("s.h5")).status == 0)
         try #require(condenser("data", "shapes", "--count", "40", "--seed", "6", "--out", path("d.h5")).status == 0)
         try #require(condenser("predict", path("s.h5"), "--data", path("d.h5"), "--out", path("l.h5")).status == 0)
         let (logits, count, classes) = try LogitsFile.read(from: folder.file("l.h5"))
@@ -61,7 +61,7 @@ import TestSupport
 
     @Test func initIsDeterministicForASeed() throws {
         for (name, seed) in [("a.h5", "9"), ("b.h5", "9"), ("c.h5", "10")] {
-            try #require(condenser("init", "--model", "recipes/models/student.json", "--seed", seed, "--out", path(name)).status == 0)
+            try #require(condenser("init", "--model", "recipes/models/seed-student.json", "--seed", seed, "--out", path(name)).status == 0)
         }
         let (a, b, c) = try (CheckpointFile.read(from: folder.file("a.h5")).tensors,
                              CheckpointFile.read(from: folder.file("b.h5")).tensors,
@@ -75,8 +75,9 @@ import TestSupport
         try #require(condenser("init", "--model", "recipes/models/teacher.json", "--seed", "1", "--out", path("t.h5")).status == 0)
         let result = try condenser("inspect", path("t.h5"))
         #expect(result.status == 0)
-        for expected in ["precision   float32", "1,351,458", "vision.layers.3.self_attn.in_proj_weight   [384, 128]",
-                         "fusion.cross_attn.out_proj.weight", "condenser init --model recipes/models/teacher.json"] {
+        for expected in ["precision   float32", "2,442,274", "vision.layers.3.self_attn.in_proj_weight   [384, 128]",
+                         "fusion.cross_attn.out_proj.weight", "fusion.layers.1.multihead_attn.in_proj_weight   [384, 128]",
+                         "head.hidden.weight                              [256, 2176]", "condenser init --model recipes/models/teacher.json"] {
             #expect(result.standardOutput.contains(expected), "missing '\(expected)'")
         }
     }
@@ -85,18 +86,18 @@ import TestSupport
     @Test func badInputGivesOneClearError() throws {
         try Data("{\"image_size\": 32, \"patch_sise\": 4}".utf8).write(to: folder.file("bad.json"))
         try Data("not hdf5 at all".utf8).write(to: folder.file("junk.h5"))
-        var small = try String(contentsOf: PackagePaths.root.appendingPathComponent("recipes/models/student.json"), encoding: .utf8)
+        var small = try String(contentsOf: PackagePaths.root.appendingPathComponent("recipes/models/seed-student.json"), encoding: .utf8)
         small = small.replacingOccurrences(of: "\"image_size\": 32", with: "\"image_size\": 16")
         try Data(small.utf8).write(to: folder.file("small.json"))
         try #require(condenser("init", "--model", path("small.json"), "--out", path("small.h5")).status == 0)
         try #require(condenser("data", "shapes", "--count", "4", "--out", path("d.h5")).status == 0)
-        try #require(condenser("init", "--model", "recipes/models/student.json", "--out", path("s.h5")).status == 0)
+        try #require(condenser("init", "--model", "recipes/models/seed-student.json", "--out", path("s.h5")).status == 0)
         let before = try Data(contentsOf: folder.file("s.h5"))
 
         let cases: [([String], String)] = [
             (["init", "--model", path("bad.json"), "--out", path("x.h5")], "bad.json: model config key 'patch_size': missing"),
             (["init", "--model", path("missing.json"), "--out", path("x.h5")], "missing.json: cannot read model config"),
-            (["init", "--model", "recipes/models/student.json", "--out", path("s.h5")], "s.h5 already exists"),
+            (["init", "--model", "recipes/models/seed-student.json", "--out", path("s.h5")], "s.h5 already exists"),
             (["inspect", path("junk.h5")], "junk.h5"),
             (["predict", path("s.h5"), "--data", path("junk.h5"), "--out", path("l.h5")], "junk.h5"),
             (["eval", path("small.h5"), "--data", path("d.h5")], "image_size"),

@@ -12,7 +12,7 @@ import TestSupport
     func path(_ name: String) -> String { folder.file(name).path }
 
     func prepare() throws {
-        try #require(condenser("init", "--model", "recipes/models/student.json", "--seed", "3", "--out", path("s.h5")).status == 0)
+        try #require(condenser("init", "--model", "recipes/models/seed-student.json", "--seed", "3", "--out", path("s.h5")).status == 0)
         try #require(condenser("data", "shapes", "--count", "24", "--seed", "5", "--out", path("d.h5")).status == 0)
     }
 

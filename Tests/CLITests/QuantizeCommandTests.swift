@@ -50,7 +50,7 @@ import Testing
         // scheme in float64 from the checkpoint's datasets (codes × scales, inputs rounded to codes).
         let model = folder.file("student.h5").path, int8 = folder.file("student-int8.h5").path
         let data = folder.file("data.h5").path, logitsFile = folder.file("logits.h5").path
-        try #require(condenser(["init", "--model", "recipes/models/student.json", "--seed", "4", "--out", model]).status == 0)
+        try #require(condenser(["init", "--model", "recipes/models/seed-student.json", "--seed", "4", "--out", model]).status == 0)
         let quantized = try condenser(["quantize", model, "--data", data, "--mode", mode, "--samples", "32", "--out", int8])
         try #require(quantized.status == 0, "\(quantized.standardError)")
         try #require(condenser(["predict", int8, "--data", data, "--out", logitsFile]).status == 0)

@@ -22,9 +22,12 @@ import Testing
                                   vocabSize: 64, maxTextLen: 16, textDim: 128, textDepth: 2, textHeads: 4,
                                   fusionDim: 128, fusionHeads: 4, numClasses: 32)
         (teacher.visionCoordinates, teacher.fusionDepth, teacher.head, teacher.headHidden) = (.sincos, 2, .tokens, 256)
-        let student = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 64, visionDepth: 2, visionHeads: 2,
+        var student = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 64, visionDepth: 2, visionHeads: 2,
                                   vocabSize: 64, maxTextLen: 16, textDim: 64, textDepth: 1, textHeads: 2,
                                   fusionDim: 64, fusionHeads: 4, numClasses: 32)
+        (student.visionCoordinates, student.fusionDepth, student.head, student.headHidden) = (.sincos, 1, .tokens, 128)
+        // The student costs at most 15% of the teacher's FLOPs.
+        #expect(Double(student.forwardFLOPs()) <= 0.15 * Double(teacher.forwardFLOPs()))
         let expected = Recipe(
             name: "shapes-vqa", seed: 7, output: "checkpoints/shapes-vqa",
             data: DataSplits(train: .generator(name: "shapes", count: 20000, seed: 1),
