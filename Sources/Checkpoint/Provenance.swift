@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where a checkpoint came from; stored as the JSON root attribute `provenance`
-/// (`{"command": …, "source": …, "time": …, "tool_version": …}`).
+/// (`{"command": …, "source": …, "time": …, "tool_version": …}`, and `"training": {…}` for a
+/// model a recipe trained).
 public struct Provenance: Codable, Equatable, Sendable {
     /// The command line that wrote the file (`condenser distill --teacher …`).
     public var command: String
@@ -11,16 +12,20 @@ public struct Provenance: Codable, Equatable, Sendable {
     public var toolVersion: String
     /// When the file was written, ISO 8601 in UTC (`2025-01-31T12:00:00Z`).
     public var time: String
+    /// How a recipe trained the model (nil for other files).
+    public var training: TrainingRecord?
 
-    public init(command: String, source: String, toolVersion: String, time: String = Date().formatted(.iso8601)) {
+    public init(command: String, source: String, toolVersion: String, time: String = Date().formatted(.iso8601),
+                training: TrainingRecord? = nil) {
         self.command = command
         self.source = source
         self.toolVersion = toolVersion
         self.time = time
+        self.training = training
     }
 
     enum CodingKeys: String, CodingKey {
-        case command, source, time
+        case command, source, time, training
         case toolVersion = "tool_version"
     }
 }

@@ -115,7 +115,5 @@ extension MultimodalDataset {
     }
 
     /// The words of sample `index`'s question, padding left out.
-    func question(at index: Int) -> String {
-        tokens[(index * textLength)..<((index + 1) * textLength)].filter { $0 != 0 }.map { vocab[Int($0)] }.joined(separator: " ")
-    }
+    func question(at index: Int) -> String { questionWords(at: index).joined(separator: " ") }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Checkpoint
+import Datasets
 import Foundation
 import Logging
 import Training
@@ -13,6 +14,8 @@ struct EvalCommand: ParsableCommand {
     var checkpoint: String
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var runtime: RuntimeOptions
+    @Flag(help: "Also the accuracy of each question kind (shapes data).")
+    var byKind = false
 
     func run() throws {
         let logger = Logger(label: "condenser.eval")
@@ -25,5 +28,11 @@ struct EvalCommand: ParsableCommand {
         let accuracy = Evaluation.accuracy(logits: logits, classes: model.config.numClasses, labels: labels)
         let hits = Int((accuracy * Double(labels.count)).rounded())
         print(String(format: "accuracy %.4f (%d/%d) on %@", accuracy, hits, labels.count, dataOptions.data))
+        guard byKind else { return }
+        let predictions = Evaluation.predictions(logits: logits, classes: model.config.numClasses)
+        for (kind, correct, total) in try ShapesGenerator.Kind.accuracies(predictions: predictions, on: data) {
+            let name = kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+            print("  " + name + String(format: " %.4f (%d/%d)", Double(correct) / Double(total), correct, total))
+        }
     }
 }

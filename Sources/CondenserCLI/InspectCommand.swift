@@ -27,6 +27,12 @@ struct InspectCommand: ParsableCommand {
         let p = metadata.provenance
         print("  provenance  \(p.command)")
         print("              source \(p.source), condenser \(p.toolVersion), \(p.time)")
+        if let t = p.training {
+            print(String(format: "  trained     %d epochs, %@ samples in %@ by %@, test accuracy %.2f%%", t.epochs, t.samples.formatted(),
+                         Duration.seconds(t.seconds).formatted(.time(pattern: .hourMinuteSecond)), t.recipe, 100 * t.testAccuracy))
+            print("              data \(t.data)")
+            print("              test \(t.test)")
+        }
         if let pruning = metadata.pruning {
             for line in pruningLines(config: metadata.config, record: pruning) { print(line) }
         }

@@ -1,4 +1,5 @@
 import Checkpoint
+import Datasets
 import Distillation
 import Foundation
 import Models
@@ -71,6 +72,15 @@ public final class DistillationPipeline {
             if let section = recipe.quantize {
                 let source = URL(fileURLWithPath: (report.studentPruned ?? report.student!).checkpoint)
                 report.studentInt8 = try timed("quantize") { try quantizeStudent(section, source: source, train: train, test: test) }
+            }
+        }
+        if !teacherOnly {
+            for (name, checkpoint) in [("teacher", report.teacher.checkpoint), ("student", report.student?.checkpoint),
+                                       ("student-scratch", report.studentScratch?.checkpoint),
+                                       ("student-pruned", report.studentPruned?.checkpoint),
+                                       ("student-pruned-int8", report.studentInt8?.checkpoint)] {
+                guard let checkpoint, let model = try? CheckpointFile.loadModel(from: URL(fileURLWithPath: checkpoint)).model else { continue }
+                report.accuracyByKind[name] = accuracyByKind(model, on: test)
             }
         }
         if !teacherOnly, let bench = recipe.bench {
@@ -150,7 +160,11 @@ public final class DistillationPipeline {
                                       correct: correctCount(output.logits, batch.labels!))
         }, evaluate: { evaluate(teacher, on: test) })
         let accuracy = records.last!.testAccuracy
-        try CheckpointFile.write(model: teacher, metadata: metadata(teacher, accuracy: accuracy), to: url)
+        var teacherMetadata = metadata(teacher, accuracy: accuracy)
+        teacherMetadata.provenance.training = TrainingRecord(
+            recipe: recipeFile, data: recipe.teacherTrainingDataJSON, test: recipe.testDataJSON, epochs: records.count,
+            samples: records.count * trainer.sampleCount, seconds: records.reduce(0) { $0 + $1.seconds }, testAccuracy: accuracy)
+        try CheckpointFile.write(model: teacher, metadata: teacherMetadata, to: url)
         progress.line(String(format: "teacher: saved %@, test accuracy %.2f%%", url.path, 100 * accuracy))
         return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: true), records)
     }
@@ -170,7 +184,8 @@ public final class DistillationPipeline {
     func teacherTrainer(_ teacher: FusionModel, _ settings: TrainingSettings, samples: Int, _ train: MultimodalDataset,
                         _ test: MultimodalDataset) -> Trainer {
         Trainer(phase: "teacher", parameters: teacher.namedParameters, settings: settings, seed: recipe.seed &+ 10,
-                sampleCount: samples, statePath: stateFile("teacher"), fingerprint: fingerprint("teacher", train, test), progress: progress)
+                sampleCount: samples, statePath: stateFile("teacher"), fingerprint: fingerprint("teacher", train, test), progress: progress,
+                segments: recipe.teacher.trainData?.scheduleSegments(epochs: settings.epochs) ?? [])
     }
 
     /// The scratch baseline: `count` students trained on labels alone. The first starts from the distilled
@@ -187,6 +202,7 @@ public final class DistillationPipeline {
                 report.studentScratch = try save(scratch, phase: phase, file: "student-scratch.h5", accuracy: accuracy)
             } else {
                 progress.line(String(format: "%@: test accuracy %.2f%% (not saved)", phase, 100 * accuracy))
+                report.accuracyByKind[phase] = accuracyByKind(scratch, on: test)
             }
             report.scratchRuns.append((seed: studentSeed(offset), accuracy: accuracy))
             report.epochs += records
@@ -238,6 +254,14 @@ public final class DistillationPipeline {
         CheckpointMetadata(config: model.config,
                            provenance: Provenance(command: commandLine, source: recipeFile, toolVersion: toolVersion),
                            metrics: ["accuracy": accuracy])
+    }
+
+    /// Accuracy per question kind (`ShapesGenerator.Kind` names), nil when `data` is not `shapes` data.
+    func accuracyByKind(_ model: FusionModel, on data: MultimodalDataset) -> [String: Double]? {
+        let predictions = Evaluation.predictions(logits: Evaluation.logits(of: model, on: data, batchSize: 128),
+                                                 classes: model.config.numClasses)
+        guard let rows = try? ShapesGenerator.Kind.accuracies(predictions: predictions, on: data) else { return nil }
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.kind.rawValue, Double($0.correct) / Double($0.total)) })
     }
 
     func evaluate(_ model: FusionModel, on data: MultimodalDataset) -> Double {

@@ -43,6 +43,9 @@ public struct DistillationReport {
     /// The distilled student after the recipe's `prune` section.
     public var studentPruned: ModelSummary?
     public var studentInt8: Int8Summary?
+    /// Test accuracy per question kind of each model (`teacher`, `student`, `student-scratch`,
+    /// `student-scratch-2`, …, `student-pruned`, `student-pruned-int8`), when the test data is `shapes`.
+    public var accuracyByKind: [String: [String: Double]] = [:]
     public var warnings: [String] = []
     public var seconds: [String: Double] = [:]
     public var epochs: [EpochRecord] = []
@@ -95,6 +98,15 @@ public struct DistillationReport {
             object["distillation_gain_points_mean"] = meanGainPoints
         }
         if let benchReportFolder { object["bench_report"] = benchReportFolder }
+        if !accuracyByKind.isEmpty {
+            object["accuracy_by_kind"] = accuracyByKind
+            let scratch = accuracyByKind.filter { $0.key.hasPrefix("student-scratch") }.map(\.value)
+            if scratch.count > 1, let kinds = scratch.first?.keys {
+                object["student_scratch_mean_accuracy_by_kind"] = Dictionary(uniqueKeysWithValues: kinds.map { kind in
+                    (kind, scratch.map { $0[kind] ?? 0 }.reduce(0, +) / Double(scratch.count))
+                })
+            }
+        }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 }

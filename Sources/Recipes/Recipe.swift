@@ -83,6 +83,12 @@ public struct Recipe: Sendable, Equatable {
     /// records in `distill.json` and checkpoint provenance. Parsing it gives this recipe back
     /// (with `modelSource` `"inline"`).
     public func normalizedJSON(pretty: Bool = false) -> String { json.serialized(pretty: pretty) }
+
+    /// The teacher's training data as normalised JSON: `teacher.train.data`, or `data.train`.
+    public var teacherTrainingDataJSON: String { (teacher.trainData?.json ?? data.train.json).serialized() }
+
+    /// `data.test` as normalised JSON.
+    public var testDataJSON: String { data.test.json.serialized() }
 }
 
 extension Recipe {

@@ -33,6 +33,10 @@ extension TeacherSection {
             train = try TrainingSettings(reading: &trainReader)
             if let data = trainReader.optional("data") {
                 trainData = try TeacherTrainingData(reading: data, keyPath: trainReader.path("data"), file: trainReader.file)
+                let staged = trainData!.curriculum.reduce(0) { $0 + $1.epochs }
+                if staged > train!.epochs {
+                    throw trainReader.error("data", "the curriculum's stages take \(staged) epochs, more than the \(train!.epochs) of teacher.train.epochs")
+                }
             }
             try trainReader.finish()
         }

@@ -39,6 +39,14 @@ public struct TeacherTrainingData: Sendable, Equatable {
         return .generator(name: name, count: count, seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
     }
 
+    /// Epochs of each learning-rate segment of a run of `epochs` epochs: one per stage, then the
+    /// whole task (empty without a curriculum: one segment).
+    public func scheduleSegments(epochs: Int) -> [Int] {
+        guard !curriculum.isEmpty else { return [] }
+        let staged = curriculum.reduce(0) { $0 + $1.epochs }
+        return curriculum.map(\.epochs) + (epochs > staged ? [epochs - staged] : [])
+    }
+
     /// The index of the curriculum stage `epoch` (0-based) falls in; nil once the stages are over (the whole task).
     public func stageIndex(epoch: Int) -> Int? {
         var end = 0

@@ -32,11 +32,14 @@ public final class Trainer {
     /// Identifies the run (recipe, models, data); a state file with another one is not resumed.
     public let fingerprint: String
     public let progress: ProgressReporter
+    /// Epochs of each learning-rate segment (warm-up and cosine decay of its own), summing to the
+    /// epochs; empty: one segment over the whole run.
+    public let segments: [Int]
 
     public init(phase: String, parameters: [(name: String, tensor: Tensor)], settings: TrainingSettings, seed: UInt64,
-                sampleCount: Int, statePath: URL?, fingerprint: String, progress: ProgressReporter) {
+                sampleCount: Int, statePath: URL?, fingerprint: String, progress: ProgressReporter, segments: [Int] = []) {
         self.phase = phase; self.parameters = parameters; self.settings = settings; self.seed = seed; self.sampleCount = sampleCount
-        self.statePath = statePath; self.fingerprint = fingerprint; self.progress = progress
+        self.statePath = statePath; self.fingerprint = fingerprint; self.progress = progress; self.segments = segments
     }
 
     public var stepsPerEpoch: Int { (sampleCount + settings.batchSize - 1) / settings.batchSize }
@@ -61,7 +64,7 @@ public final class Trainer {
         let optimizer = AdamW(parameters: parameters.map(\.tensor), learningRate: settings.learningRate,
                               weightDecay: settings.weightDecay)
         let schedule = LearningRateSchedule(peak: settings.learningRate, warmupSteps: settings.warmupSteps,
-                                            totalSteps: settings.epochs * stepsPerEpoch)
+                                            segmentSteps: (segments.isEmpty ? [settings.epochs] : segments).map { $0 * stepsPerEpoch })
         var state = TrainingState(fingerprint: fingerprint)
         if resume, let statePath, FileManager.default.fileExists(atPath: statePath.path) {
             state = try TrainingState.read(from: statePath, fingerprint: fingerprint, parameters: parameters, optimizer: optimizer)

@@ -57,6 +57,14 @@ import TestSupport
         let result = try condenser("eval", path("s.h5"), "--data", path("d.h5"))
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("(\(hits)/\(count))"), "\(result.standardOutput)")
+
+        // By question kind: one line per kind, whose hits and totals add up to the whole.
+        let byKind = try condenser("eval", path("s.h5"), "--data", path("d.h5"), "--by-kind")
+        let rows = byKind.standardOutput.split(separator: "\n").dropFirst().map { line in
+            line.split(separator: "(").last!.dropLast().split(separator: "/").map { Int($0)! }
+        }
+        #expect(rows.count == Set(byKind.standardOutput.split(separator: "\n").dropFirst().map { $0.split(separator: " ")[0] }).count)
+        #expect(rows.reduce(0) { $0 + $1[0] } == hits && rows.reduce(0) { $0 + $1[1] } == count, "\(byKind.standardOutput)")
     }
 
     @Test func initIsDeterministicForASeed() throws {
@@ -75,9 +83,9 @@ import TestSupport
         try #require(condenser("init", "--model", "recipes/models/teacher.json", "--seed", "1", "--out", path("t.h5")).status == 0)
         let result = try condenser("inspect", path("t.h5"))
         #expect(result.status == 0)
-        for expected in ["precision   float32", "2,442,274", "vision.layers.3.self_attn.in_proj_weight   [384, 128]",
-                         "fusion.cross_attn.out_proj.weight", "fusion.layers.1.multihead_attn.in_proj_weight   [384, 128]",
-                         "head.hidden.weight                              [256, 2176]", "condenser init --model recipes/models/teacher.json"] {
+        for expected in ["precision   float32", "473,186", "vision.layers.1.self_attn.in_proj_weight        [192, 64]",
+                         "fusion.cross_attn.out_proj.weight", "fusion.layers.1.multihead_attn.in_proj_weight   [192, 64]",
+                         "head.hidden.weight                              [128, 1088]", "condenser init --model recipes/models/teacher.json"] {
             #expect(result.standardOutput.contains(expected), "missing '\(expected)'")
         }
     }
@@ -120,5 +128,18 @@ import TestSupport
         for command in ["init", "inspect", "predict", "eval", "data", "bench"] {
             #expect(result.standardOutput.contains("  \(command)"), "help lacks \(command)")
         }
+    }
+}
+
+/// The teacher shipped with the repository, as `make demo` reuses it.
+@Suite struct ShippedTeacherTests {
+    @Test func shippedTeacherKeepsItsAccuracy() throws {
+        let folder = try TemporaryDirectory()
+        // The first 500 samples of the default recipe's test set (seed 2).
+        try #require(condenser("data", "shapes", "--count", "500", "--seed", "2", "--out", folder.file("test.h5").path).status == 0)
+        let result = try condenser("eval", "checkpoints/shapes-vqa/teacher.h5", "--data", folder.file("test.h5").path, "--by-kind")
+        try #require(result.status == 0, "\(result.standardError)")
+        let accuracy = try #require(result.standardOutput.split(separator: " ").dropFirst().first.flatMap { Double($0) })
+        #expect(accuracy >= 0.90, "\(result.standardOutput)")
     }
 }

@@ -1,4 +1,5 @@
 import Checkpoint
+import Datasets
 import Foundation
 import Models
 import Testing
@@ -39,6 +40,17 @@ import TestSupport
         }
         #expect((report["recipe"] as! [String: Any])["name"] as? String == "quick")
         #expect(first.standardOutput.contains("student keeps"))
+
+        // Accuracy by question kind for every saved model; the kinds' accuracies weighted by their
+        // share of the test set give the overall accuracy back.
+        let byKind = try #require(report["accuracy_by_kind"] as? [String: [String: Double]])
+        #expect(Set(byKind.keys) == ["teacher", "student", "student-scratch", "student-pruned", "student-pruned-int8"])
+        let test = ShapesGenerator.generate(count: 128, seed: 2)  // the quick recipe's data.test
+        var counts: [String: Int] = [:]
+        for index in 0..<test.count { counts[ShapesGenerator.Kind(question: test.questionWords(at: index))!.rawValue, default: 0] += 1 }
+        let student = byKind["student"]!
+        let weighted = student.reduce(0.0) { $0 + $1.value * Double(counts[$1.key] ?? 0) } / Double(test.count)
+        #expect(Swift.abs(weighted - ((report["student"] as! [String: Any])["accuracy"] as! Double)) < 1e-9)
 
         // The quantize phase made an int8 student from the pruned one and checked it on the test data.
         let int8 = report["student_int8"] as! [String: Any]
@@ -153,6 +165,42 @@ import TestSupport
         try #require(result.status == 0, "\(result.standardError)")
         #expect(FileManager.default.fileExists(atPath: folder.file("out/teacher.h5").path))
         #expect(!FileManager.default.fileExists(atPath: folder.file("out/student.h5").path))
+    }
+
+    /// The teacher's own data, fresh per epoch, after a curriculum stage; its checkpoint records how it was trained.
+    @Test func teacherTrainsOnItsOwnDataAndRecordsIt() throws {
+        let data: [String: Any] = ["generator": "shapes", "count": 48, "seed": 9, "fresh_per_epoch": true,
+                                   "curriculum": [["epochs": 1, "questions": ["relation"], "relations": ["left"]]]]
+        let recipe = try quickRecipe { r in
+            var t = r["teacher"] as! [String: Any], train = t["train"] as! [String: Any]
+            (train["data"], train["epochs"]) = (data, 3)
+            t["train"] = train
+            r["teacher"] = t
+        }
+        let result = try condenser("train", recipe)
+        try #require(result.status == 0, "\(result.standardError)")
+        let metadata = try CheckpointFile.read(from: folder.file("out/teacher.h5")).metadata
+        let training = try #require(metadata.provenance.training)
+        #expect(training.recipe == recipe && training.epochs == 3 && training.samples == 3 * 48 && training.seconds > 0)
+        #expect(training.testAccuracy == metadata.metrics?["accuracy"])
+        #expect(training.data.contains(#""curriculum":[{"epochs":1,"questions":["relation"],"relations":["left"]}]"#)
+                && training.data.contains(#""fresh_per_epoch":true"#), "\(training.data)")
+        #expect(training.test == #"{"count":128,"generator":"shapes","seed":2}"#)
+        let inspect = try condenser("inspect", folder.file("out/teacher.h5").path)
+        #expect(inspect.standardOutput.contains("  trained     3 epochs, 144 samples in "), "\(inspect.standardOutput)")
+
+        // An unknown relation word stops the run before any training.
+        let bad = try quickRecipe { r in
+            var t = r["teacher"] as! [String: Any], train = t["train"] as! [String: Any]
+            train["data"] = ["generator": "shapes", "count": 48, "seed": 9, "curriculum": [["epochs": 1, "relations": ["beside"]]]]
+            (t["train"], t["checkpoint"]) = (train, self.folder.file("other/teacher.h5").path)
+            r["teacher"] = t
+        }
+        let refused = try condenser("train", bad)
+        #expect(refused.status == 1 && refused.standardError.contains(
+            #"teacher.train.data.curriculum[0].relations: unknown relation word "beside" (known: "left", "right", "above", "below")"#),
+                "\(refused.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("other/teacher.h5").path))
     }
 
     @Test func badRecipeIsRejectedBeforeAnythingIsWritten() throws {

@@ -32,6 +32,18 @@ import Testing
         #expect(ShapesGenerator.generate(count: 5, seed: 1).source == "shapes(count: 5, seed: 1)")
     }
 
+    @Test func questionsAreRecognisedByKind() throws {
+        for kind in ShapesGenerator.Kind.allCases {
+            let data = ShapesGenerator.generate(count: 60, seed: 8, questions: .init(kinds: [kind]))
+            #expect((0..<data.count).allSatisfy { ShapesGenerator.Kind(question: data.questionWords(at: $0)) == kind }, "\(kind)")
+        }
+        // Per-kind accuracy: predicting every label right gives n/n per kind, and the totals add up.
+        let data = ShapesGenerator.generate(count: 300, seed: 9)
+        let rows = try ShapesGenerator.Kind.accuracies(predictions: data.labels!.map(Int.init), on: data)
+        #expect(rows.count == 7 && rows.allSatisfy { $0.correct == $0.total } && rows.reduce(0) { $0 + $1.total } == 300)
+        #expect(ShapesGenerator.Kind(question: ["where", "is", "it"]) == nil)
+    }
+
     @Test func pinnedSampleDoesNotDrift() {
         // Guards the generator's stream across versions and machines: a change here changes every dataset.
         let data = ShapesGenerator.generate(count: 3, seed: 1)
@@ -141,7 +153,5 @@ import Testing
 }
 
 extension Checkpoint.MultimodalDataset {
-    func question(_ index: Int) -> String {
-        tokens[(index * textLength)..<((index + 1) * textLength)].filter { $0 != 0 }.map { vocab[Int($0)] }.joined(separator: " ")
-    }
+    func question(_ index: Int) -> String { questionWords(at: index).joined(separator: " ") }
 }

@@ -13,16 +13,17 @@ let tinyConfig = ModelConfig(imageSize: 8, patchSize: 4, visionDim: 8, visionDep
     @Test func teacherParameterCountMatchesHandCount() throws {
         let config = try ModelConfig.decode(json: Data(contentsOf: URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().appendingPathComponent("../../recipes/models/teacher.json")))
-        // Per block of width d, MLP 4d: in_proj 3d²+3d, out_proj d²+d, linear1 4d²+4d, linear2 4d²+d, 2 norms 4d.
-        func block(_ d: Int) -> Int { 3 * d * d + 3 * d + d * d + d + 4 * d * d + 4 * d + 4 * d * d + d + 4 * d }
-        let vision = 48 * 128 + 128 + 64 * 128 + 4 * block(128) + 2 * 128
-        let text = 64 * 128 + 16 * 128 + 2 * block(128) + 2 * 128
-        let attention = 3 * 128 * 128 + 3 * 128 + 128 * 128 + 128
-        // A decoder block: two attentions, linear1 4d²+4d, linear2 4d²+d, three norms 6d.
-        let decoder = 2 * attention + 4 * 128 * 128 + 4 * 128 + 4 * 128 * 128 + 128 + 6 * 128
-        let fusion = 2 * (128 * 128 + 128) + (256 * 128 + 128) + (128 * 2 + 2) + attention + 2 * decoder + 2 * 128
-        // The token head: norm, hidden [(16·128 + 128) → 256], fc [256 → 32].
-        let head = 2 * 128 + (16 * 128 + 128) * 256 + 256 + 256 * 32 + 32
+        // Width d = 64 everywhere, MLP 4d. An attention: in_proj 3d²+3d, out_proj d²+d.
+        let d = 64, attention = 4 * d * d + 4 * d
+        // An encoder block: attention, linear1 4d²+4d, linear2 4d²+d, 2 norms 4d.
+        let block = attention + 4 * d * d + 4 * d + 4 * d * d + d + 4 * d
+        let vision = 48 * d + d + 64 * d + 2 * block + 2 * d
+        let text = 64 * d + 16 * d + block + 2 * d
+        // A decoder block: two attentions, the MLP, three norms 6d.
+        let decoder = 2 * attention + 4 * d * d + 4 * d + 4 * d * d + d + 6 * d
+        let fusion = 2 * (d * d + d) + (2 * d * d + d) + (d * 2 + 2) + attention + 2 * decoder + 2 * d
+        // The token head: norm, hidden [(16·d + d) → 128], fc [128 → 32].
+        let head = 2 * d + (16 * d + d) * 128 + 128 + 128 * 32 + 32
         #expect(FusionModel(config: config, seed: 0).parameterCount == vision + text + fusion + head)
     }
 

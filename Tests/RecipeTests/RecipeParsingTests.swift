@@ -18,14 +18,14 @@ import Testing
     }
 
     @Test func shippedDefaultRecipe() throws {
-        var teacher = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 128, visionDepth: 4, visionHeads: 4,
-                                  vocabSize: 64, maxTextLen: 16, textDim: 128, textDepth: 2, textHeads: 4,
-                                  fusionDim: 128, fusionHeads: 4, numClasses: 32)
-        (teacher.visionCoordinates, teacher.fusionDepth, teacher.head, teacher.headHidden) = (.sincos, 2, .tokens, 256)
-        var student = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 64, visionDepth: 2, visionHeads: 2,
-                                  vocabSize: 64, maxTextLen: 16, textDim: 64, textDepth: 1, textHeads: 2,
+        var teacher = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 64, visionDepth: 2, visionHeads: 4,
+                                  vocabSize: 64, maxTextLen: 16, textDim: 64, textDepth: 1, textHeads: 4,
                                   fusionDim: 64, fusionHeads: 4, numClasses: 32)
-        (student.visionCoordinates, student.fusionDepth, student.head, student.headHidden) = (.sincos, 1, .tokens, 128)
+        (teacher.visionCoordinates, teacher.fusionDepth, teacher.head, teacher.headHidden) = (.sincos, 2, .tokens, 128)
+        var student = ModelConfig(imageSize: 32, patchSize: 4, visionDim: 32, visionDepth: 1, visionHeads: 4,
+                                  vocabSize: 64, maxTextLen: 16, textDim: 32, textDepth: 1, textHeads: 4,
+                                  fusionDim: 32, fusionHeads: 4, numClasses: 32, mlpRatio: 2)
+        (student.visionCoordinates, student.fusionDepth, student.head, student.headHidden) = (.sincos, 1, .tokens, 64)
         // The student costs at most 15% of the teacher's FLOPs.
         #expect(Double(student.forwardFLOPs()) <= 0.15 * Double(teacher.forwardFLOPs()))
         let expected = Recipe(
@@ -34,18 +34,19 @@ import Testing
                              test: .generator(name: "shapes", count: 2000, seed: 2)),
             teacher: TeacherSection(checkpoint: "checkpoints/shapes-vqa/teacher.h5", model: teacher,
                                     modelSource: "recipes/models/teacher.json",
-                                    train: TrainingSettings(epochs: 44, batchSize: 64, learningRate: 0.001, weightDecay: 0.05,
-                                                            warmupSteps: 1000, gradientClip: 1),
+                                    train: TrainingSettings(epochs: 44, batchSize: 64, learningRate: 0.001, weightDecay: 0.01,
+                                                            warmupSteps: 500, gradientClip: 1),
                                     trainData: TeacherTrainingData(
                                         source: .generator(name: "shapes", count: 20000, seed: 101), freshPerEpoch: true,
-                                        curriculum: [.init(epochs: 8, questions: ["relation"], relations: ["left"]),
+                                        curriculum: [.init(epochs: 6, questions: ["relation"], relations: ["left"]),
+                                                     .init(epochs: 8, questions: ["relation"], relations: ["left", "above"]),
                                                      .init(epochs: 6, questions: ["relation"])])),
             student: StudentSection(model: student, modelSource: "recipes/models/student.json"),
             distill: DistillSettings(
-                training: TrainingSettings(epochs: 8, batchSize: 64, learningRate: 0.002, weightDecay: 0.05,
+                training: TrainingSettings(epochs: 10, batchSize: 64, learningRate: 0.002, weightDecay: 0.01,
                                            warmupSteps: 200, gradientClip: 1),
                 temperature: 4, losses: LossWeights(hard: 0.5, logits: 0.5, features: 1, attention: 0.5, contrastive: 0.1),
-                contrastiveTemperature: 0.07, baseline: true, cacheTeacher: true),
+                contrastiveTemperature: 0.07, baseline: true, baselineSeeds: 3, cacheTeacher: true),
             prune: PruneSection(heads: 0.5, keepTokens: 0.5, afterLayer: 1, mlp: 0, recoverEpochs: 2),
             quantize: QuantizeSection(mode: .static, calibration: .percentile, percentile: 99.99, samples: 512, maxDrop: 0.5),
             bench: BenchSection(batchSizes: [1, 32], threads: nil, warmup: 20, iterations: 200, report: nil))
@@ -166,5 +167,19 @@ import Testing
                 try Recipe.load(from: url)
             }
         }
+    }
+}
+
+@Suite struct TeacherTrainingDataTests {
+    @Test func freshEpochsDrawNewSeedsAndStagesCountEpochs() {
+        let data = TeacherTrainingData(source: .generator(name: "shapes", count: 10, seed: 5), freshPerEpoch: true,
+                                       curriculum: [.init(epochs: 2, questions: ["relation"]), .init(epochs: 1)])
+        #expect(data.epochSource(0) == .generator(name: "shapes", count: 10, seed: 5))
+        #expect(data.epochSource(2) == .generator(name: "shapes", count: 10, seed: 5 &+ 2 &* 0x9E37_79B9_7F4A_7C15))
+        #expect(TeacherTrainingData(source: .generator(name: "shapes", count: 10, seed: 5)).epochSource(3)
+            == .generator(name: "shapes", count: 10, seed: 5))
+        #expect((0..<5).map { data.stageIndex(epoch: $0) } == [0, 0, 1, nil, nil])
+        #expect(data.scheduleSegments(epochs: 5) == [2, 1, 2] && data.scheduleSegments(epochs: 3) == [2, 1])
+        #expect(TeacherTrainingData(source: .generator(name: "shapes", count: 10, seed: 5)).scheduleSegments(epochs: 4) == [])
     }
 }

@@ -106,6 +106,11 @@ func step(_ model: FusionModel) -> ([Int]) -> Trainer.StepResult {
         #expect(schedule.rate(at: 0) == 0.25 && schedule.rate(at: 3) == 1)
         #expect(Swift.abs(schedule.rate(at: 9) - 0.5) < 1e-6)   // halfway through the 10 decay steps: ½(1 + cos π/2)
         #expect(schedule.rate(at: 14) == 0)
+        // Segments restart: the second of [14, 6] warms up again from step 14, and decays to 0 at 20.
+        let segmented = LearningRateSchedule(peak: 1, warmupSteps: 4, segmentSteps: [14, 6])
+        #expect((0..<14).allSatisfy { segmented.rate(at: $0) == schedule.rate(at: $0) })
+        #expect(segmented.rate(at: 14) == 0.25 && segmented.rate(at: 17) == 1 && segmented.rate(at: 18) == 1)
+        #expect(Swift.abs(segmented.rate(at: 19) - 0.5) < 1e-6 && segmented.rate(at: 20) == 0 && segmented.rate(at: 25) == 0)
     }
 
     @Test func clippingScalesToTheMaximumNorm() {
