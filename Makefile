@@ -35,13 +35,13 @@ test: deps venv
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
-# The main job: the default recipe (reuses checkpoints/shapes-vqa/teacher.h5 when it is there),
-# then a look at the distilled student.
+# The main job: the default recipe (reuses the shipped checkpoints/shapes-vqa/teacher.h5),
+# then a look at the distilled student, its accuracy by question kind included.
 demo: build
 	$(BIN)/condenser distill recipes/shapes-vqa.json
 	$(BIN)/condenser inspect $(DEMO)/student.h5
 	$(BIN)/condenser data shapes --count 2000 --seed 2 --out $(DEMO)/test.h5
-	$(BIN)/condenser eval $(DEMO)/student.h5 --data $(DEMO)/test.h5
+	$(BIN)/condenser eval $(DEMO)/student.h5 --data $(DEMO)/test.h5 --by-kind
 
 # Forward latency and GFLOP/s against plain sgemm, training and distillation throughput: `make bench THREADS=1`.
 THREADS ?= 2

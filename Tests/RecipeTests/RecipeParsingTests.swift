@@ -34,7 +34,7 @@ import Testing
                              test: .generator(name: "shapes", count: 2000, seed: 2)),
             teacher: TeacherSection(checkpoint: "checkpoints/shapes-vqa/teacher.h5", model: teacher,
                                     modelSource: "recipes/models/teacher.json",
-                                    train: TrainingSettings(epochs: 44, batchSize: 64, learningRate: 0.001, weightDecay: 0.01,
+                                    train: TrainingSettings(epochs: 64, batchSize: 64, learningRate: 0.001, weightDecay: 0.01,
                                                             warmupSteps: 500, gradientClip: 1),
                                     trainData: TeacherTrainingData(
                                         source: .generator(name: "shapes", count: 20000, seed: 101), freshPerEpoch: true,
