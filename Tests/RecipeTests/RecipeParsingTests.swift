@@ -43,11 +43,11 @@ import Testing
                                                      .init(epochs: 6, questions: ["relation"])])),
             student: StudentSection(model: student, modelSource: "recipes/models/student.json"),
             distill: DistillSettings(
-                training: TrainingSettings(epochs: 10, batchSize: 64, learningRate: 0.002, weightDecay: 0.01,
+                training: TrainingSettings(epochs: 20, batchSize: 64, learningRate: 0.002, weightDecay: 0.01,
                                            warmupSteps: 200, gradientClip: 1),
                 temperature: 4, losses: LossWeights(hard: 0.5, logits: 0.5, features: 1, attention: 0.5, contrastive: 0.1),
                 contrastiveTemperature: 0.07, baseline: true, baselineSeeds: 3, cacheTeacher: true),
-            prune: PruneSection(heads: 0.5, keepTokens: 0.5, afterLayer: 1, mlp: 0, recoverEpochs: 2),
+            prune: PruneSection(heads: 0.25, keepTokens: 0.75, afterLayer: 1, mlp: 0, recoverEpochs: 3),
             quantize: QuantizeSection(mode: .static, calibration: .percentile, percentile: 99.99, samples: 512, maxDrop: 0.5),
             bench: BenchSection(batchSizes: [1, 32], threads: nil, warmup: 20, iterations: 200, report: nil))
         #expect(try shipped("shapes-vqa.json") == expected)
