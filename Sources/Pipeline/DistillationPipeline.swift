@@ -149,9 +149,11 @@ public final class DistillationPipeline {
         var teacherTrain = try ownData.map { try teacherData($0, epoch: 0) } ?? train
         var loadedEpoch = 0
         let trainer = teacherTrainer(teacher, settings, samples: teacherTrain.count, train, test)
-        // Generated sets cannot fail to load, and their first epoch was checked above.
+        // Only generated sets change per epoch (fresh samples or a curriculum); they cannot fail to
+        // load, and their first epoch was checked above.
         let records = try trainer.run(resume: resume, epochData: { epoch in
-            guard let ownData, epoch != loadedEpoch, let data = try? ownData.load(epoch: epoch) else { return }
+            guard let ownData, ownData.freshPerEpoch || !ownData.curriculum.isEmpty, epoch != loadedEpoch,
+                  let data = try? ownData.load(epoch: epoch) else { return }
             (teacherTrain, loadedEpoch) = (data, epoch)
         }, step: { indices in
             let batch = teacherTrain.batch(indices)
