@@ -45,7 +45,7 @@ import Testing
             distill: DistillSettings(
                 training: TrainingSettings(epochs: 20, batchSize: 64, learningRate: 0.002, weightDecay: 0.01,
                                            warmupSteps: 200, gradientClip: 1),
-                temperature: 4, losses: LossWeights(hard: 0.5, logits: 0.5, features: 1, attention: 0.5, contrastive: 0.1),
+                temperature: 4, losses: LossWeights(hard: 0.5, logits: 0, features: 0, attention: 0.5, contrastive: 0),
                 contrastiveTemperature: 0.07, baseline: true, baselineSeeds: 3, cacheTeacher: true),
             prune: PruneSection(heads: 0.25, keepTokens: 0.75, afterLayer: 1, mlp: 0, recoverEpochs: 3),
             quantize: QuantizeSection(mode: .static, calibration: .percentile, percentile: 99.99, samples: 512, maxDrop: 0.5),
