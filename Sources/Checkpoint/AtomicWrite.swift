@@ -8,7 +8,8 @@ import Darwin
 /// Saves `url` all or nothing. `write` fills a temporary file in the same folder
 /// (`.name.tmp-<pid>-<random>`), which is synced to disk and then renamed over `url`: the
 /// previous file stays whole until the rename replaces it in one step, so an interrupted save
-/// never destroys it. On any error the temporary file is removed (a killed process can leave
+/// never destroys it. Anything at `url` that is not a regular file (a device, a folder, a socket)
+/// is never replaced. On any error the temporary file is removed (a killed process can leave
 /// one behind; it is never read). Creates the folder if missing.
 /// - Throws: `.cannotWrite` naming `url` for file system and HDF5 failures; other errors of `write` as they are.
 func writeAtomically(to url: URL, _ write: (_ temporaryPath: String) throws(CheckpointError) -> Void) throws(CheckpointError) {
@@ -16,6 +17,10 @@ func writeAtomically(to url: URL, _ write: (_ temporaryPath: String) throws(Chec
     let folder = url.deletingLastPathComponent()
     let temporary = folder.appendingPathComponent(
         ".\(url.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: .min ... .max), radix: 16))").path
+    var existing = stat()
+    if lstat(destination, &existing) == 0, (existing.st_mode & S_IFMT) != S_IFREG, (existing.st_mode & S_IFMT) != S_IFLNK {
+        throw .cannotWrite(file: destination, reason: "exists and is not a regular file; refusing to replace it")
+    }
     do {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     } catch {

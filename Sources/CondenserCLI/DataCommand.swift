@@ -20,12 +20,15 @@ struct DataCommand: ParsableCommand {
         var seed: UInt64 = 0
         @Option(help: "Dataset file to write (.h5).")
         var out: String
+        @Flag(help: "Replace an existing file at --out.")
+        var overwrite = false
 
         func validate() throws {
             guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
         }
 
         func run() throws {
+            try checkOutput(URL(fileURLWithPath: out), inputs: [], overwrite: overwrite)
             let data = ShapesGenerator.generate(count: count, seed: seed)
             try data.write(to: URL(fileURLWithPath: out))
             print("wrote \(out): \(count) samples, \(data.vocab.count) words, \(data.answers.count) answers")
@@ -42,12 +45,15 @@ struct DataCommand: ParsableCommand {
         var examples = 8
         @Option(help: "Also write a PNG contact sheet of the examples with their questions and answers.")
         var sheet: String?
+        @Flag(help: "Replace an existing file at --sheet.")
+        var overwrite = false
 
         func validate() throws {
             guard examples >= 0 else { throw ValidationError("--examples must be at least 0, got \(examples)") }
         }
 
         func run() throws {
+            if let sheet { try checkOutput(URL(fileURLWithPath: sheet), inputs: [file], overwrite: overwrite) }
             let data = try MultimodalDataset.read(from: URL(fileURLWithPath: file))
             print(file)
             print("  samples     \(data.count)")
@@ -95,8 +101,11 @@ extension DataCommand {
         var drop: Modality
         @Option(help: "Dataset file to write (.h5).")
         var out: String
+        @Flag(help: "Replace an existing file at --out (never the input).")
+        var overwrite = false
 
         func run() throws {
+            try checkOutput(URL(fileURLWithPath: out), inputs: [file], overwrite: overwrite)
             let data = try MultimodalDataset.read(from: URL(fileURLWithPath: file))
             let blanked = try data.blanking(drop)
             try blanked.write(to: URL(fileURLWithPath: out))

@@ -20,9 +20,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let config = try loadModelConfig(path: model)
         let url = URL(fileURLWithPath: out)
-        if FileManager.default.fileExists(atPath: url.path) && !overwrite {
-            throw CommandError("\(out) already exists; pass --overwrite to replace it")
-        }
+        try checkOutput(url, inputs: [model], overwrite: overwrite)
         let network = FusionModel(config: config, seed: seed)
         let provenance = Provenance(command: commandLine, source: model, toolVersion: Condenser.version)
         try CheckpointFile.write(model: network, metadata: CheckpointMetadata(config: config, provenance: provenance), to: url)

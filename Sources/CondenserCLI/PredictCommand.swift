@@ -15,11 +15,14 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @Option(help: "Output file (.h5).")
     var out: String
+    @Flag(help: "Replace an existing file at --out (never one of the inputs).")
+    var overwrite = false
     @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
         let logger = Logger(label: "condenser.predict")
         runtime.apply(logger: logger)
+        try checkOutput(URL(fileURLWithPath: out), inputs: [checkpoint, dataOptions.data], overwrite: overwrite)
         let (model, data) = try loadModelAndData(checkpoint: checkpoint, data: dataOptions.data)
         let logits = Evaluation.logits(of: model, on: data, batchSize: dataOptions.batchSize)
         try LogitsFile.write(logits: logits, count: data.count, classes: model.config.numClasses,

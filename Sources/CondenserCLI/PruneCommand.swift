@@ -50,6 +50,8 @@ struct PruneCommand: ParsableCommand {
     var seed: UInt64 = 0
     @Option(help: "Output checkpoint (default: <name>-pruned.h5 beside the input).")
     var out: String?
+    @Flag(help: "Replace an existing file at the output path (never one of the inputs).")
+    var overwrite = false
     @OptionGroup var runtime: RuntimeOptions
 
     var options: PruningOptions {
@@ -85,6 +87,7 @@ struct PruneCommand: ParsableCommand {
         let logger = Logger(label: "condenser.prune")
         runtime.apply(logger: logger)
         let progress = ProgressReporter()
+        try checkOutput(outputURL, inputs: [checkpoint, data] + [teacher, test].compactMap { $0 }, overwrite: overwrite)
         let (model, metadata) = try CheckpointFile.loadModel(from: URL(fileURLWithPath: checkpoint))
         guard metadata.precision == .float32 else {
             // Head importance needs gradients, which the int8 path does not give.

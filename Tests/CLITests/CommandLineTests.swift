@@ -105,7 +105,7 @@ import TestSupport
         let cases: [([String], String)] = [
             (["init", "--model", path("bad.json"), "--out", path("x.h5")], "bad.json: model config key 'patch_size': missing"),
             (["init", "--model", path("missing.json"), "--out", path("x.h5")], "missing.json: cannot read model config"),
-            (["init", "--model", "recipes/models/seed-student.json", "--out", path("s.h5")], "s.h5 already exists"),
+            (["init", "--model", "recipes/models/seed-student.json", "--out", path("s.h5")], "s.h5: already exists; pass --overwrite"),
             (["inspect", path("junk.h5")], "junk.h5"),
             (["predict", path("s.h5"), "--data", path("junk.h5"), "--out", path("l.h5")], "junk.h5"),
             (["eval", path("small.h5"), "--data", path("d.h5")], "image_size"),

@@ -65,7 +65,7 @@ import TestSupport
 
     /// `condenser predict` on `checkpoint` gives the logits of the independent NumPy forward.
     func expectPredictionsMatchNumpy(_ checkpoint: String) throws {
-        let predicted = try condenser("predict", path(checkpoint), "--data", path("d.h5"), "--out", path("logits.h5"))
+        let predicted = try condenser("predict", path(checkpoint), "--data", path("d.h5"), "--out", path("logits.h5"), "--overwrite")
         try #require(predicted.status == 0, "\(predicted.standardError)")
         let (logits, _, classes) = try LogitsFile.read(from: folder.file("logits.h5"))
         let script = PackagePaths.root.appendingPathComponent("Tests/CLITests/reference_forward.py")
