@@ -18,6 +18,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case mismatchedShape(file: String, name: String, expected: [Int], actual: [Int])
     /// A tensor's dataset holds another element type than the checkpoint's precision requires.
     case wrongDtype(file: String, name: String, expected: HDF5ElementType, actual: HDF5ElementType)
+    /// A parameter holds NaN or ±Inf (a diverged run or a damaged file); `index` is the first, in row-major order.
+    case nonFiniteTensor(file: String, name: String, index: Int, value: Float)
     /// A dataset file's array or attribute (`images`, `tokens`, `labels`, `vocab`, `answers`) is malformed.
     case invalidDataset(file: String, name: String, reason: String)
     /// A dataset file does not fit a model: `key` is the model config key it disagrees with.
@@ -39,6 +41,9 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case let .mismatchedShape(file, name, expected, actual):
             "\(file): tensor '\(name)' has shape \(actual), expected \(expected)"
         case let .wrongDtype(file, name, expected, actual): "\(file): tensor '\(name)' is \(actual), expected \(expected)"
+        case let .nonFiniteTensor(file, name, index, value):
+            "\(file): tensor '\(name)' holds \(value) at flat index \(index); parameters must be finite "
+                + "(a diverged training run or a damaged file)"
         case let .invalidDataset(file, name, reason): "\(file): '\(name)': \(reason)"
         case let .incompatibleWithModel(file, key, reason): "\(file): does not fit the model (config '\(key)'): \(reason)"
         case let .cannotWrite(file, reason): "\(file): cannot save (any previous file is unchanged): \(reason)"

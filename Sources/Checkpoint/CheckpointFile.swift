@@ -66,6 +66,11 @@ public enum CheckpointFile {
         let path = url.path
         let file = try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try HDF5File(readingFrom: path) }
         let metadata = try CheckpointMetadata.read(from: file.root)
+        let length = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? Int.max
+        guard metadata.config.minimumParameterCount <= length else {
+            throw .invalidAttribute(file: path, name: "model_config", reason: "declares at least \(metadata.config.minimumParameterCount) "
+                                    + "parameters, more than the file's \(length) bytes can hold")
+        }
         let model = FusionModel(config: metadata.config, seed: 0)
         let parameters = model.namedParameters
         let expectedNames = parameters.map(\.name)

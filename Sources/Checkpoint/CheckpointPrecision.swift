@@ -36,9 +36,13 @@ public enum CheckpointPrecision: String, CaseIterable, Sendable {
         return dataset
     }
 
-    /// Reads float32 parameter `name` of `shape` from `model`.
+    /// Reads float32 parameter `name` of `shape` from `model`; every value must be finite.
     static func readFloat(named name: String, shape: [Int], from model: HDF5Group) throws(CheckpointError) -> Tensor {
         let dataset = try openChecked(name, type: .float32, shape: shape, in: model)
-        return Tensor(shape: shape, storage: try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try dataset.read(Float.self) })
+        let values = try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try dataset.read(Float.self) }
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFiniteTensor(file: model.filePath, name: name, index: index, value: values[index])
+        }
+        return Tensor(shape: shape, storage: values)
     }
 }

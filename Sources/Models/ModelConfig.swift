@@ -142,6 +142,11 @@ public struct ModelConfig: Codable, Equatable, Sendable {
                              (.fusionHeads, fusionHeads), (.numClasses, numClasses), (.mlpRatio, mlpRatio)] {
             try require(value > 0, key, "expected a positive integer, got \(value)")
         }
+        for (key, limit) in Self.sizeLimits {
+            try require(value(of: key) <= limit, key, "\(value(of: key)) is beyond the supported maximum \(limit)")
+        }
+        try require(minimumParameterCount <= Self.maximumParameterCount, .visionDim,
+                    "the sizes declare at least \(minimumParameterCount) parameters, beyond the supported \(Self.maximumParameterCount)")
         try require(visionDepth >= 0, .visionDepth, "expected an integer >= 0, got \(visionDepth)")
         try require(textDepth >= 0, .textDepth, "expected an integer >= 0, got \(textDepth)")
         try require(imageSize % patchSize == 0, .patchSize, "\(patchSize) does not divide image_size \(imageSize)")

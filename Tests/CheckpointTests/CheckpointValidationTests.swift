@@ -119,6 +119,36 @@ import TestSupport
                                                 reason: "\(ModelError.invalidConfig(key: "patch_size", reason: "missing"))"))
     }
 
+    @Test(arguments: [Float.nan, .infinity, -.infinity])
+    func nonFiniteParameter(value: Float) throws {
+        var raw = RawCheckpoint(model: model)
+        let shape = try #require(raw.tensors[victim]?.shape)
+        var values = [Float](repeating: 0.25, count: shape.reduce(1, *))
+        values[7] = value
+        raw.tensors[victim] = (.float32(values), shape)
+        let error = try readError(raw, "nonFinite\(value)")
+        guard case let .nonFiniteTensor(_, name, index, found) = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(name == victim && index == 7 && (found.isNaN ? value.isNaN : found == value))
+        #expect(error?.description.contains("'\(victim)'") == true)
+    }
+
+    /// Sizes far beyond the family are refused from the config alone; sizes within it but beyond what
+    /// the file can hold are refused before the model is built (nothing is allocated from them).
+    @Test(arguments: [("vision_dim", 1_000_000_000, "beyond the supported maximum"),
+                      ("vocab_size", 1_000_000_000_000, "beyond the supported maximum"),
+                      ("num_classes", 10_000_000_000, "beyond the supported maximum"),
+                      ("vision_dim", 4096, "more than the file's")])
+    func absurdDeclaredSize(key: String, value: Int, message: String) throws {
+        var raw = RawCheckpoint(model: model)
+        var config = try #require(JSONSerialization.jsonObject(with: Data(model.config.jsonString().utf8)) as? [String: Any])
+        config[key] = value
+        if key == "vision_dim" { config["vision_heads"] = 1 }
+        raw.stringAttributes["model_config"] = String(decoding: try JSONSerialization.data(withJSONObject: config), as: UTF8.self)
+        let error = try readError(raw, "absurd\(key)\(value)")
+        guard case .invalidAttribute(_, "model_config", let reason) = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(reason.contains(message), "\(reason)")
+    }
+
     @Test func unknownPrecisionAndBadProvenance() throws {
         var raw = RawCheckpoint(model: model)
         raw.stringAttributes["precision"] = "int4"
