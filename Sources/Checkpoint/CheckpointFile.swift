@@ -46,6 +46,13 @@ public enum CheckpointFile {
         return (contents.metadata, contents.tensors)
     }
 
+    /// The metadata alone (config, precision, provenance …), without reading any tensor.
+    public static func readMetadata(from url: URL) throws(CheckpointError) -> CheckpointMetadata {
+        let path = url.path
+        let file = try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try HDF5File(readingFrom: path) }
+        return try CheckpointMetadata.read(from: file.root)
+    }
+
     /// Reads a checkpoint (as `read`) into a model built from its config; the layers of an int8
     /// checkpoint run through the int8 kernel.
     public static func loadModel(from url: URL) throws(CheckpointError) -> (model: FusionModel, metadata: CheckpointMetadata) {

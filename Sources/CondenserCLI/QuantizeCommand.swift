@@ -13,7 +13,7 @@ struct QuantizeCommand: ParsableCommand {
 
     @Argument(help: "Float32 checkpoint (.h5).")
     var checkpoint: String
-    @Option(help: "Calibration data (HDF5 dataset file); its first --samples samples set the input scales. Also the evaluation data unless --eval-data is given.")
+    @Option(help: "Calibration data (HDF5 dataset file); its first --samples samples set the input scales. Also the evaluation data unless --eval-data is given. Default: the training data the checkpoint's provenance names, made again from its seed.")
     var data: String?
     @Option(help: "Labelled data for the accuracy check and --max-drop (default: --data).")
     var evalData: String?
@@ -23,12 +23,14 @@ struct QuantizeCommand: ParsableCommand {
     var calibration: QuantizeSection.Calibration = .percentile
     @Option(help: "Percentile of |x| for --calibration percentile, in (0, 100].")
     var percentile: Double = 99.99
-    @Option(help: "static: one calibrated scale per input; dynamic: scales per row at run time.")
-    var mode: QuantizeSection.Mode = .static
+    @Option(help: "static: one calibrated scale per input; dynamic: scales per row at run time. Default: static when there is calibration data, else dynamic.")
+    var mode: QuantizeSection.Mode?
     @Option(help: "Largest accuracy loss allowed (percentage points); the most harmful layers stay float32 until it holds.")
     var maxDrop: Double?
     @Option(help: "Output checkpoint (default: <name>-int8.h5 beside the input).")
     var out: String?
+    @Flag(help: "Replace an existing file at the output path (never one of the inputs).")
+    var overwrite = false
     @Option(help: "Samples per forward pass.")
     var batchSize: Int = 64
     @OptionGroup var runtime: RuntimeOptions
@@ -38,9 +40,6 @@ struct QuantizeCommand: ParsableCommand {
         guard percentile > 0 && percentile <= 100 else { throw ValidationError("--percentile must be in (0, 100], got \(percentile)") }
         if let maxDrop, !(maxDrop >= 0) { throw ValidationError("--max-drop must be >= 0, got \(maxDrop)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-        if mode == .static && data == nil {
-            throw ValidationError("--mode static needs calibration data: pass --data, or use --mode dynamic")
-        }
         if maxDrop != nil && data == nil && evalData == nil {
             throw ValidationError("--max-drop needs labelled data: pass --data or --eval-data")
         }
@@ -51,7 +50,21 @@ struct QuantizeCommand: ParsableCommand {
         runtime.apply(logger: logger)
         let input = URL(fileURLWithPath: checkpoint)
         let output = out.map { URL(fileURLWithPath: $0) } ?? CheckpointQuantizer.defaultOutput(for: input)
-        let calibrationData = try data.map { (try MultimodalDataset.read(from: URL(fileURLWithPath: $0)), $0) }
+        try checkOutput(output, inputs: [checkpoint] + [data, evalData].compactMap { $0 }, overwrite: overwrite)
+        var calibrationData: CheckpointQuantizer.NamedData? = try data.map { (try MultimodalDataset.read(from: URL(fileURLWithPath: $0)), $0) }
+        if calibrationData == nil, mode != .dynamic {
+            calibrationData = Self.provenanceCalibration(for: input, samples: samples)
+            if let calibrationData {
+                print("calibrating on \(calibrationData.name)")
+            } else if mode == .static {
+                throw CommandError("\(checkpoint): --mode static needs calibration data, and the checkpoint's provenance names "
+                                   + "no training data to make again: pass --data FILE, or use --mode dynamic")
+            } else {
+                print("no calibration data: quantizing dynamically (input scales per row at run time); "
+                      + "pass --data FILE for static calibration")
+            }
+        }
+        let mode = self.mode ?? (calibrationData == nil ? .dynamic : .static)
         let evaluationData = try evalData.map { (try MultimodalDataset.read(from: URL(fileURLWithPath: $0)), $0) } ?? calibrationData
         if let evaluationData, evaluationData.0.labels == nil, maxDrop != nil {
             throw CommandError("\(evaluationData.1): has no /labels dataset, so --max-drop cannot be checked")

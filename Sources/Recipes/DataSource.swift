@@ -70,3 +70,20 @@ extension DataSplits {
 
     var json: JSONValue { .object(["train": train.json, "test": test.json]) }
 }
+
+extension DataSource {
+    /// The source named by the `data` JSON of a checkpoint's training record (`{"generator",
+    /// "count", "seed", …}` or `{"path", …}`; other keys such as a curriculum are ignored), or nil
+    /// when the text names none.
+    public init?(trainingRecordJSON text: String) {
+        guard case let .object(fields)? = try? JSONParser.parse(Array(text.utf8)) else { return nil }
+        if case let .string(path)? = fields["path"] {
+            self = .file(path: path)
+        } else if case let .string(name)? = fields["generator"], Self.generatorNames.contains(name),
+                  let count = fields["count"]?.exactInteger(Int.self), count >= 1, let seed = fields["seed"]?.exactInteger(UInt64.self) {
+            self = .generator(name: name, count: count, seed: seed)
+        } else {
+            return nil
+        }
+    }
+}

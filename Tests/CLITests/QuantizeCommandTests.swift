@@ -76,13 +76,28 @@ import Testing
         #expect(ours.median * 10 < effect.median, "int8 moves the median logit by \(effect.median), we differ by \(ours.median)")
     }
 
+    /// `condenser quantize model.h5` as typed: calibrated on the training data the provenance names,
+    /// made again from its seed, or dynamic with one line saying so when it names none.
+    @Test func thePlainCommandFindsItsCalibrationData() throws {
+        let plain = try condenser("quantize", folder.file("model.h5").path)
+        #expect(plain.status == 0, "\(plain.standardError)")
+        #expect(plain.standardOutput.contains("no calibration data: quantizing dynamically"), "\(plain.standardOutput)")
+        #expect(plain.standardOutput.contains("model-int8.h5: int8 dynamic"), "\(plain.standardOutput)")
+
+        let teacher = try condenser("quantize", "checkpoints/shapes-vqa/teacher.h5", "--samples", "64",
+                                    "--out", folder.file("teacher-int8.h5").path)
+        #expect(teacher.status == 0, "\(teacher.standardError)")
+        #expect(teacher.standardOutput.contains("calibrating on shapes generator, seed 101"), "\(teacher.standardOutput)")
+        #expect(teacher.standardOutput.contains("int8 static (percentile)"), "\(teacher.standardOutput)")
+    }
+
     @Test func badOptionsAreRefusedWithOneMessage() throws {
         let model = folder.file("model.h5").path, data = folder.file("data.h5").path
         let cases: [([String], String)] = [
             (["--data", data, "--samples", "0"], "--samples must be at least 1, got 0"),
             (["--data", data, "--calibration", "kl"], "kl"),
             (["--data", data, "--percentile", "101"], "--percentile must be in (0, 100], got 101"),
-            ([], "--mode static needs calibration data"),
+            (["--mode", "static"], "--mode static needs calibration data"),
             (["--data", folder.file("missing.h5").path], "missing.h5"),
         ]
         for (options, message) in cases {
