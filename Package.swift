@@ -93,6 +93,7 @@ let package = Package(
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Models", "Checkpoint", "TestSupport"]),
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Checkpoint", "Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Training", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Hardware", "Checkpoint", "Datasets", "Models", "TestSupport"],
                     exclude: ["reference_forward.py"]),

@@ -32,7 +32,9 @@ public final class DistillationPipeline {
     var output: URL { URL(fileURLWithPath: recipe.output) }
     func stateFile(_ phase: String) -> URL { output.appendingPathComponent(".state/\(phase).h5") }
 
-    /// Runs every stage; with `teacherOnly`, stops after the teacher (`condenser train`).
+    /// Runs every stage; with `teacherOnly`, stops after the teacher (`condenser train`). Once the
+    /// recipe and data have passed every check, the output folder is held for the rest of the run
+    /// (`OutputFolderLock`), so nothing is written for a bad recipe and two runs never mix files.
     public func run(teacherOnly: Bool = false) throws -> DistillationReport {
         let started = Date()
         var seconds: [String: Double] = [:]
@@ -43,6 +45,8 @@ public final class DistillationPipeline {
         }
 
         let (train, test) = try timed("data") { try loadData() }
+        let lock = try OutputFolderLock(folder: output)
+        defer { withExtendedLifetime(lock) {} }
         let (teacher, teacherSummary, teacherRecords) = try timed("teacher") { try prepareTeacher(train: train, test: test) }
         var report = DistillationReport(name: recipe.name, teacher: teacherSummary, recipeJSON: recipe.normalizedJSON())
         report.epochs = teacherRecords

@@ -203,6 +203,20 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.file("other/teacher.h5").path))
     }
 
+    /// A run whose output folder another live process holds stops at once, naming the holder.
+    @Test func aBusyOutputFolderIsRefused() throws {
+        let lock = folder.file("out/.lock").path
+        try FileManager.default.createDirectory(at: folder.file("out"), withIntermediateDirectories: true)
+        let descriptor = open(lock, O_RDWR | O_CREAT, 0o644)
+        defer { close(descriptor) }
+        try #require(descriptor >= 0 && flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        try "4242\n".write(toFile: lock, atomically: false, encoding: .utf8)
+        let refused = try condenser("train", try quickRecipe())
+        #expect(refused.status == 1 && refused.standardError.contains("another run is using this output folder (pid 4242"),
+                "\(refused.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("out/teacher.h5").path))
+    }
+
     @Test func badRecipeIsRejectedBeforeAnythingIsWritten() throws {
         let cases: [((inout [String: Any]) -> Void, String)] = [
             ({ r in var d = r["distill"] as! [String: Any]; var l = d["losses"] as! [String: Any]; l["logits"] = "x"; d["losses"] = l; r["distill"] = d },

@@ -1,0 +1,42 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One run's exclusive hold on a recipe's output folder, so two runs never mix their files.
+/// `<output>/.lock` names the holder's pid under an flock(2) lock; the kernel drops the lock when
+/// the process ends however it ends, so a file left by a dead run is taken over, never obeyed.
+/// The hold lasts until the value is released.
+final class OutputFolderLock {
+    let path: String
+    private let descriptor: Int32
+
+    /// Takes the lock, creating the folder if needed.
+    /// - Throws: `PipelineError` naming the folder and the pid of a live holder.
+    init(folder: URL) throws {
+        path = folder.appendingPathComponent(".lock").path
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw PipelineError("\(folder.path): cannot create the output folder: \(error.localizedDescription)")
+        }
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw PipelineError("\(path): cannot open the output folder's lock: \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            close(descriptor)
+            throw PipelineError("\(folder.path): another run is using this output folder (pid \(holder.isEmpty ? "unknown" : holder), "
+                                + "lock \(path)); wait for it, or give this recipe another \"output\"")
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
