@@ -14,11 +14,11 @@ let tinyConfig = ModelConfig(imageSize: 32, patchSize: 8, visionDim: 8, visionDe
                              fusionDim: 8, fusionHeads: 2, numClasses: 32)
 let tinyData = ShapesGenerator.generate(count: 40, seed: 5)
 
-func makeTrainer(_ model: FusionModel, statePath: URL?, fingerprint: String = "run") -> Trainer {
+func makeTrainer(_ model: FusionModel, statePath: URL?, fingerprint: String = "run", segments: [Int] = []) -> Trainer {
     Trainer(phase: "test", parameters: model.namedParameters,
             settings: TrainingSettings(epochs: 2, batchSize: 16, learningRate: 3e-3, weightDecay: 0.01, warmupSteps: 2, gradientClip: 1), seed: 9,
             sampleCount: tinyData.count, statePath: statePath, fingerprint: fingerprint,
-            progress: ProgressReporter(interactive: false, interval: 1e9))
+            progress: ProgressReporter(interactive: false, interval: 1e9), segments: segments)
 }
 
 func step(_ model: FusionModel) -> ([Int]) -> Trainer.StepResult {
@@ -29,28 +29,32 @@ func step(_ model: FusionModel) -> ([Int]) -> Trainer.StepResult {
 }
 
 @Suite struct TrainerTests {
-    @Test func resumedRunEqualsUninterruptedRun() throws {
+    /// One segment stopped in its first epoch (step 2 of 3), and two learning-rate segments stopped
+    /// inside the second (step 5), each resumed in a fresh process-like setting.
+    @Test(arguments: [([Int](), 2), ([1, 1], 5)])
+    func resumedRunEqualsUninterruptedRun(segments: [Int], stopAfter: Int) throws {
         let folder = try TemporaryDirectory()
         let reference = FusionModel(config: tinyConfig, seed: 1)
-        let referenceRecords = try makeTrainer(reference, statePath: nil).run(resume: false, step: step(reference), evaluate: { 0.5 })
+        let referenceRecords = try makeTrainer(reference, statePath: nil, segments: segments)
+            .run(resume: false, step: step(reference), evaluate: { 0.5 })
 
-        // Stop mid-way through the first epoch (step 2 of 3), then resume in a fresh process-like setting.
         let statePath = folder.file("state.h5")
         let interrupted = FusionModel(config: tinyConfig, seed: 1)
         var steps = 0
         #expect(throws: TrainingError.self) {
-            try makeTrainer(interrupted, statePath: statePath).run(resume: false, shouldStop: { steps += 1; return steps == 2 },
-                                                                   step: step(interrupted), evaluate: { 0.5 })
+            try makeTrainer(interrupted, statePath: statePath, segments: segments)
+                .run(resume: false, shouldStop: { steps += 1; return steps == stopAfter }, step: step(interrupted), evaluate: { 0.5 })
         }
         let resumed = FusionModel(config: tinyConfig, seed: 77)  // other initial weights: all must come from the state
-        let records = try makeTrainer(resumed, statePath: statePath).run(resume: true, step: step(resumed), evaluate: { 0.5 })
+        let records = try makeTrainer(resumed, statePath: statePath, segments: segments)
+            .run(resume: true, step: step(resumed), evaluate: { 0.5 })
         #expect(resumed.parameters.map(\.storage) == reference.parameters.map(\.storage))
         #expect(records.map(\.trainLoss) == referenceRecords.map(\.trainLoss))
         #expect(reference.parameters.map(\.storage) != FusionModel(config: tinyConfig, seed: 1).parameters.map(\.storage))
 
         // A finished run resumes to nothing new.
         let again = FusionModel(config: tinyConfig, seed: 78)
-        #expect(try makeTrainer(again, statePath: statePath).run(resume: true, step: { _ in fatalError("no steps expected") },
+        #expect(try makeTrainer(again, statePath: statePath, segments: segments).run(resume: true, step: { _ in fatalError("no steps expected") },
                                                                  evaluate: { 0 }).count == 2)
     }
 
