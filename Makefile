@@ -40,7 +40,7 @@ test: deps venv
 demo: build
 	$(BIN)/condenser distill recipes/shapes-vqa.json
 	$(BIN)/condenser inspect $(DEMO)/student.h5
-	$(BIN)/condenser data shapes --count 2000 --seed 2 --out $(DEMO)/test.h5
+	$(BIN)/condenser data shapes --count 2000 --seed 2 --out $(DEMO)/test.h5 --overwrite
 	$(BIN)/condenser eval $(DEMO)/student.h5 --data $(DEMO)/test.h5 --by-kind
 
 # Forward latency and GFLOP/s against plain sgemm, training and distillation throughput: `make bench THREADS=1`.
