@@ -10,7 +10,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 DEMO := checkpoints/shapes-vqa
 
-.PHONY: all deps venv build test demo bench clean
+.PHONY: all deps venv build test demo bench fuzz clean
 
 all: build
 
@@ -48,6 +48,13 @@ THREADS ?= 2
 bench: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product CoreBench
 	$(BIN)/CoreBench --threads $(THREADS)
+
+# Hostile checkpoints, datasets, recipes and model configs against every reading command: `make fuzz CASES=10000`.
+CASES ?= 10000
+fuzz: deps
+	$(SWIFT) build $(BUILD_FLAGS) --product condenser
+	$(SWIFT) build $(BUILD_FLAGS) --product CondenserFuzz
+	$(BIN)/CondenserFuzz --cases $(CASES) --jobs $(THREADS)
 
 clean:
 	rm -rf .build $(VENV)

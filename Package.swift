@@ -69,7 +69,7 @@ let package = Package(
                                                  "Quantization", "Benchmarking"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Hardware", "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Pruning", "Quantization",
+            "Hardware", "HDF5", "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Pruning", "Quantization",
             "Benchmarking", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -79,6 +79,12 @@ let package = Package(
             "Hardware", "Models", "Training", "Distillation", "Datasets", "CKernels", "Benchmarking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/CoreBench", swiftSettings: fastMath),
+
+        // `make fuzz`: mutated checkpoints, datasets, recipes and model configs fed to every reading command.
+        .executableTarget(name: "CondenserFuzz", dependencies: [
+            "FuzzSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Tools/Fuzz"),
+        .target(name: "FuzzSupport", dependencies: ["HDF5", "TensorCore"], path: "Tests/FuzzSupport"),
 
         // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Models"], path: "Tests/TestSupport"),
@@ -95,7 +101,8 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Training", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Hardware", "Checkpoint", "Datasets", "Models", "TestSupport"],
+        .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Hardware", "Checkpoint", "Datasets", "Models", "TestSupport",
+                                                    "FuzzSupport"],
                     exclude: ["reference_forward.py"]),
     ]
 )

@@ -19,8 +19,11 @@ struct Condenser: ParsableCommand {
     static let logLevel = ProcessInfo.processInfo.environment["CONDENSER_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
 
     static func main() {
-        // First, before OpenBLAS starts its threads: this may execute the process again on a better BLAS core.
+        // A child reading an HDF5 file for its parent does only that.
+        HDF5Sandbox.walkIfAsked()
+        // Before OpenBLAS starts its threads: this may execute the process again on a better BLAS core.
         let blasCore = BLASCoreSelection.applyAtStartup()
+        HDF5Sandbox.install()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = logLevel

@@ -15,8 +15,13 @@ public final class HDF5Dataset: HDF5Object {
         super.init(handle: handle, location: location)
     }
 
-    /// Number of elements: the product of `shape`.
-    public var count: Int { shape.reduce(1, *) }
+    /// Number of elements: the product of `shape` (Int.max when a hostile extent overflows it).
+    public var count: Int {
+        shape.reduce(1) { product, extent in
+            let (value, overflow) = product.multipliedReportingOverflow(by: extent)
+            return overflow ? .max : value
+        }
+    }
 
     /// All elements in row-major order.
     /// - Throws: `.wrongType` if the dataset holds another element type (no silent conversion,
@@ -27,6 +32,11 @@ public final class HDF5Dataset: HDF5Object {
         }
         let count = count
         guard count > 0 else { return [] }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
+        guard !overflow, bytes <= location.readableBytesLimit else {
+            throw .implausibleSize(file: location.file, path: location.path, reason: "declares \(shape) elements, "
+                                   + "far more than the file's \(location.fileLength) bytes can hold")
+        }
         var failure: HDF5Error?
         let values = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             do throws(HDF5Error) {

@@ -22,6 +22,6 @@ enum HDF5Dataspace {
         let rank = try location.call("H5Sget_simple_extent_ndims") { H5Sget_simple_extent_ndims(spaceID) }
         var dimensions = [hsize_t](repeating: 0, count: Int(rank))
         try location.call("H5Sget_simple_extent_dims") { H5Sget_simple_extent_dims(spaceID, &dimensions, nil) }
-        return dimensions.map { Int($0) }
+        return dimensions.map { Int(clamping: $0) }  // a hostile extent saturates; readers bound it against the file
     }
 }

@@ -17,12 +17,19 @@ public enum HDF5Error: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongType(file: String, path: String, expected: HDF5ElementType, actual: HDF5ElementType)
     /// A dataset or attribute has another shape than the one asked for.
     case wrongShape(file: String, path: String, expected: [Int], actual: [Int])
+    /// A dataset or attribute declares more data than the file could plausibly hold (a damaged or
+    /// hostile header); nothing was allocated for it.
+    case implausibleSize(file: String, path: String, reason: String)
+    /// The HDF5 library crashed or hung reading the file (see `HDF5File.readingGuard`).
+    case damaged(path: String, reason: String)
     /// An HDF5 call failed; `operation` is the C function.
     case operationFailed(file: String, object: String, operation: String, detail: String)
 
     public var description: String {
         switch self {
         case let .cannotOpen(path, reason): "\(path): cannot open: \(reason)"
+        case let .implausibleSize(file, path, reason): "\(file): \(path) \(reason)"
+        case let .damaged(path, reason): "\(path): damaged HDF5 file: \(reason)"
         case let .notHDF5(path): "\(path): not an HDF5 file"
         case let .truncated(path): "\(path): truncated HDF5 file (shorter than its header says; was a write or copy interrupted?)"
         case let .missingObject(file, path): "\(file): no object at \(path)"

@@ -32,6 +32,7 @@ public final class HDF5File {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw .cannotOpen(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
         }
+        try HDF5File.readingGuard?(path)
         let location = HDF5Location(file: path, path: "/")
         let signature: htri_t
         do {

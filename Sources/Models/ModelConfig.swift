@@ -261,6 +261,10 @@ extension ModelConfig {
         fusionDim = try c.decode(Int.self, forKey: .fusionDim)
         numClasses = try c.decode(Int.self, forKey: .numClasses)
         mlpRatio = try c.decodeIfPresent(Int.self, forKey: .mlpRatio) ?? 4
+        // Per-layer lists are built from the depths below: bound them before anything is sized by them.
+        for (key, depth) in [(CodingKeys.visionDepth, visionDepth), (.textDepth, textDepth)] where !(0...Self.maximumDepth).contains(depth) {
+            throw ModelError.invalidConfig(key: key.rawValue, reason: "expected an integer between 0 and \(Self.maximumDepth), got \(depth)")
+        }
 
         /// `heads` is an int or a per-layer list; with `head_dim` the unpruned head count is dim / head_dim.
         func heads(_ key: CodingKeys, _ headDimKey: CodingKeys, dimension: Int, depth: Int) throws -> (original: Int, layers: [Int]?) {

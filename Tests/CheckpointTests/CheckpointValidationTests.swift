@@ -144,7 +144,7 @@ import TestSupport
         config[key] = value
         if key == "vision_dim" { config["vision_heads"] = 1 }
         raw.stringAttributes["model_config"] = String(decoding: try JSONSerialization.data(withJSONObject: config), as: UTF8.self)
-        let error = try readError(raw, "absurd\(key)\(value)")
+        let error = try readError(raw, "absurd\(key)\(value == 4096 ? "Fits" : "Huge")")
         guard case .invalidAttribute(_, "model_config", let reason) = error else { Issue.record("\(String(describing: error))"); return }
         #expect(reason.contains(message), "\(reason)")
     }
