@@ -25,13 +25,16 @@ public struct Benchmark {
 
     /// Benchmarks `checkpoints` in order (the first is the baseline). A checkpoint that cannot be
     /// read, or that does not fit `data`, becomes a failed row; the others are still measured.
-    /// `progress` receives a line per measurement.
+    /// Without `data`, latency is timed on generated inputs that fit each model (`syntheticInput`)
+    /// and accuracy is left empty. `progress` receives a line per measurement.
     /// - Throws: `.invalidSettings`, or `.unusableData` when `data` is empty or has no labels.
-    public func run(checkpoints: [URL], data: MultimodalDataset, progress: (String) -> Void = { _ in }) throws(BenchmarkError) -> BenchmarkReport {
+    public func run(checkpoints: [URL], data: MultimodalDataset?, progress: (String) -> Void = { _ in }) throws(BenchmarkError) -> BenchmarkReport {
         try settings.validate()
-        guard data.count > 0 else { throw .unusableData(file: data.source, reason: "has no samples") }
-        guard let labels = data.labels else {
-            throw .unusableData(file: data.source, reason: "has no /labels dataset, so accuracy cannot be measured")
+        if let data {
+            guard data.count > 0 else { throw .unusableData(file: data.source, reason: "has no samples") }
+            guard data.labels != nil else {
+                throw .unusableData(file: data.source, reason: "has no /labels dataset, so accuracy cannot be measured")
+            }
         }
         var machine = MachineInfo.current(threads: Parallel.threadCount)
         let shape = SGEMMBaseline.referenceShape
@@ -42,13 +45,16 @@ public struct Benchmark {
         // Load and evaluate every checkpoint; those that fail keep their error.
         let paths = checkpoints.map(\.relativePath)
         var entries: [BenchmarkEntry] = []
-        var loaded: [(entry: Int, model: FusionModel)] = []
+        var loaded: [(entry: Int, model: FusionModel, inputs: [ModelInput])] = []
         for (url, name) in zip(checkpoints, BenchmarkEntry.names(for: paths)) {
             do {
-                let (model, measurement) = try load(checkpoint: url, data: data, labels: labels)
-                loaded.append((entries.count, model))
+                let (model, measurement) = try load(checkpoint: url, data: data)
+                let inputs = settings.batchSizes.map { batchSize in
+                    data.map { Self.input(from: $0, batchSize: batchSize) } ?? Self.syntheticInput(for: model.config, batchSize: batchSize)
+                }
+                loaded.append((entries.count, model, inputs))
                 entries.append(BenchmarkEntry(name: name, path: url.relativePath, outcome: .measured(measurement)))
-                progress(String(format: "bench: %@: accuracy %.2f%%", name, 100 * measurement.accuracy))
+                if let accuracy = measurement.accuracy { progress(String(format: "bench: %@: accuracy %.2f%%", name, 100 * accuracy)) }
             } catch {
                 progress("bench: \(name): \(error)")
                 entries.append(BenchmarkEntry(name: name, path: url.relativePath, outcome: .failed(error.description)))
@@ -56,19 +62,18 @@ public struct Benchmark {
         }
 
         // Timed passes, interleaved in rounds.
-        let inputs = settings.batchSizes.map { Self.input(from: data, batchSize: $0) }
-        var seconds = [[[Double]]](repeating: [[Double]](repeating: [], count: inputs.count), count: loaded.count)
+        var seconds = [[[Double]]](repeating: [[Double]](repeating: [], count: settings.batchSizes.count), count: loaded.count)
         let rounds = min(Self.rounds, settings.iterations)
         for round in 0..<rounds {
             let passes = settings.iterations * (round + 1) / rounds - settings.iterations * round / rounds
-            for (modelIndex, (_, model)) in loaded.enumerated() {
+            for (modelIndex, (_, model, inputs)) in loaded.enumerated() {
                 for (inputIndex, input) in inputs.enumerated() {
                     for _ in 0..<(round == 0 ? settings.warmup : Self.rewarmPasses) { _ = model.predict(input) }
                     for _ in 0..<passes { seconds[modelIndex][inputIndex].append(WallClock.seconds { _ = model.predict(input) }) }
                 }
             }
         }
-        for (modelIndex, (entryIndex, _)) in loaded.enumerated() {
+        for (modelIndex, (entryIndex, _, _)) in loaded.enumerated() {
             guard case var .measured(measurement) = entries[entryIndex].outcome else { continue }
             for (inputIndex, batchSize) in settings.batchSizes.enumerated() {
                 let statistics = LatencyStatistics(seconds: seconds[modelIndex][inputIndex])
@@ -80,11 +85,11 @@ public struct Benchmark {
         }
         machine.loadAverageAfter = MachineInfo.loadAverage()
         return BenchmarkReport(machine: machine, sgemmGFLOPS: gflops, sgemmShape: [shape.m, shape.n, shape.k], settings: settings,
-                               dataSource: data.source, sampleCount: data.count, entries: entries)
+                               dataSource: data?.source ?? Self.syntheticSource, sampleCount: data?.count ?? 0, entries: entries)
     }
 
     /// Loads one checkpoint, checks it against the data and measures all but its latency.
-    func load(checkpoint url: URL, data: MultimodalDataset, labels: [Int32]) throws(BenchmarkError) -> (FusionModel, ModelMeasurement) {
+    func load(checkpoint url: URL, data: MultimodalDataset?) throws(BenchmarkError) -> (FusionModel, ModelMeasurement) {
         let model: FusionModel, metadata: CheckpointMetadata
         do {
             (model, metadata) = try CheckpointFile.loadModel(from: url)
@@ -92,15 +97,29 @@ public struct Benchmark {
             throw .modelFailed(file: url.relativePath, reason: error.description)
         }
         do {
-            try data.validate(against: model.config)
+            try data?.validate(against: model.config)
         } catch {
             throw .modelFailed(file: url.relativePath, reason: "\(url.relativePath): \(error)")
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
-        let logits = Evaluation.logits(of: model, on: data, batchSize: settings.evaluationBatchSize)
-        let accuracy = Evaluation.accuracy(logits: logits, classes: model.config.numClasses, labels: labels)
+        let accuracy = data.map { data in
+            Evaluation.accuracy(logits: Evaluation.logits(of: model, on: data, batchSize: settings.evaluationBatchSize),
+                                classes: model.config.numClasses, labels: data.labels!)
+        }
         return (model, ModelMeasurement(precision: metadata.precision.rawValue, parameters: model.parameterCount, bytes: bytes,
                                         flopsPerSample: model.config.forwardFLOPs(), accuracy: accuracy, latency: [:]))
+    }
+
+    /// What the report names as its data when none was given.
+    public static let syntheticSource = "generated inputs (no data given: accuracy not measured)"
+
+    /// `batchSize` inputs that fit `config`, the same for every run: pixels and token ids from a
+    /// fixed-seed generator, every question `max_text_len` tokens long (the most work a question makes).
+    public static func syntheticInput(for config: ModelConfig, batchSize: Int) -> ModelInput {
+        var generator = RandomGenerator(seed: 17)
+        let images = (0..<(batchSize * config.imageSize * config.imageSize * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let tokens = (0..<(batchSize * config.maxTextLen)).map { _ in Int32(1 + generator.integer(below: max(config.vocabSize - 1, 1))) }
+        return ModelInput(images: images, tokens: tokens, batchSize: batchSize, textLength: config.maxTextLen)
     }
 
     /// The first `batchSize` samples of `data` (non-empty), starting again from the first when it has fewer.

@@ -15,7 +15,7 @@ extension BenchmarkReport {
             for batchSize in settings.batchSizes {
                 guard let latency = measurement.latency[batchSize] else { continue }
                 let modelCells = [entry.name, entry.path, measurement.precision, String(measurement.parameters), String(measurement.bytes),
-                                  String(measurement.flopsPerSample), "\(measurement.accuracy)",
+                                  String(measurement.flopsPerSample), measurement.accuracy.map { "\($0)" } ?? "",
                                   accuracyRetained(measurement).map { "\(ReportFormat.rounded($0, places: 6))" } ?? ""]
                 let latencyCells = [latency.p50, latency.p90, latency.p99].map { "\(ReportFormat.rounded($0, places: 4))" }
                 let throughput = measurement.throughput(batchSize: batchSize).map { "\(ReportFormat.rounded($0, places: 2))" } ?? ""

@@ -53,7 +53,7 @@ extension BenchmarkReport {
         object["params"] = measurement.parameters
         object["bytes"] = measurement.bytes
         object["flops_per_sample"] = measurement.flopsPerSample
-        object["accuracy"] = measurement.accuracy
+        object["accuracy"] = measurement.accuracy.map { $0 as Any } ?? NSNull()
         object["latency_ms"] = latency
         object["throughput"] = throughput
         object["speedup"] = speedups

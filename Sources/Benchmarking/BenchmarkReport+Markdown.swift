@@ -50,10 +50,16 @@ extension BenchmarkReport {
         let baselineLatency = settings.batchSizes.compactMap { size in
             baseline.latency[size].map { "\(ReportFormat.milliseconds($0.p50)) ms at batch \(size)" }
         }.joined(separator: ", ")
-        sentences.append("Baseline **\(baselineEntry.name)**: \(ReportFormat.percent(baseline.accuracy)) accuracy, p50 \(baselineLatency).")
+        guard let baselineAccuracy = baseline.accuracy else {
+            sentences.append("Baseline **\(baselineEntry.name)**: p50 \(baselineLatency). No labelled data were given, so accuracy "
+                             + "was not measured: the latencies are on generated inputs that fit each model.")
+            return sentences + failureSentences
+        }
+        sentences.append("Baseline **\(baselineEntry.name)**: \(ReportFormat.percent(baselineAccuracy)) accuracy, p50 \(baselineLatency).")
 
-        if let best = measured.max(by: { $0.measurement!.accuracy < $1.measurement!.accuracy }) {
-            sentences.append("Most accurate: **\(best.name)** (\(ReportFormat.percent(best.measurement!.accuracy))).")
+        if let best = measured.max(by: { ($0.measurement!.accuracy ?? 0) < ($1.measurement!.accuracy ?? 0) }),
+           let accuracy = best.measurement!.accuracy {
+            sentences.append("Most accurate: **\(best.name)** (\(ReportFormat.percent(accuracy))).")
         }
         for batchSize in settings.batchSizes {
             let frontier = paretoFrontier(batchSize: batchSize)

@@ -16,7 +16,7 @@ extension BenchmarkReport {
             }
             let modelCells = [entry.name, measurement.precision, ReportFormat.count(measurement.parameters),
                               ReportFormat.bytes(measurement.bytes), ReportFormat.megaFLOPs(measurement.flopsPerSample),
-                              ReportFormat.percent(measurement.accuracy),
+                              measurement.accuracy.map { ReportFormat.percent($0) } ?? "—",
                               accuracyRetained(measurement).map { ReportFormat.percent($0, decimals: 1) } ?? "—"]
             for (index, batchSize) in settings.batchSizes.enumerated() {
                 guard let latency = measurement.latency[batchSize] else { continue }

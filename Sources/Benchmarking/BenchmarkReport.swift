@@ -33,17 +33,19 @@ public struct BenchmarkReport: Equatable, Sendable {
         return reference.p50 / own.p50
     }
 
-    /// Model accuracy / baseline accuracy, a fraction (0.98 = 98% retained); nil if the baseline scored 0.
+    /// Model accuracy / baseline accuracy, a fraction (0.98 = 98% retained); nil if the baseline
+    /// scored 0 or accuracy was not measured.
     public func accuracyRetained(_ model: ModelMeasurement) -> Double? {
-        guard let reference = baseline, reference.accuracy > 0 else { return nil }
-        return model.accuracy / reference.accuracy
+        guard let reference = baseline?.accuracy, reference > 0, let accuracy = model.accuracy else { return nil }
+        return accuracy / reference
     }
 
-    /// The measured models as (p50 latency at `batchSize`, accuracy) points.
+    /// The measured models as (p50 latency at `batchSize`, accuracy) points (none without accuracy).
     public func points(batchSize: Int) -> [ParetoPoint] {
         entries.compactMap { entry in
-            guard let measurement = entry.measurement, let latency = measurement.latency[batchSize] else { return nil }
-            return ParetoPoint(name: entry.name, latency: latency.p50, accuracy: measurement.accuracy)
+            guard let measurement = entry.measurement, let latency = measurement.latency[batchSize],
+                  let accuracy = measurement.accuracy else { return nil }
+            return ParetoPoint(name: entry.name, latency: latency.p50, accuracy: accuracy)
         }
     }
 

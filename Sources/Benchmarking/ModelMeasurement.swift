@@ -8,12 +8,12 @@ public struct ModelMeasurement: Equatable, Sendable {
     public var bytes: Int
     /// Forward FLOPs per sample from the model config (`ModelConfig.forwardFLOPs`, pruning included).
     public var flopsPerSample: Int
-    /// Test accuracy, a fraction in [0, 1].
-    public var accuracy: Double
+    /// Test accuracy, a fraction in [0, 1]; nil when the run had no labelled data (latency only).
+    public var accuracy: Double?
     /// Latency per batch size.
     public var latency: [Int: LatencyStatistics]
 
-    public init(precision: String, parameters: Int, bytes: Int, flopsPerSample: Int, accuracy: Double,
+    public init(precision: String, parameters: Int, bytes: Int, flopsPerSample: Int, accuracy: Double?,
                 latency: [Int: LatencyStatistics]) {
         self.precision = precision
         self.parameters = parameters

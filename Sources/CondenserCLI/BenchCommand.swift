@@ -18,8 +18,9 @@ struct BenchCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Checkpoints; the first is the baseline (normally the teacher).", valueName: "model.h5"))
     var checkpoints: [String] = []
-    @Option(help: ArgumentHelp("Labelled dataset file for accuracy and as latency inputs.", valueName: "test.h5"))
-    var data: String
+    @Option(help: ArgumentHelp("Labelled dataset file for accuracy and as latency inputs (without it: latency only, on generated inputs).",
+                               valueName: "test.h5"))
+    var data: String?
     @Option(help: "Batch sizes to time, separated by commas.")
     var batchSizes = "1,32"
     @Option(help: "Untimed forward passes per model and batch size before timing.")
@@ -54,7 +55,10 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let logger = Logger(label: "condenser.bench")
         runtime.apply(logger: logger)
-        let dataset = try MultimodalDataset.read(from: URL(fileURLWithPath: data))
+        let dataset = try data.map { try MultimodalDataset.read(from: URL(fileURLWithPath: $0)) }
+        if dataset == nil {
+            FileHandle.standardError.write(Data("bench: no --data: latency on generated inputs that fit each model; accuracy is left empty (pass --data test.h5 to measure it)\n".utf8))
+        }
         let benchmark = Benchmark(settings: BenchmarkSettings(batchSizes: try parsedBatchSizes(), warmup: warmup, iterations: iterations))
         let result = try benchmark.run(checkpoints: checkpoints.map { URL(fileURLWithPath: $0) }, data: dataset) { line in
             FileHandle.standardError.write(Data("\(line)\n".utf8))

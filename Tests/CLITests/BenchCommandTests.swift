@@ -25,6 +25,23 @@ import TestSupport
         try #require(condenser("data", "shapes", "--count", "12", "--seed", "4", "--out", path("test.h5")).status == 0)
     }
 
+    /// `condenser bench teacher.h5 student.h5` as typed: latency on generated inputs, accuracy left
+    /// empty in every format, and one line saying why.
+    @Test func withoutDataOnlyLatencyIsMeasured() throws {
+        try makeModelsAndData()
+        let result = try condenser("bench", path("teacher.h5"), path("student.h5"), "--batch-sizes", "1", "--warmup", "0",
+                                   "--iterations", "3", "--threads", "1", "--report", path("report"))
+        try #require(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("bench: no --data: latency on generated inputs"), "\(result.standardError)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("report/report.json"))) as? [String: Any])
+        let models = try #require(json["models"] as? [[String: Any]])
+        #expect(models.count == 2 && models.allSatisfy { $0["accuracy"] is NSNull && $0["accuracy_retained"] is NSNull })
+        #expect(models.allSatisfy { (($0["latency_ms"] as? [String: Any])?["1"] as? [String: Any])?["p50"] as? Double ?? 0 > 0 })
+        let csv = try String(contentsOf: folder.file("report/report.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 3 && csv.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[6].isEmpty })
+        #expect(try String(contentsOf: folder.file("report/report.md"), encoding: .utf8).contains("accuracy was not measured"))
+    }
+
     @Test func reportFilesExistAndParse() throws {
         try makeModelsAndData()
         let result = try condenser("bench", path("teacher.h5"), path("student.h5"), "--data", path("test.h5"),
