@@ -5,17 +5,11 @@ import Recipes
 import TensorCore
 
 extension DistillationPipeline {
-    /// Checkpoints of the output folder the bench phase measures after the teacher, in this order,
-    /// those that exist.
-    static let benchedCheckpoints = ["student.h5", "student-scratch.h5", "student-pruned.h5", "student-int8.h5", "student-pruned-int8.h5"]
-
-    /// The bench phase: the teacher (the baseline) and every checkpoint of `benchedCheckpoints` that
-    /// exists, on the test data, with the recipe's `bench` settings; writes the report files into
+    /// The bench phase: `checkpoints` (the teacher first, the baseline, then the files this run
+    /// wrote) on the test data, with the recipe's `bench` settings; writes the report files into
     /// `bench.report` (default `<output>/report`). Rows that fail are in the report; the caller
     /// decides what a failure means for the run.
-    func runBench(_ section: BenchSection, test: MultimodalDataset) throws -> (report: BenchmarkReport, folder: URL) {
-        let checkpoints = [URL(fileURLWithPath: recipe.teacher.checkpoint)]
-            + Self.benchedCheckpoints.map { output.appendingPathComponent($0) }.filter { FileManager.default.fileExists(atPath: $0.path) }
+    func runBench(_ section: BenchSection, checkpoints: [URL], test: MultimodalDataset) throws -> (report: BenchmarkReport, folder: URL) {
         let runThreads = Parallel.threadCount
         if let threads = section.threads {
             let cores = ProcessInfo.processInfo.activeProcessorCount

@@ -78,17 +78,19 @@ public final class DistillationPipeline {
                 report.studentInt8 = try timed("quantize") { try quantizeStudent(section, source: source, train: train, test: test) }
             }
         }
+        // The checkpoints this run wrote or loaded, in report order (never files left by an earlier run).
+        let written = [("teacher", report.teacher.checkpoint), ("student", report.student?.checkpoint),
+                       ("student-scratch", report.studentScratch?.checkpoint), ("student-pruned", report.studentPruned?.checkpoint),
+                       ("student-pruned-int8", report.studentInt8?.checkpoint)]
+            .compactMap { name, path in path.map { (name, URL(fileURLWithPath: $0)) } }
         if !teacherOnly {
-            for (name, checkpoint) in [("teacher", report.teacher.checkpoint), ("student", report.student?.checkpoint),
-                                       ("student-scratch", report.studentScratch?.checkpoint),
-                                       ("student-pruned", report.studentPruned?.checkpoint),
-                                       ("student-pruned-int8", report.studentInt8?.checkpoint)] {
-                guard let checkpoint, let model = try? CheckpointFile.loadModel(from: URL(fileURLWithPath: checkpoint)).model else { continue }
+            for (name, checkpoint) in written {
+                guard let model = try? CheckpointFile.loadModel(from: checkpoint).model else { continue }
                 report.accuracyByKind[name] = accuracyByKind(model, on: test)
             }
         }
         if !teacherOnly, let bench = recipe.bench {
-            let (benchReport, folder) = try timed("bench") { try runBench(bench, test: test) }
+            let (benchReport, folder) = try timed("bench") { try runBench(bench, checkpoints: written.map(\.1), test: test) }
             report.bench = benchReport
             report.benchReportFolder = folder.path
         }

@@ -26,6 +26,9 @@ import TestSupport
 
     @Test func quickRecipeEndToEnd() throws {
         let recipe = try quickRecipe()
+        // A file an earlier run left in the folder is not this run's: the bench phase must not measure it.
+        try FileManager.default.createDirectory(at: folder.file("out"), withIntermediateDirectories: true)
+        try Data("stale".utf8).write(to: folder.file("out/student-int8.h5"))
         let first = try condenser("distill", recipe)
         try #require(first.status == 0, "\(first.standardError)")
         for file in ["teacher.h5", "student.h5", "student-scratch.h5", "student-pruned.h5", "student-pruned-int8.h5", "train-log.csv", "distill.json"] {
@@ -105,9 +108,9 @@ import TestSupport
         #expect(firstStudent.allSatisfy { $0.value.storage == resumedStudent[$0.key]!.storage })
     }
 
-    /// The bench phase measures whichever compressed checkpoints exist, in a fixed order, and a broken one fails the run.
-    @Test func benchPhasePicksUpTheCheckpointsThatExist() throws {
-        // Without prune and quantize sections, so that the compressed files below are stand-ins.
+    /// The bench phase measures exactly the checkpoints this run wrote, never other files in the folder.
+    @Test func benchPhaseMeasuresOnlyThisRunsCheckpoints() throws {
+        // Without prune and quantize sections: the compressed files below are left from elsewhere.
         let recipe = try quickRecipe { r in r["prune"] = nil; r["quantize"] = nil }
         try #require(try condenser("distill", recipe).status == 0)
         for name in ["student-int8.h5", "student-pruned.h5"] {
@@ -115,13 +118,10 @@ import TestSupport
         }
         try Data("not a checkpoint".utf8).write(to: folder.file("out/student-pruned-int8.h5"))
         let resumed = try condenser("distill", recipe, "--resume")
-        #expect(resumed.status != 0)
-        #expect(resumed.standardError.contains("bench: 1 checkpoint(s) could not be benchmarked") && resumed.standardError.contains("student-pruned-int8.h5"),
-                "\(resumed.standardError)")
+        #expect(resumed.status == 0, "\(resumed.standardError)")
         let bench = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/report/report.json"))) as! [String: Any]
         let models = bench["models"] as! [[String: Any]]
-        #expect(models.map { $0["name"] as? String } == ["teacher", "student", "student-scratch", "student-pruned", "student-int8", "student-pruned-int8"])
-        #expect(models[5]["error"] != nil && models[3]["accuracy"] as? Double == models[1]["accuracy"] as? Double)
+        #expect(models.map { $0["name"] as? String } == ["teacher", "student", "student-scratch"])
     }
 
     /// Several scratch students: one saved checkpoint, every run's accuracy in distill.json, and the
