@@ -28,7 +28,8 @@ public struct Benchmark {
     /// Without `data`, latency is timed on generated inputs that fit each model (`syntheticInput`)
     /// and accuracy is left empty. `progress` receives a line per measurement.
     /// - Throws: `.invalidSettings`, or `.unusableData` when `data` is empty or has no labels.
-    public func run(checkpoints: [URL], data: MultimodalDataset?, progress: (String) -> Void = { _ in }) throws(BenchmarkError) -> BenchmarkReport {
+    public func run(checkpoints: [URL], data: MultimodalDataset?,
+                    progress: (String) -> Void = { _ in }) throws(BenchmarkError) -> BenchmarkReport {
         try settings.validate()
         if let data {
             guard data.count > 0 else { throw .unusableData(file: data.source, reason: "has no samples") }

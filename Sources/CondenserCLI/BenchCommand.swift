@@ -57,7 +57,8 @@ struct BenchCommand: ParsableCommand {
         runtime.apply(logger: logger)
         let dataset = try data.map { try MultimodalDataset.read(from: URL(fileURLWithPath: $0)) }
         if dataset == nil {
-            FileHandle.standardError.write(Data("bench: no --data: latency on generated inputs that fit each model; accuracy is left empty (pass --data test.h5 to measure it)\n".utf8))
+            FileHandle.standardError.write(Data(("bench: no --data: latency on generated inputs that fit each model; "
+                                                 + "accuracy is left empty (pass --data test.h5 to measure it)\n").utf8))
         }
         let benchmark = Benchmark(settings: BenchmarkSettings(batchSizes: try parsedBatchSizes(), warmup: warmup, iterations: iterations))
         let result = try benchmark.run(checkpoints: checkpoints.map { URL(fileURLWithPath: $0) }, data: dataset) { line in

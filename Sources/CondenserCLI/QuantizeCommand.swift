@@ -13,7 +13,10 @@ struct QuantizeCommand: ParsableCommand {
 
     @Argument(help: "Float32 checkpoint (.h5).")
     var checkpoint: String
-    @Option(help: "Calibration data (HDF5 dataset file); its first --samples samples set the input scales. Also the evaluation data unless --eval-data is given. Default: the training data the checkpoint's provenance names, made again from its seed.")
+    @Option(help: """
+        Calibration data (HDF5 dataset file); its first --samples samples set the input scales. Also the evaluation data \
+        unless --eval-data is given. Default: the training data the checkpoint's provenance names, made again from its seed.
+        """)
     var data: String?
     @Option(help: "Labelled data for the accuracy check and --max-drop (default: --data).")
     var evalData: String?
@@ -23,7 +26,10 @@ struct QuantizeCommand: ParsableCommand {
     var calibration: QuantizeSection.Calibration = .percentile
     @Option(help: "Percentile of |x| for --calibration percentile, in (0, 100].")
     var percentile: Double = 99.99
-    @Option(help: "static: one calibrated scale per input; dynamic: scales per row at run time. Default: static when there is calibration data, else dynamic.")
+    @Option(help: """
+        static: one calibrated scale per input; dynamic: scales per row at run time. \
+        Default: static when there is calibration data, else dynamic.
+        """)
     var mode: QuantizeSection.Mode?
     @Option(help: "Largest accuracy loss allowed (percentage points); the most harmful layers stay float32 until it holds.")
     var maxDrop: Double?
@@ -51,7 +57,9 @@ struct QuantizeCommand: ParsableCommand {
         let input = URL(fileURLWithPath: checkpoint)
         let output = out.map { URL(fileURLWithPath: $0) } ?? CheckpointQuantizer.defaultOutput(for: input)
         try checkOutput(output, inputs: [checkpoint] + [data, evalData].compactMap { $0 }, overwrite: overwrite)
-        var calibrationData: CheckpointQuantizer.NamedData? = try data.map { (try MultimodalDataset.read(from: URL(fileURLWithPath: $0)), $0) }
+        var calibrationData: CheckpointQuantizer.NamedData? = try data.map {
+            (try MultimodalDataset.read(from: URL(fileURLWithPath: $0)), $0)
+        }
         if calibrationData == nil, mode != .dynamic {
             calibrationData = Self.provenanceCalibration(for: input, samples: samples)
             if let calibrationData {

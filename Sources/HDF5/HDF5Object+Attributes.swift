@@ -67,7 +67,8 @@ extension HDF5Object {
         }
         let size = H5Tget_size(type.id)
         guard size <= target.readableBytesLimit else {
-            throw .implausibleSize(file: target.file, path: target.path, reason: "declares a \(size)-byte string in a \(target.fileLength)-byte file")
+            throw .implausibleSize(file: target.file, path: target.path,
+                                   reason: "declares a \(size)-byte string in a \(target.fileLength)-byte file")
         }
         guard size > 0 else {
             throw .operationFailed(file: target.file, object: target.path, operation: "H5Tget_size", detail: HDF5Location.innermostMessage())

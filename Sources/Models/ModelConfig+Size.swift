@@ -6,9 +6,9 @@ extension ModelConfig {
     /// CPU, far below sizes whose products overflow or exhaust memory.
     static let sizeLimits: [(key: CodingKeys, limit: Int)] = [
         (.imageSize, 4096), (.patchSize, 4096), (.visionDim, 16384), (.textDim, 16384), (.fusionDim, 16384),
-        (.visionHeads, 1024), (.textHeads, 1024), (.fusionHeads, 1024), (.visionDepth, maximumDepth),
-        (.textDepth, maximumDepth), (.fusionDepth, maximumDepth), (.vocabSize, 1 << 20), (.maxTextLen, 4096), (.numClasses, 1 << 20), (.mlpRatio, 64),
-        (.headHidden, 1 << 16),
+        (.visionHeads, 1024), (.textHeads, 1024), (.fusionHeads, 1024),
+        (.visionDepth, maximumDepth), (.textDepth, maximumDepth), (.fusionDepth, maximumDepth),
+        (.vocabSize, 1 << 20), (.maxTextLen, 4096), (.numClasses, 1 << 20), (.mlpRatio, 64), (.headHidden, 1 << 16),
     ]
 
     /// The most layers of one kind.

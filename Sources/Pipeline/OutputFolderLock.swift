@@ -23,7 +23,9 @@ final class OutputFolderLock {
             throw PipelineError("\(folder.path): cannot create the output folder: \(error.localizedDescription)")
         }
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw PipelineError("\(path): cannot open the output folder's lock: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw PipelineError("\(path): cannot open the output folder's lock: \(String(cString: strerror(errno)))")
+        }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)

@@ -135,11 +135,11 @@ import TestSupport
 @Suite struct ShippedTeacherTests {
     @Test func shippedTeacherKeepsItsAccuracy() throws {
         let folder = try TemporaryDirectory()
-        // The first 500 samples of the default recipe's test set (seed 2).
+        // The first 500 samples of the default recipe's test set (seed 2); the shipped teacher scores 99.9% on all 2,000.
         try #require(condenser("data", "shapes", "--count", "500", "--seed", "2", "--out", folder.file("test.h5").path).status == 0)
         let result = try condenser("eval", "checkpoints/shapes-vqa/teacher.h5", "--data", folder.file("test.h5").path, "--by-kind")
         try #require(result.status == 0, "\(result.standardError)")
         let accuracy = try #require(result.standardOutput.split(separator: " ").dropFirst().first.flatMap { Double($0) })
-        #expect(accuracy >= 0.90, "\(result.standardOutput)")
+        #expect(accuracy >= 0.97, "\(result.standardOutput)")
     }
 }

@@ -14,7 +14,8 @@ import TestSupport
         // sized arrays by a depth of 10¹² before validation: kept as regressions.
         for index in Array(0..<100) + [452, 846, 965, 1002] {
             let outcome = try campaign.runCase(index, seed: 1)
-            #expect(outcome.failure == nil, "case \(index): \(outcome.mutation) | \(outcome.arguments) | \(outcome.failure ?? ""): \(outcome.standardError)")
+            #expect(outcome.failure == nil,
+                    "case \(index): \(outcome.mutation) | \(outcome.arguments) | \(outcome.failure ?? ""): \(outcome.standardError)")
         }
     }
 }

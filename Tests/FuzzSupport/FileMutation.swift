@@ -55,7 +55,8 @@ public enum FileMutation {
             return "\(path) stored as \(name)"
         case 8, 9:
             let count = dataset.values.count
-            let shapes = [[count], [1] + dataset.shape, dataset.shape.reversed(), [count, 1], dataset.shape.count > 1 ? [count / max(dataset.shape[0], 1), dataset.shape[0]] : [1, count]]
+            let swapped = dataset.shape.count > 1 ? [count / max(dataset.shape[0], 1), dataset.shape[0]] : [1, count]
+            let shapes = [[count], [1] + dataset.shape, dataset.shape.reversed(), [count, 1], swapped]
             dataset.shape = shapes.randomElement(using: &generator)!.map { max($0, 0) }
             if dataset.shape.reduce(1, *) != count { dataset.shape = [count] }
             image.datasets[path] = dataset

@@ -34,7 +34,7 @@ import Testing
                              test: .generator(name: "shapes", count: 2000, seed: 2)),
             teacher: TeacherSection(checkpoint: "checkpoints/shapes-vqa/teacher.h5", model: teacher,
                                     modelSource: "recipes/models/teacher.json",
-                                    train: TrainingSettings(epochs: 64, batchSize: 64, learningRate: 0.001, weightDecay: 0.01,
+                                    train: TrainingSettings(epochs: 170, batchSize: 64, learningRate: 0.001, weightDecay: 0.01,
                                                             warmupSteps: 500, gradientClip: 1),
                                     trainData: TeacherTrainingData(
                                         source: .generator(name: "shapes", count: 20000, seed: 101), freshPerEpoch: true,
@@ -47,7 +47,7 @@ import Testing
                                            warmupSteps: 200, gradientClip: 1),
                 temperature: 4, losses: LossWeights(hard: 0.5, logits: 0, features: 0, attention: 0.5, contrastive: 0),
                 contrastiveTemperature: 0.07, baseline: true, baselineSeeds: 3, cacheTeacher: true),
-            prune: PruneSection(heads: 0.25, keepTokens: 0.75, afterLayer: 1, mlp: 0, recoverEpochs: 3),
+            prune: PruneSection(mlp: 0.5, recoverEpochs: 5, learningRate: 0.001),
             quantize: QuantizeSection(mode: .static, calibration: .percentile, percentile: 99.99, samples: 512, maxDrop: 0.5),
             bench: BenchSection(batchSizes: [1, 32], threads: nil, warmup: 20, iterations: 200, report: nil))
         #expect(try shipped("shapes-vqa.json") == expected)
