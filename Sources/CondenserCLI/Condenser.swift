@@ -36,7 +36,7 @@ struct Condenser: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            exit(withError: oneLine(error))
         }
     }
 }
