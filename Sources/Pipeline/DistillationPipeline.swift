@@ -97,7 +97,7 @@ public final class DistillationPipeline {
         seconds["total"] = Date().timeIntervalSince(started)
         report.seconds = seconds
         try writeFileAtomically(Data(TrainLog.csv(report.epochs).utf8), to: output.appendingPathComponent("train-log.csv"))
-        try writeFileAtomically(report.jsonData(), to: output.appendingPathComponent(teacherOnly ? "train.json" : "distill.json"))
+        try writeFileAtomically(report.jsonData(in: output), to: output.appendingPathComponent(teacherOnly ? "train.json" : "distill.json"))
         for warning in report.warnings { progress.line("warning: \(warning)") }
         if let failures = report.bench?.failures, !failures.isEmpty {
             throw PipelineError("bench: \(failures.count) checkpoint(s) could not be benchmarked: " + failures.map { $0.error ?? $0.path }.joined(separator: "; "))

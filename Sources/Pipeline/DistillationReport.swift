@@ -11,7 +11,9 @@ public struct DistillationReport {
         /// Whether this run trained it (false: an existing teacher was loaded).
         public var trained: Bool
 
-        var json: [String: Any] { ["checkpoint": checkpoint, "accuracy": accuracy, "parameters": parameters, "trained": trained] }
+        func json(in folder: URL) -> [String: Any] {
+            ["checkpoint": relativePath(checkpoint, in: folder), "accuracy": accuracy, "parameters": parameters, "trained": trained]
+        }
     }
 
     /// The int8 student of the `quantize` phase.
@@ -25,8 +27,8 @@ public struct DistillationReport {
         public var floatLayers: [String]
         public var metTarget: Bool?
 
-        var json: [String: Any] {
-            var object: [String: Any] = ["checkpoint": checkpoint, "accuracy": accuracy, "source_accuracy": sourceAccuracy,
+        func json(in folder: URL) -> [String: Any] {
+            var object: [String: Any] = ["checkpoint": relativePath(checkpoint, in: folder), "accuracy": accuracy, "source_accuracy": sourceAccuracy,
                                          "mode": mode, "float_layers": floatLayers]
             if let calibration { object["calibration"] = calibration }
             if let metTarget { object["met_target"] = metTarget }
@@ -79,17 +81,18 @@ public struct DistillationReport {
         return 100 * (accuracies.max()! - accuracies.min()!)
     }
 
-    /// Pretty, key-sorted JSON.
-    public func jsonData() throws -> Data {
+    /// Pretty, key-sorted JSON. Paths inside `folder` (the recipe's output) are written relative to
+    /// it, so the folder can be moved or shared; others (a teacher kept elsewhere) as they are.
+    public func jsonData(in folder: URL) throws -> Data {
         var object: [String: Any] = [
-            "name": name, "teacher": teacher.json, "warnings": warnings, "seconds": seconds,
+            "name": name, "teacher": teacher.json(in: folder), "warnings": warnings, "seconds": seconds,
             "recipe": try JSONSerialization.jsonObject(with: Data(recipeJSON.utf8)),
             "epochs": try JSONSerialization.jsonObject(with: JSONEncoder().encode(epochs)),
         ]
-        if let student { object["student"] = student.json }
-        if let studentScratch { object["student_scratch"] = studentScratch.json }
-        if let studentPruned { object["student_pruned"] = studentPruned.json }
-        if let studentInt8 { object["student_int8"] = studentInt8.json }
+        if let student { object["student"] = student.json(in: folder) }
+        if let studentScratch { object["student_scratch"] = studentScratch.json(in: folder) }
+        if let studentPruned { object["student_pruned"] = studentPruned.json(in: folder) }
+        if let studentInt8 { object["student_int8"] = studentInt8.json(in: folder) }
         if let retained { object["retained"] = retained }
         if let gainPoints { object["distillation_gain_points"] = gainPoints }
         if scratchRuns.count > 1 {
@@ -97,7 +100,7 @@ public struct DistillationReport {
             object["student_scratch_mean_accuracy"] = scratchMeanAccuracy
             object["distillation_gain_points_mean"] = meanGainPoints
         }
-        if let benchReportFolder { object["bench_report"] = benchReportFolder }
+        if let benchReportFolder { object["bench_report"] = relativePath(benchReportFolder, in: folder) }
         if !accuracyByKind.isEmpty {
             object["accuracy_by_kind"] = accuracyByKind
             let scratch = accuracyByKind.filter { $0.key.hasPrefix("student-scratch") }.map(\.value)
@@ -109,4 +112,11 @@ public struct DistillationReport {
         }
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
+}
+
+/// `path` relative to `folder` when it lies inside it (`student.h5`, `report`), else as it is.
+func relativePath(_ path: String, in folder: URL) -> String {
+    let base = folder.standardizedFileURL.path + "/"
+    let full = URL(fileURLWithPath: path).standardizedFileURL.path
+    return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : path
 }
