@@ -105,16 +105,14 @@ struct PruneCommand: ParsableCommand {
             return set
         }
         func accuracy(_ model: FusionModel) -> Double? {
-            testData.map { Evaluation.accuracy(logits: Evaluation.logits(of: model, on: $0, batchSize: 128),
-                                               classes: model.config.numClasses, labels: $0.labels!) }
+            testData.map { Evaluation.accuracy(of: model, on: $0) }
         }
         let recovery = try teacher.map { path in
             let teacherURL = URL(fileURLWithPath: path)
             let (teacherModel, _) = try CheckpointFile.loadModel(from: teacherURL)
             let recovery = PruningRecovery(
                 teacher: teacherModel, teacherFile: teacherURL, train: calibration,
-                evaluate: { accuracy($0) ?? Evaluation.accuracy(logits: Evaluation.logits(of: $0, on: calibration, batchSize: 128),
-                                                               classes: $0.config.numClasses, labels: calibration.labels!) },
+                evaluate: { accuracy($0) ?? Evaluation.accuracy(of: $0, on: calibration) },
                 settings: TrainingSettings(epochs: recoverEpochs, batchSize: recoverBatchSize, learningRate: recoverLr,
                                            weightDecay: 0.05, warmupSteps: 50),
                 objective: PruningRecovery.defaultObjective, seed: seed, progress: progress)

@@ -58,12 +58,6 @@ public final class StudentDistiller {
         var loss = terms[0].2 * terms[0].1
         for term in terms.dropFirst() { loss = loss + term.2 * term.1 }
         let components = Dictionary(uniqueKeysWithValues: terms.map { ($0.0, $0.1 * $0.2.item) })
-        return Trainer.StepResult(loss: loss, components: components, correct: correctCount(output.logits, batch.labels!))
+        return Trainer.StepResult(loss: loss, components: components, correct: Evaluation.hits(logits: output.logits, labels: batch.labels!))
     }
-}
-
-/// How many rows' largest logit is the label: logits [B, C].
-public func correctCount(_ logits: Tensor, _ labels: [Int32]) -> Int {
-    let predictions = Evaluation.predictions(logits: logits.storage, classes: logits.shape[1])
-    return zip(predictions, labels).filter { $0 == Int($1) }.count
 }

@@ -165,7 +165,7 @@ public final class DistillationPipeline {
             let batch = teacherTrain.batch(indices)
             let output = teacher(batch.input)
             return Trainer.StepResult(loss: crossEntropy(logits: output.logits, labels: batch.labels!), components: [:],
-                                      correct: correctCount(output.logits, batch.labels!))
+                                      correct: Evaluation.hits(logits: output.logits, labels: batch.labels!))
         }, evaluate: { evaluate(teacher, on: test) })
         let accuracy = records.last!.testAccuracy
         var teacherMetadata = metadata(teacher, accuracy: accuracy)
@@ -273,8 +273,7 @@ public final class DistillationPipeline {
     }
 
     func evaluate(_ model: FusionModel, on data: MultimodalDataset) -> Double {
-        Evaluation.accuracy(logits: Evaluation.logits(of: model, on: data, batchSize: 128), classes: model.config.numClasses,
-                            labels: data.labels!)
+        Evaluation.accuracy(of: model, on: data)
     }
 
     /// Identity of a phase's run: recipe, phase and data; a resume state with another is refused.

@@ -25,10 +25,24 @@ public enum Evaluation {
         }
     }
 
+    /// How many samples' top logit is the label: logits [N, classes] row-major.
+    public static func hits(logits: [Float], classes: Int, labels: [Int32]) -> Int {
+        zip(predictions(logits: logits, classes: classes), labels).filter { $0 == Int($1) }.count
+    }
+
+    /// How many rows' top logit is the label: logits [B, classes].
+    public static func hits(logits: Tensor, labels: [Int32]) -> Int {
+        hits(logits: logits.storage, classes: logits.shape[1], labels: labels)
+    }
+
+    /// Accuracy of `model` on labelled `data`, in [0, 1].
+    public static func accuracy(of model: FusionModel, on data: MultimodalDataset, batchSize: Int = 128) -> Double {
+        precondition(data.labels != nil, "accuracy needs labelled data")
+        return accuracy(logits: logits(of: model, on: data, batchSize: batchSize), classes: model.config.numClasses, labels: data.labels!)
+    }
+
     /// Fraction of samples whose top logit is the label, in [0, 1].
     public static func accuracy(logits: [Float], classes: Int, labels: [Int32]) -> Double {
-        guard !labels.isEmpty else { return 0 }
-        let hits = zip(predictions(logits: logits, classes: classes), labels).filter { $0 == Int($1) }.count
-        return Double(hits) / Double(labels.count)
+        labels.isEmpty ? 0 : Double(hits(logits: logits, classes: classes, labels: labels)) / Double(labels.count)
     }
 }
