@@ -29,35 +29,40 @@ public final class StudentDistiller {
     /// The loss of `batch`; `teacher` holds the teacher's outputs for the same samples, in order.
     public func step(_ batch: MultimodalBatch, teacher: TeacherOutputs?, teacherIndices: [Int]) -> Trainer.StepResult {
         let output = student(batch.input)
-        var terms: [(String, Float, Tensor)] = []
+        /// One weighted term of the objective: its name in the log, its weight and its value (a scalar).
+        struct Term { let name: String, weight: Float, value: Tensor }
+        var terms: [Term] = []
         if objective.weights.hard > 0 {
-            terms.append(("hard", objective.weights.hard, crossEntropy(logits: output.logits, labels: batch.labels!)))
+            terms.append(Term(name: "hard", weight: objective.weights.hard,
+                              value: crossEntropy(logits: output.logits, labels: batch.labels!)))
         }
         if let teacher, objective.needsTeacher {
             let t = teacher.batch(teacherIndices, textLength: batch.textLength)
             if objective.weights.logits > 0 {
-                terms.append(("logits", objective.weights.logits,
-                              DistillationLoss.logits(student: output.logits, teacher: t.logits, temperature: objective.temperature)))
+                terms.append(Term(name: "logits", weight: objective.weights.logits,
+                                  value: DistillationLoss.logits(student: output.logits, teacher: t.logits, temperature: objective.temperature)))
             }
             if objective.weights.features > 0 {
-                terms.append(("features", objective.weights.features, DistillationLoss.features(student: projection(output.fusion.fused), teacher: t.fused)))
+                terms.append(Term(name: "features", weight: objective.weights.features,
+                                  value: DistillationLoss.features(student: projection(output.fusion.fused), teacher: t.fused)))
             }
             if objective.weights.attention > 0 {
-                terms.append(("attention", objective.weights.attention,
-                              DistillationLoss.attention(student: output.fusion.answerAttention, teacher: t.crossAttention,
-                                                         queryMask: batch.input.textMask)))
+                terms.append(Term(name: "attention", weight: objective.weights.attention,
+                                  value: DistillationLoss.attention(student: output.fusion.answerAttention, teacher: t.crossAttention,
+                                                                    queryMask: batch.input.textMask)))
             }
             if objective.weights.contrastive > 0 {
                 let (v, s) = (output.fusion.visionGlobal, output.fusion.textGlobal)
                 let alignment = DistillationLoss.contrastive(vision: v, text: s, temperature: objective.contrastiveTemperature)
                     + DistillationLoss.similarityMatching(studentVision: v, studentText: s, teacherVision: t.visionGlobal,
                                                           teacherText: t.textGlobal, temperature: objective.contrastiveTemperature)
-                terms.append(("contrastive", objective.weights.contrastive, alignment))
+                terms.append(Term(name: "contrastive", weight: objective.weights.contrastive, value: alignment))
             }
         }
-        var loss = terms[0].2 * terms[0].1
-        for term in terms.dropFirst() { loss = loss + term.2 * term.1 }
-        let components = Dictionary(uniqueKeysWithValues: terms.map { ($0.0, $0.1 * $0.2.item) })
-        return Trainer.StepResult(loss: loss, components: components, correct: Evaluation.hits(logits: output.logits, labels: batch.labels!))
+        var loss = terms[0].value * terms[0].weight
+        for term in terms.dropFirst() { loss = loss + term.value * term.weight }
+        let components = Dictionary(uniqueKeysWithValues: terms.map { ($0.name, $0.weight * $0.value.item) })
+        return Trainer.StepResult(loss: loss, components: components,
+                                  correct: Evaluation.hits(logits: output.logits, labels: batch.labels!))
     }
 }
