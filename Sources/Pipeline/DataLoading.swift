@@ -19,8 +19,21 @@ extension DataSource {
 extension TeacherTrainingData {
     /// The generator's questions for each curriculum stage, in order; throws naming an unknown kind or word.
     func stageQuestions() throws -> [ShapesGenerator.Questions] {
-        try curriculum.enumerated().map { index, stage in
-            let key = "teacher.train.data.curriculum[\(index)]"
+        try curriculum.questions(keyPath: "teacher.train.data.curriculum")
+    }
+
+    /// The teacher's samples of `epoch` (0-based).
+    func load(epoch: Int) throws -> MultimodalDataset {
+        let questions = try stageIndex(epoch: epoch).map { try stageQuestions()[$0] } ?? .all
+        return try epochSource(epoch).load(questions: questions)
+    }
+}
+
+extension [TeacherTrainingData.CurriculumStage] {
+    /// The generator's questions for each stage, in order; throws naming an unknown kind or word.
+    func questions(keyPath: String) throws -> [ShapesGenerator.Questions] {
+        try enumerated().map { index, stage in
+            let key = "\(keyPath)[\(index)]"
             var questions = ShapesGenerator.Questions.all
             if let names = stage.questions {
                 questions.kinds = try names.map { name in
@@ -43,10 +56,13 @@ extension TeacherTrainingData {
     }
 
     private static func quoted(_ names: [String]) -> String { names.map { "\"\($0)\"" }.joined(separator: ", ") }
+}
 
-    /// The teacher's samples of `epoch` (0-based).
-    func load(epoch: Int) throws -> MultimodalDataset {
-        let questions = try stageIndex(epoch: epoch).map { try stageQuestions()[$0] } ?? .all
-        return try epochSource(epoch).load(questions: questions)
+extension ShapesGenerator.Questions {
+    /// Whether a generator asking these questions could have asked `words`: its kind, and for a
+    /// relation question its relation word.
+    func asks(_ words: [String]) -> Bool {
+        guard let kind = ShapesGenerator.Kind(question: words), kinds.contains(kind) else { return false }
+        return kind != .relation || relations.contains { words.contains(ShapesVocabulary.relations[$0]) }
     }
 }

@@ -116,6 +116,7 @@ public final class DistillationPipeline {
         guard train.labels != nil, test.labels != nil else {
             throw PipelineError("data: training and test data need /labels")
         }
+        _ = try recipe.distill.curriculum.questions(keyPath: "distill.curriculum")  // unknown kinds or words stop the run here
         for (data, key) in [(train, "data.train"), (test, "data.test")] {
             for (config, model) in [(recipe.teacher.model, "teacher.model"), (recipe.student.model, "student.model")] {
                 do { try data.validate(against: config) } catch {
@@ -236,10 +237,7 @@ public final class DistillationPipeline {
                       train: MultimodalDataset, test: MultimodalDataset, seedOffset: UInt64 = 0) throws -> (FusionModel, [EpochRecord]) {
         let student = FusionModel(config: recipe.student.model, seed: studentSeed(seedOffset))
         let distiller = StudentDistiller(student: student, teacherWidth: recipe.teacher.model.fusionDim, objective: objective, seed: recipe.seed &+ 2)
-        let trainer = Trainer(phase: phase, parameters: distiller.trainableParameters,
-                              settings: recipe.distill.training, seed: recipe.seed &+ 11 &+ seedOffset, sampleCount: train.count,
-                              statePath: stateFile(phase), fingerprint: fingerprint(phase, train, test), progress: progress)
-        let records = try trainer.run(resume: resume, step: { indices in
+        func step(_ indices: [Int]) -> Trainer.StepResult {
             let batch = train.batch(indices)
             if objective.needsTeacher, teacherOutputs == nil, let teacher {
                 // No cache: the teacher's forward pass on this very batch.
@@ -247,7 +245,26 @@ public final class DistillationPipeline {
                 return distiller.step(batch, teacher: outputs, teacherIndices: Array(0..<indices.count))
             }
             return distiller.step(batch, teacher: teacherOutputs, teacherIndices: indices)
-        }, evaluate: { evaluate(student, on: test) })
+        }
+        // Curriculum stages first, each over the training samples whose questions it names, with
+        // a learning-rate schedule and optimizer of its own.
+        var records: [EpochRecord] = []
+        let stages = recipe.distill.curriculum
+        for (index, questions) in try stages.questions(keyPath: "distill.curriculum").enumerated() {
+            let subset = (0..<train.count).filter { questions.asks(train.questionWords(at: $0)) }
+            guard !subset.isEmpty else { throw PipelineError("distill.curriculum[\(index)]: no training sample asks these questions") }
+            let stagePhase = "\(phase)-stage\(index + 1)"
+            var settings = recipe.distill.training
+            settings.epochs = stages[index].epochs
+            let trainer = Trainer(phase: stagePhase, parameters: distiller.trainableParameters, settings: settings,
+                                  seed: recipe.seed &+ 11 &+ seedOffset &+ UInt64(index + 1), sampleCount: subset.count,
+                                  statePath: stateFile(stagePhase), fingerprint: fingerprint(stagePhase, train, test), progress: progress)
+            records += try trainer.run(resume: resume, step: { step($0.map { subset[$0] }) }, evaluate: { evaluate(student, on: test) })
+        }
+        let trainer = Trainer(phase: phase, parameters: distiller.trainableParameters,
+                              settings: recipe.distill.training, seed: recipe.seed &+ 11 &+ seedOffset, sampleCount: train.count,
+                              statePath: stateFile(phase), fingerprint: fingerprint(phase, train, test), progress: progress)
+        records += try trainer.run(resume: resume, step: step, evaluate: { evaluate(student, on: test) })
         return (student, records)
     }
 

@@ -15,9 +15,13 @@ public struct DistillSettings: Sendable, Equatable {
     public var baselineSeeds: Int
     /// Compute the teacher's outputs once into the offline cache instead of at every step (`cache_teacher`, default true).
     public var cacheTeacher: Bool
+    /// Stages before the whole task (`curriculum`, default none), each over the training samples whose
+    /// questions it names; the scratch students follow the same stages.
+    public var curriculum: [TeacherTrainingData.CurriculumStage]
 
     public init(training: TrainingSettings, temperature: Float = 4, losses: LossWeights = LossWeights(),
-                contrastiveTemperature: Float = 0.07, baseline: Bool = true, baselineSeeds: Int = 1, cacheTeacher: Bool = true) {
+                contrastiveTemperature: Float = 0.07, baseline: Bool = true, baselineSeeds: Int = 1, cacheTeacher: Bool = true,
+                curriculum: [TeacherTrainingData.CurriculumStage] = []) {
         self.training = training
         self.temperature = temperature
         self.losses = losses
@@ -25,12 +29,17 @@ public struct DistillSettings: Sendable, Equatable {
         self.baseline = baseline
         self.baselineSeeds = baselineSeeds
         self.cacheTeacher = cacheTeacher
+        self.curriculum = curriculum
     }
 }
 
 extension DistillSettings {
     /// Reads the whole `distill` object.
     init(reading reader: inout JSONObjectReader) throws(RecipeError) {
+        let curriculumValue = reader.contains("curriculum") ? try reader.required("curriculum") : nil
+        let curriculum = try curriculumValue.map { (value) throws(RecipeError) in
+            try TeacherTrainingData.CurriculumStage.list(reading: value, keyPath: reader.path("curriculum"), file: reader.file)
+        } ?? []
         let training = try TrainingSettings(reading: &reader)
         let defaults = DistillSettings(training: training)
         let temperature = try reader.number("temperature", .above(0), default: defaults.temperature)
@@ -45,7 +54,7 @@ extension DistillSettings {
                   contrastiveTemperature: try reader.number("contrastive_temperature", .above(0),
                                                             default: defaults.contrastiveTemperature),
                   baseline: baseline, baselineSeeds: baselineSeeds,
-                  cacheTeacher: try reader.bool("cache_teacher", default: defaults.cacheTeacher))
+                  cacheTeacher: try reader.bool("cache_teacher", default: defaults.cacheTeacher), curriculum: curriculum)
         try reader.finish()
     }
 
@@ -54,6 +63,7 @@ extension DistillSettings {
             "temperature": .number(temperature), "losses": losses.json,
             "contrastive_temperature": .number(contrastiveTemperature),
             "baseline": .bool(baseline), "baseline_seeds": .number(baselineSeeds), "cache_teacher": .bool(cacheTeacher),
-        ]) { training, _ in training })
+        ].merging(curriculum.isEmpty ? [:] : ["curriculum": TeacherTrainingData.CurriculumStage.json(curriculum)]) { a, _ in a })
+        { training, _ in training })
     }
 }

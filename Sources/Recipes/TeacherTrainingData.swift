@@ -70,21 +70,10 @@ extension TeacherTrainingData {
         let source = try DataSource(reading: .object(members), keyPath: keyPath, file: file)
         var curriculum: [CurriculumStage] = []
         if let curriculumValue {
-            let curriculumPath = "\(keyPath).curriculum"
-            guard case let .array(stages) = curriculumValue, !stages.isEmpty else {
-                throw RecipeError(file: file, keyPath: curriculumPath, message: "expected a non-empty list of stages, got \(curriculumValue.quoted)")
-            }
             guard case .generator = source else {
-                throw RecipeError(file: file, keyPath: curriculumPath, message: "only a generator can follow a curriculum")
+                throw RecipeError(file: file, keyPath: "\(keyPath).curriculum", message: "only a generator can follow a curriculum")
             }
-            for (index, value) in stages.enumerated() {
-                var reader = try JSONObjectReader(value, keyPath: "\(curriculumPath)[\(index)]", file: file)
-                let epochs = try reader.integer("epochs", minimum: 1)
-                let questions = reader.contains("questions") ? try reader.strings("questions") : nil
-                let relations = reader.contains("relations") ? try reader.strings("relations") : nil
-                try reader.finish()
-                curriculum.append(CurriculumStage(epochs: epochs, questions: questions, relations: relations))
-            }
+            curriculum = try CurriculumStage.list(reading: curriculumValue, keyPath: "\(keyPath).curriculum", file: file)
         }
         var freshPerEpoch = false
         if let fresh {
@@ -103,14 +92,35 @@ extension TeacherTrainingData {
     var json: JSONValue {
         guard case var .object(members) = source.json else { return source.json }
         if freshPerEpoch { members["fresh_per_epoch"] = .bool(true) }
-        if !curriculum.isEmpty {
-            members["curriculum"] = .array(curriculum.map { stage in
-                var object: [String: JSONValue] = ["epochs": .number(stage.epochs)]
-                object["questions"] = stage.questions.map { .array($0.map { .string($0) }) }
-                object["relations"] = stage.relations.map { .array($0.map { .string($0) }) }
-                return .object(object)
-            })
-        }
+        if !curriculum.isEmpty { members["curriculum"] = CurriculumStage.json(curriculum) }
         return .object(members)
+    }
+}
+
+extension TeacherTrainingData.CurriculumStage {
+    /// Reads a non-empty list of stages `[{"epochs": N, "questions": [kinds], "relations": [words]}]`.
+    static func list(reading value: JSONValue, keyPath: String, file: String) throws(RecipeError) -> [Self] {
+        guard case let .array(stages) = value, !stages.isEmpty else {
+            throw RecipeError(file: file, keyPath: keyPath, message: "expected a non-empty list of stages, got \(value.quoted)")
+        }
+        var list: [Self] = []
+        for (index, value) in stages.enumerated() {
+            var reader = try JSONObjectReader(value, keyPath: "\(keyPath)[\(index)]", file: file)
+            let epochs = try reader.integer("epochs", minimum: 1)
+            let questions = reader.contains("questions") ? try reader.strings("questions") : nil
+            let relations = reader.contains("relations") ? try reader.strings("relations") : nil
+            try reader.finish()
+            list.append(Self(epochs: epochs, questions: questions, relations: relations))
+        }
+        return list
+    }
+
+    static func json(_ stages: [Self]) -> JSONValue {
+        .array(stages.map { stage in
+            var object: [String: JSONValue] = ["epochs": .number(stage.epochs)]
+            object["questions"] = stage.questions.map { .array($0.map { .string($0) }) }
+            object["relations"] = stage.relations.map { .array($0.map { .string($0) }) }
+            return .object(object)
+        })
     }
 }

@@ -171,6 +171,35 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.file("out/student.h5").path))
     }
 
+    /// A distillation curriculum: stages over the training samples that ask the named questions, for
+    /// the distilled and the scratch students alike; an unknown word stops the run before any training.
+    @Test func distillCurriculumStagesComeFirstForEveryStudent() throws {
+        let recipe = try quickRecipe { r in
+            var d = r["distill"] as! [String: Any]
+            d["curriculum"] = [["epochs": 1, "questions": ["relation"]]]
+            r["distill"] = d
+            r["prune"] = nil; r["quantize"] = nil; r["bench"] = nil
+        }
+        let result = try condenser("distill", recipe)
+        try #require(result.status == 0, "\(result.standardError)")
+        let log = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(log.dropFirst().map { $0.split(separator: ",")[0] }
+                == ["teacher", "teacher", "student-stage1", "student", "student", "student-scratch-stage1", "student-scratch", "student-scratch"])
+        let bad = try quickRecipe { r in
+            var d = r["distill"] as! [String: Any]
+            d["curriculum"] = [["epochs": 1, "relations": ["beside"]]]
+            r["distill"] = d
+            r["output"] = self.folder.file("bad").path
+            var t = r["teacher"] as! [String: Any]
+            t["checkpoint"] = self.folder.file("bad/teacher.h5").path
+            r["teacher"] = t
+        }
+        let refused = try condenser("distill", bad)
+        #expect(refused.status == 1 && refused.standardError.contains("distill.curriculum[0].relations: unknown relation word \"beside\""),
+                "\(refused.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("bad/teacher.h5").path))
+    }
+
     /// The teacher's own data, fresh per epoch, after a curriculum stage; its checkpoint records how it was trained.
     @Test func teacherTrainsOnItsOwnDataAndRecordsIt() throws {
         let data: [String: Any] = ["generator": "shapes", "count": 48, "seed": 9, "fresh_per_epoch": true,

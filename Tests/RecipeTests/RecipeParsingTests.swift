@@ -46,7 +46,8 @@ import Testing
                 training: TrainingSettings(epochs: 20, batchSize: 64, learningRate: 0.002, weightDecay: 0.01,
                                            warmupSteps: 200, gradientClip: 1),
                 temperature: 4, losses: LossWeights(hard: 0.5, logits: 0, features: 0, attention: 0.5, contrastive: 0),
-                contrastiveTemperature: 0.07, baseline: true, baselineSeeds: 3, cacheTeacher: true),
+                contrastiveTemperature: 0.07, baseline: true, baselineSeeds: 3, cacheTeacher: true,
+                curriculum: [.init(epochs: 40, questions: ["relation"], relations: ["left"]), .init(epochs: 20, questions: ["relation"])]),
             prune: PruneSection(mlp: 0.5, recoverEpochs: 5, learningRate: 0.001),
             quantize: QuantizeSection(mode: .static, calibration: .percentile, percentile: 99.99, samples: 512, maxDrop: 0.5),
             bench: BenchSection(batchSizes: [1, 32], threads: nil, warmup: 20, iterations: 200, report: nil))
