@@ -46,13 +46,12 @@ public struct Benchmark {
         // Load and evaluate every checkpoint; those that fail keep their error.
         let paths = checkpoints.map(\.relativePath)
         var entries: [BenchmarkEntry] = []
+        let dataInputs = data.map { data in settings.batchSizes.map { Self.input(from: data, batchSize: $0) } }
         var loaded: [(entry: Int, model: FusionModel, inputs: [ModelInput])] = []
         for (url, name) in zip(checkpoints, BenchmarkEntry.names(for: paths)) {
             do {
                 let (model, measurement) = try load(checkpoint: url, data: data)
-                let inputs = settings.batchSizes.map { batchSize in
-                    data.map { Self.input(from: $0, batchSize: batchSize) } ?? Self.syntheticInput(for: model.config, batchSize: batchSize)
-                }
+                let inputs = dataInputs ?? settings.batchSizes.map { Self.syntheticInput(for: model.config, batchSize: $0) }
                 loaded.append((entries.count, model, inputs))
                 entries.append(BenchmarkEntry(name: name, path: url.relativePath, outcome: .measured(measurement)))
                 if let accuracy = measurement.accuracy { progress(String(format: "bench: %@: accuracy %.2f%%", name, 100 * accuracy)) }

@@ -27,7 +27,7 @@ extension DistillationPipeline {
         let pruner = Pruner(options: options, calibration: train, report: { self.progress.line("prune: \($0)") })
         let recovery = PruningRecovery(
             teacher: teacher, teacherFile: URL(fileURLWithPath: recipe.teacher.checkpoint), train: train,
-            evaluate: { self.evaluate($0, on: test) },
+            evaluate: { Evaluation.accuracy(of: $0, on: test) },
             settings: TrainingSettings(epochs: max(settings.recoverEpochs, 1), batchSize: recipe.distill.training.batchSize,
                                        learningRate: settings.learningRate, weightDecay: recipe.distill.training.weightDecay,
                                        warmupSteps: min(recipe.distill.training.warmupSteps, 50)),
@@ -40,13 +40,13 @@ extension DistillationPipeline {
                                    recoverEpochs: settings.recoverEpochs)
         record.test = "data.test"
         record.tokenScoring = settings.keepTokens == nil ? nil : settings.tokenScoring
-        record.accuracyBefore = evaluate(student, on: test)
+        record.accuracyBefore = Evaluation.accuracy(of: student, on: test)
         var records: [EpochRecord] = []
         let pruned = try pruner.run(student, original: student.config) { current, round in
-            record.accuracyPruned = evaluate(current, on: test)
+            record.accuracyPruned = Evaluation.accuracy(of: current, on: test)
             if settings.recoverEpochs > 0 { records += try recovery.recover(current, phase: "student-pruned") }
         }
-        let accuracy = evaluate(pruned, on: test)
+        let accuracy = Evaluation.accuracy(of: pruned, on: test)
         if settings.recoverEpochs > 0 { record.accuracyRecovered = accuracy }
         var metadata = metadata(pruned, accuracy: accuracy)
         metadata.pruning = record

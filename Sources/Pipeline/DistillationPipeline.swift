@@ -142,7 +142,7 @@ public final class DistillationPipeline {
             guard metadata.config == recipe.teacher.model else {
                 throw PipelineError("\(url.path): its model config \(metadata.config.jsonString()) is not teacher.model of the recipe (\(recipe.teacher.model.jsonString())); delete it to train a new teacher, or point teacher.checkpoint elsewhere")
             }
-            let accuracy = evaluate(teacher, on: test)
+            let accuracy = Evaluation.accuracy(of: teacher, on: test)
             progress.line(String(format: "teacher: loaded %@, test accuracy %.2f%%", url.path, 100 * accuracy))
             // A resumed run keeps the epochs of the teacher it trained before the interruption.
             let records = resume ? recipe.teacher.train.flatMap { teacherTrainer(teacher, $0, samples: train.count, train, test).completedRecords() } ?? [] : []
@@ -167,7 +167,7 @@ public final class DistillationPipeline {
             let output = teacher(batch.input)
             return Trainer.StepResult(loss: crossEntropy(logits: output.logits, labels: batch.labels!), components: [:],
                                       correct: Evaluation.hits(logits: output.logits, labels: batch.labels!))
-        }, evaluate: { evaluate(teacher, on: test) })
+        }, evaluate: { Evaluation.accuracy(of: teacher, on: test) })
         let accuracy = records.last!.testAccuracy
         var teacherMetadata = metadata(teacher, accuracy: accuracy)
         teacherMetadata.provenance.training = TrainingRecord(
@@ -259,12 +259,12 @@ public final class DistillationPipeline {
             let trainer = Trainer(phase: stagePhase, parameters: distiller.trainableParameters, settings: settings,
                                   seed: recipe.seed &+ 11 &+ seedOffset &+ UInt64(index + 1), sampleCount: subset.count,
                                   statePath: stateFile(stagePhase), fingerprint: fingerprint(stagePhase, train, test), progress: progress)
-            records += try trainer.run(resume: resume, step: { step($0.map { subset[$0] }) }, evaluate: { evaluate(student, on: test) })
+            records += try trainer.run(resume: resume, step: { step($0.map { subset[$0] }) }, evaluate: { Evaluation.accuracy(of: student, on: test) })
         }
         let trainer = Trainer(phase: phase, parameters: distiller.trainableParameters,
                               settings: recipe.distill.training, seed: recipe.seed &+ 11 &+ seedOffset, sampleCount: train.count,
                               statePath: stateFile(phase), fingerprint: fingerprint(phase, train, test), progress: progress)
-        records += try trainer.run(resume: resume, step: step, evaluate: { evaluate(student, on: test) })
+        records += try trainer.run(resume: resume, step: step, evaluate: { Evaluation.accuracy(of: student, on: test) })
         return (student, records)
     }
 
@@ -287,10 +287,6 @@ public final class DistillationPipeline {
                                                  classes: model.config.numClasses)
         guard let rows = try? ShapesGenerator.Kind.accuracies(predictions: predictions, on: data) else { return nil }
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.kind.rawValue, Double($0.correct) / Double($0.total)) })
-    }
-
-    func evaluate(_ model: FusionModel, on data: MultimodalDataset) -> Double {
-        Evaluation.accuracy(of: model, on: data)
     }
 
     /// Identity of a phase's run: recipe, phase and data; a resume state with another is refused.
