@@ -3,7 +3,8 @@
 //
 // Targets, lowest first; dependencies point one way only:
 //   COpenBLAS, CHDF5, CCPUID (C shims) → Hardware (CPU features, BLAS core) → TensorCore → Models → HDF5 → Checkpoint (files)
-//   → Datasets, Recipes → Training → Distillation → Pruning, Quantization, Benchmarking → Pipeline (recipe runs)
+//   → Datasets, Evaluation → Training → Distillation → Pruning, Quantization, Benchmarking (each pass with its settings)
+//   → Recipes (JSON into those settings) → Pipeline (recipe runs)
 //   → CondenserCLI
 import PackageDescription
 
@@ -48,28 +49,30 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Checkpoint", "TensorCore"], swiftSettings: fastMath),
         // PNG contact sheets: an RGB canvas, a 5×7 bitmap font and a dependency-free PNG encoder.
         .target(name: "Imaging"),
-        // Recipe files: the JSON that drives `condenser distill` and `train`, parsed and validated.
-        .target(name: "Recipes", dependencies: ["Models"]),
-        // AdamW, schedule, clipping, the resumable training loop, cross-entropy and evaluation.
-        .target(name: "Training", dependencies: ["Models", "Checkpoint", "Recipes"], swiftSettings: fastMath),
+        // Inference over a whole dataset: logits, predictions, accuracy.
+        .target(name: "Evaluation", dependencies: ["Models", "Checkpoint", "TensorCore"]),
+        // AdamW, schedule, clipping, the resumable training loop, cross-entropy and its settings.
+        .target(name: "Training", dependencies: ["Models", "Checkpoint"], swiftSettings: fastMath),
         // Distillation losses (logits, features, attention maps, cross-modal similarities) and the teacher-output cache.
-        .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Recipes", "Training"],
+        .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Training", "Evaluation"],
                 swiftSettings: fastMath),
         // Structured pruning: head importance, physical head / MLP-unit removal, token policy, recovery.
-        .target(name: "Pruning", dependencies: ["Models", "Checkpoint", "Recipes", "Training", "Distillation"],
+        .target(name: "Pruning", dependencies: ["Models", "Checkpoint", "Training", "Distillation", "Evaluation"],
                 swiftSettings: fastMath),
         // int8 post-training quantization: calibration, the quantizer and its accuracy-aware fallback.
-        .target(name: "Quantization", dependencies: ["TensorCore", "Models", "Checkpoint", "Training"],
+        .target(name: "Quantization", dependencies: ["TensorCore", "Models", "Checkpoint", "Evaluation"],
                 swiftSettings: fastMath),
         // Latency, accuracy and size of checkpoints beside an sgemm yardstick measured in the same run,
         // the Pareto frontier, and the bench report (table, Markdown, CSV, JSON, SVG chart).
-        .target(name: "Benchmarking", dependencies: ["Hardware", "TensorCore", "Models", "Checkpoint", "Training"]),
+        .target(name: "Benchmarking", dependencies: ["Hardware", "TensorCore", "Models", "Checkpoint", "Evaluation"]),
+        // Recipe files: the JSON that drives `condenser distill` and `train`, parsed into each pass's settings.
+        .target(name: "Recipes", dependencies: ["Models", "Training", "Distillation", "Pruning", "Quantization", "Benchmarking"]),
         // Recipe runs: data → teacher → distilled student → scratch baseline → pruned → int8 → bench, with their reports.
-        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Checkpoint", "Pruning",
-                                                 "Quantization", "Benchmarking"]),
+        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Evaluation", "Checkpoint",
+                                                 "Pruning", "Quantization", "Benchmarking"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Hardware", "HDF5", "Checkpoint", "Datasets", "Imaging", "Training", "Recipes", "Pipeline", "Pruning", "Quantization",
+            "Hardware", "HDF5", "Checkpoint", "Datasets", "Imaging", "Evaluation", "Training", "Recipes", "Pipeline", "Pruning", "Quantization",
             "Benchmarking", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -100,7 +103,8 @@ let package = Package(
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Checkpoint", "Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
-        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Training", "TestSupport"]),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Evaluation",
+                                                            "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Hardware", "Checkpoint", "Datasets", "Models", "TestSupport",
                                                     "FuzzSupport"],
                     exclude: ["reference_forward.py"]),

@@ -4,7 +4,6 @@ import Datasets
 import Distillation
 import Foundation
 import Models
-import Recipes
 import TensorCore
 import Training
 

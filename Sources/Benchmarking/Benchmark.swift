@@ -1,8 +1,8 @@
+import Evaluation
 import Checkpoint
 import Foundation
 import Models
 import TensorCore
-import Training
 
 /// Measures checkpoints on one data set: accuracy, size, FLOPs, and forward latency per batch
 /// size, beside plain sgemm measured in the same run. Runs on the current `Parallel.threadCount`.
@@ -30,7 +30,7 @@ public struct Benchmark {
     /// - Throws: `.invalidSettings`, or `.unusableData` when `data` is empty or has no labels.
     public func run(checkpoints: [URL], data: MultimodalDataset?,
                     progress: (String) -> Void = { _ in }) throws(BenchmarkError) -> BenchmarkReport {
-        try settings.validate()
+        do throws(SettingError) { try settings.validate() } catch { throw .invalidSettings(error) }
         if let data {
             guard data.count > 0 else { throw .unusableData(file: data.source, reason: "has no samples") }
             guard data.labels != nil else {

@@ -1,4 +1,7 @@
-/// What `Benchmark` measures, and how often.
+import Models
+
+/// What `Benchmark` measures, and how often: `condenser bench`'s options and a recipe's `bench`
+/// section alike. The names in `validate()` are the recipe's keys.
 public struct BenchmarkSettings: Equatable, Sendable {
     /// Batch sizes whose latency is measured, each >= 1; the chart shows one series per size.
     public var batchSizes: [Int]
@@ -16,15 +19,17 @@ public struct BenchmarkSettings: Equatable, Sendable {
         self.evaluationBatchSize = evaluationBatchSize
     }
 
-    /// - Throws: `.invalidSettings` naming the first value out of range.
-    public func validate() throws(BenchmarkError) {
-        guard !batchSizes.isEmpty else { throw .invalidSettings("no batch sizes to measure") }
-        if let bad = batchSizes.first(where: { $0 < 1 }) { throw .invalidSettings("batch size \(bad) is not allowed; each must be at least 1") }
-        if let index = batchSizes.indices.first(where: { batchSizes[..<$0].contains(batchSizes[$0]) }) {
-            throw .invalidSettings("batch size \(batchSizes[index]) is listed twice")
+    /// - Throws: the first setting out of range.
+    public func validate() throws(SettingError) {
+        guard !batchSizes.isEmpty else { throw SettingError("batch_sizes", "no batch sizes to measure") }
+        if let bad = batchSizes.first(where: { $0 < 1 }) {
+            throw SettingError("batch_sizes", "batch size \(bad) is not allowed; each must be at least 1")
         }
-        guard warmup >= 0 else { throw .invalidSettings("warm-up must be at least 0, got \(warmup)") }
-        guard iterations >= 1 else { throw .invalidSettings("iterations must be at least 1, got \(iterations)") }
-        guard evaluationBatchSize >= 1 else { throw .invalidSettings("evaluation batch size must be at least 1, got \(evaluationBatchSize)") }
+        if let index = batchSizes.indices.first(where: { batchSizes[..<$0].contains(batchSizes[$0]) }) {
+            throw SettingError("batch_sizes", "batch size \(batchSizes[index]) is listed twice")
+        }
+        try SettingError.check("warmup", warmup, atLeast: 0)
+        try SettingError.check("iterations", iterations, atLeast: 1)
+        try SettingError.check("evaluation_batch_size", evaluationBatchSize, atLeast: 1)
     }
 }

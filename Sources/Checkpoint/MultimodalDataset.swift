@@ -20,8 +20,8 @@ public struct MultimodalDataset: Sendable {
     public let vocab: [String]
     /// Answer of each label id.
     public let answers: [String]
-    /// The file this dataset was read from, or a description for one made in memory; errors name it.
-    public let source: String
+    /// The file this dataset was read from, or a description for one made in memory; errors and records name it.
+    public var source: String
 
     /// Checks that the arrays fill their shapes and every token and label id is in range.
     /// - Throws: `.invalidDataset` naming `source` and the array.
@@ -57,5 +57,14 @@ public struct MultimodalDataset: Sendable {
         self.vocab = vocab
         self.answers = answers
         self.source = source
+    }
+}
+
+extension MultimodalDataset {
+    /// The same samples under another name (`data.train` for a recipe's generated set).
+    public func named(_ source: String) -> MultimodalDataset {
+        var copy = self
+        copy.source = source
+        return copy
     }
 }

@@ -3,6 +3,7 @@ import Benchmarking
 import Checkpoint
 import Foundation
 import Logging
+import Models
 
 /// `condenser bench`: accuracy, size, FLOPs and latency of checkpoints, compared with the first.
 struct BenchCommand: ParsableCommand {
@@ -47,9 +48,12 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard !checkpoints.isEmpty else { throw ValidationError("name at least one checkpoint to benchmark") }
-        _ = try parsedBatchSizes()
-        guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
+        let settings = try settings()
+        try validateSettings { () throws(SettingError) in try settings.validate() }
+    }
+
+    func settings() throws -> BenchmarkSettings {
+        BenchmarkSettings(batchSizes: try parsedBatchSizes(), warmup: warmup, iterations: iterations)
     }
 
     func run() throws {
@@ -60,7 +64,7 @@ struct BenchCommand: ParsableCommand {
             FileHandle.standardError.write(Data(("bench: no --data: latency on generated inputs that fit each model; "
                                                  + "accuracy is left empty (pass --data test.h5 to measure it)\n").utf8))
         }
-        let benchmark = Benchmark(settings: BenchmarkSettings(batchSizes: try parsedBatchSizes(), warmup: warmup, iterations: iterations))
+        let benchmark = Benchmark(settings: try settings())
         let result = try benchmark.run(checkpoints: checkpoints.map { URL(fileURLWithPath: $0) }, data: dataset) { line in
             FileHandle.standardError.write(Data("\(line)\n".utf8))
         }

@@ -59,7 +59,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let report = try options.withPipeline(label: "condenser.train") { try $0.run(teacherOnly: true) }
-        print(String(format: "teacher  %6.2f%%  %@", 100 * report.teacher.accuracy, report.teacher.checkpoint))
+        print(String(format: "teacher  %6.2f%%  %@", 100 * report.teacher.accuracy, report.teacher.checkpoint.path))
     }
 }
 
@@ -70,13 +70,13 @@ func summary(_ report: DistillationReport) -> String {
     for (name, model) in [("teacher", report.teacher), ("student", report.student), ("student-scratch", report.studentScratch),
                           ("student-pruned", report.studentPruned)] {
         guard let model else { continue }
-        rows.append(pad(name, 20) + pad(String(format: "%.2f%%", 100 * model.accuracy), 10) + pad(model.parameters.formatted(), 12) + model.checkpoint)
+        rows.append(pad(name, 20) + pad(String(format: "%.2f%%", 100 * model.accuracy), 10) + pad(model.parameters.formatted(), 12) + model.checkpoint.path)
     }
     if let int8 = report.studentInt8 {
         let note = int8.floatLayers.isEmpty ? "" : " (\(int8.floatLayers.count) layers kept in float32)"
-        let name = URL(fileURLWithPath: int8.checkpoint).deletingPathExtension().lastPathComponent
+        let name = int8.checkpoint.deletingPathExtension().lastPathComponent
         rows.append(pad(name, 20) + pad(String(format: "%.2f%%", 100 * int8.accuracy), 10)
-                    + pad((report.studentPruned ?? report.student).map { $0.parameters.formatted() } ?? "", 12) + int8.checkpoint + note)
+                    + pad((report.studentPruned ?? report.student).map { $0.parameters.formatted() } ?? "", 12) + int8.checkpoint.path + note)
     }
     if let retained = report.retained { rows.append(String(format: "student keeps %.1f%% of the teacher's accuracy", 100 * retained)) }
     if let gain = report.gainPoints { rows.append(String(format: "distillation gain over the scratch student: %+.2f points", gain)) }

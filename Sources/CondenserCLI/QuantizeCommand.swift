@@ -3,7 +3,7 @@ import Checkpoint
 import Foundation
 import Logging
 import Quantization
-import Recipes
+import Models
 
 /// `condenser quantize`: int8 post-training quantization of a float32 checkpoint.
 struct QuantizeCommand: ParsableCommand {
@@ -22,15 +22,15 @@ struct QuantizeCommand: ParsableCommand {
     var evalData: String?
     @Option(help: "Calibration samples.")
     var samples: Int = 512
-    @Option(help: "How static mode picks each input's range: \(QuantizeSection.Calibration.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var calibration: QuantizeSection.Calibration = .percentile
+    @Option(help: "How static mode picks each input's range: \(CalibrationMethod.Name.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var calibration = CalibrationMethod.Name.percentile
     @Option(help: "Percentile of |x| for --calibration percentile, in (0, 100].")
     var percentile: Double = 99.99
     @Option(help: """
         static: one calibrated scale per input; dynamic: scales per row at run time. \
         Default: static when there is calibration data, else dynamic.
         """)
-    var mode: QuantizeSection.Mode?
+    var mode: QuantizationSettings.Mode?
     @Option(help: "Largest accuracy loss allowed (percentage points); the most harmful layers stay float32 until it holds.")
     var maxDrop: Double?
     @Option(help: "Output checkpoint (default: <name>-int8.h5 beside the input).")
@@ -41,11 +41,14 @@ struct QuantizeCommand: ParsableCommand {
     var batchSize: Int = 64
     @OptionGroup var runtime: RuntimeOptions
 
+    /// The settings in `mode` (nil: the flag's value).
+    func settings(mode: QuantizationSettings.Mode? = nil) -> QuantizationSettings {
+        QuantizationSettings(mode: mode ?? self.mode ?? .static, calibration: CalibrationMethod(calibration, percentile: percentile),
+                             samples: samples, maxDrop: maxDrop, batchSize: batchSize)
+    }
+
     func validate() throws {
-        guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
-        guard percentile > 0 && percentile <= 100 else { throw ValidationError("--percentile must be in (0, 100], got \(percentile)") }
-        if let maxDrop, !(maxDrop >= 0) { throw ValidationError("--max-drop must be >= 0, got \(maxDrop)") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        try validateSettings { () throws(SettingError) in try settings().validate() }
         if maxDrop != nil && data == nil && evalData == nil {
             throw ValidationError("--max-drop needs labelled data: pass --data or --eval-data")
         }
@@ -57,13 +60,11 @@ struct QuantizeCommand: ParsableCommand {
         let input = URL(fileURLWithPath: checkpoint)
         let output = out.map { URL(fileURLWithPath: $0) } ?? CheckpointQuantizer.defaultOutput(for: input)
         try checkOutput(output, inputs: [checkpoint] + [data, evalData].compactMap { $0 }, overwrite: overwrite)
-        var calibrationData: CheckpointQuantizer.NamedData? = try data.map {
-            (try MultimodalDataset.read(from: URL(fileURLWithPath: $0)), $0)
-        }
+        var calibrationData = try data.map { try MultimodalDataset.read(from: URL(fileURLWithPath: $0)).named($0) }
         if calibrationData == nil, mode != .dynamic {
             calibrationData = Self.provenanceCalibration(for: input, samples: samples)
             if let calibrationData {
-                print("calibrating on \(calibrationData.name)")
+                print("calibrating on \(calibrationData.source)")
             } else if mode == .static {
                 throw CommandError("\(checkpoint): --mode static needs calibration data, and the checkpoint's provenance names "
                                    + "no training data to make again: pass --data FILE, or use --mode dynamic")
@@ -73,13 +74,12 @@ struct QuantizeCommand: ParsableCommand {
             }
         }
         let mode = self.mode ?? (calibrationData == nil ? .dynamic : .static)
-        let evaluationData = try evalData.map { (try MultimodalDataset.read(from: URL(fileURLWithPath: $0)), $0) } ?? calibrationData
-        if let evaluationData, evaluationData.0.labels == nil, maxDrop != nil {
-            throw CommandError("\(evaluationData.1): has no /labels dataset, so --max-drop cannot be checked")
+        let evaluationData = try evalData.map { try MultimodalDataset.read(from: URL(fileURLWithPath: $0)).named($0) }
+            ?? calibrationData
+        if let evaluationData, evaluationData.labels == nil, maxDrop != nil {
+            throw CommandError("\(evaluationData.source): has no /labels dataset, so --max-drop cannot be checked")
         }
-        let method = CalibrationMethod(name: calibration.rawValue, percentile: percentile)!
-        let settings = QuantizationSettings(mode: mode == .dynamic ? .dynamic : .static(method), samples: samples,
-                                            maxDrop: maxDrop, batchSize: batchSize)
+        let settings = settings(mode: mode)
         let provenance = Provenance(command: commandLine, source: checkpoint, toolVersion: Condenser.version)
         let (outcome, record) = try CheckpointQuantizer.run(
             input: input, output: output, settings: settings, calibration: calibrationData, evaluation: evaluationData,
@@ -89,7 +89,7 @@ struct QuantizeCommand: ParsableCommand {
               + "\(byteString(sizes[1])) (\(String(format: "%.2f", Double(sizes[1]) / Double(max(sizes[0], 1))))× of \(byteString(sizes[0])))")
         if let float = outcome.floatAccuracy, let int8 = outcome.int8Accuracy {
             print(String(format: "accuracy float32 %.4f, int8 %.4f (%+.2f points) on %@", float, int8, (int8 - float) * 100,
-                         evaluationData?.1 ?? ""))
+                         evaluationData?.source ?? ""))
         }
         if !outcome.floatLayers.isEmpty {
             print("kept in float32 (most harmful first): " + outcome.floatLayers.joined(separator: ", "))
@@ -100,5 +100,5 @@ struct QuantizeCommand: ParsableCommand {
     }
 }
 
-extension QuantizeSection.Calibration: ExpressibleByArgument {}
-extension QuantizeSection.Mode: ExpressibleByArgument {}
+extension CalibrationMethod.Name: ExpressibleByArgument {}
+extension QuantizationSettings.Mode: ExpressibleByArgument {}

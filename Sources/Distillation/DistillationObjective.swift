@@ -1,4 +1,3 @@
-import Recipes
 
 /// How the student is taught: each loss term's weight (`distill.losses`) and the temperatures.
 public struct DistillationObjective: Sendable, Equatable {

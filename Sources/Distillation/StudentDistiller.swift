@@ -1,6 +1,6 @@
+import Evaluation
 import Checkpoint
 import Models
-import Recipes
 import TensorCore
 import Training
 

@@ -17,8 +17,7 @@ extension DistillationPipeline {
             Parallel.threadCount = threads
         }
         defer { Parallel.threadCount = runThreads }
-        let settings = BenchmarkSettings(batchSizes: section.batchSizes, warmup: section.warmup, iterations: section.iterations)
-        let report = try Benchmark(settings: settings).run(checkpoints: checkpoints, data: test, progress: progress.line)
+        let report = try Benchmark(settings: section.settings).run(checkpoints: checkpoints, data: test, progress: progress.line)
         let folder = section.report.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("report")
         try report.write(to: folder)
         progress.line("bench: wrote \(BenchmarkReport.fileNames.map { folder.appendingPathComponent($0).path }.joined(separator: ", "))")

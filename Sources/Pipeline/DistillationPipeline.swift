@@ -1,6 +1,7 @@
 import Checkpoint
 import Datasets
 import Distillation
+import Evaluation
 import Foundation
 import Models
 import Recipes
@@ -47,50 +48,53 @@ public final class DistillationPipeline {
         let (train, test) = try timed("data") { try loadData() }
         let lock = try OutputFolderLock(folder: output)
         defer { withExtendedLifetime(lock) {} }
-        let (teacher, teacherSummary, teacherRecords) = try timed("teacher") { try prepareTeacher(train: train, test: test) }
-        var report = DistillationReport(name: recipe.name, teacher: teacherSummary, recipeJSON: recipe.normalizedJSON())
+        let (teacher, teacherRecords) = try timed("teacher") { try prepareTeacher(train: train, test: test) }
+        var report = DistillationReport(name: recipe.name, teacher: teacher.summary, recipeJSON: recipe.normalizedJSON())
         report.epochs = teacherRecords
+        // The checkpoints this run wrote or loaded, in report order (never files left by an earlier run),
+        // with the model when it is in memory.
+        var written: [(name: String, model: FusionModel?, file: URL)] = [("teacher", teacher.model, teacher.file)]
 
         if !teacherOnly {
             let settings = recipe.distill
             let teacherOutputs: TeacherOutputs? = try timed("teacher_outputs") {
                 guard settings.cacheTeacher, objective.needsTeacher else { return nil }
-                return try TeacherCache.outputs(teacher: teacher, teacherFile: URL(fileURLWithPath: recipe.teacher.checkpoint), data: train,
+                return try TeacherCache.outputs(teacher: teacher.model, teacherFile: teacher.file, data: train,
                                                 batchSize: 128, report: progress.line)
             }
-            let (student, studentRecords) = try timed("student") {
-                try trainStudent(phase: "student", objective: objective, teacher: teacher, teacherOutputs: teacherOutputs, train: train, test: test)
+            let (studentModel, studentRecords) = try timed("student") {
+                try trainStudent(phase: "student", objective: objective, teacher: teacher.model, teacherOutputs: teacherOutputs,
+                                 train: train, test: test)
             }
-            report.student = try save(student, phase: "student", file: "student.h5", accuracy: studentRecords.last!.testAccuracy)
+            let student = try save(studentModel, phase: "student", file: "student.h5", accuracy: studentRecords.last!.testAccuracy)
+            report.student = student.summary
             report.epochs += studentRecords
+            var pruned: SavedModel?
             if let prune = recipe.prune {
-                let (pruned, records) = try timed("student_pruned") {
+                let (model, records) = try timed("student_pruned") {
                     try pruneStudent(student, settings: prune, teacher: teacher, train: train, test: test)
                 }
-                report.studentPruned = pruned
+                (pruned, report.studentPruned) = (model, model.summary)
                 report.epochs += records
             }
-            if settings.baseline {
-                try timed("student_scratch") { try trainScratchStudents(settings.baselineSeeds, train: train, test: test, into: &report) }
+            let scratch = try settings.baseline ? timed("student_scratch") {
+                try trainScratchStudents(settings.baselineSeeds, train: train, test: test, into: &report)
+            } : nil
+            written += [("student", student), ("student-scratch", scratch), ("student-pruned", pruned)]
+                .compactMap { name, saved in saved.map { (name, $0.model, $0.file) } }
+            if let quantize = recipe.quantize {
+                let source = pruned ?? student
+                let int8 = try timed("quantize") { try quantizeStudent(quantize, source: source, train: train, test: test) }
+                report.studentInt8 = int8
+                written.append((source.file.deletingPathExtension().lastPathComponent + "-int8", nil, int8.checkpoint))
             }
-            if let section = recipe.quantize {
-                let source = URL(fileURLWithPath: (report.studentPruned ?? report.student!).checkpoint)
-                report.studentInt8 = try timed("quantize") { try quantizeStudent(section, source: source, train: train, test: test) }
-            }
-        }
-        // The checkpoints this run wrote or loaded, in report order (never files left by an earlier run).
-        let written = [("teacher", report.teacher.checkpoint), ("student", report.student?.checkpoint),
-                       ("student-scratch", report.studentScratch?.checkpoint), ("student-pruned", report.studentPruned?.checkpoint),
-                       ("student-pruned-int8", report.studentInt8?.checkpoint)]
-            .compactMap { name, path in path.map { (name, URL(fileURLWithPath: $0)) } }
-        if !teacherOnly {
-            for (name, checkpoint) in written {
-                guard let model = try? CheckpointFile.loadModel(from: checkpoint).model else { continue }
+            for (name, model, file) in written {
+                guard let model = model ?? (try? CheckpointFile.loadModel(from: file).model) else { continue }
                 report.accuracyByKind[name] = accuracyByKind(model, on: test)
             }
         }
         if !teacherOnly, let bench = recipe.bench {
-            let (benchReport, folder) = try timed("bench") { try runBench(bench, checkpoints: written.map(\.1), test: test) }
+            let (benchReport, folder) = try timed("bench") { try runBench(bench, checkpoints: written.map(\.file), test: test) }
             report.bench = benchReport
             report.benchReportFolder = folder.path
         }
@@ -135,7 +139,7 @@ public final class DistillationPipeline {
     }
 
     /// Loads the teacher checkpoint when it exists (its config must be the recipe's), else trains and saves it.
-    func prepareTeacher(train: MultimodalDataset, test: MultimodalDataset) throws -> (FusionModel, DistillationReport.ModelSummary, [EpochRecord]) {
+    func prepareTeacher(train: MultimodalDataset, test: MultimodalDataset) throws -> (SavedModel, [EpochRecord]) {
         let url = URL(fileURLWithPath: recipe.teacher.checkpoint)
         if FileManager.default.fileExists(atPath: url.path) {
             let (teacher, metadata) = try CheckpointFile.loadModel(from: url)
@@ -146,7 +150,7 @@ public final class DistillationPipeline {
             progress.line(String(format: "teacher: loaded %@, test accuracy %.2f%%", url.path, 100 * accuracy))
             // A resumed run keeps the epochs of the teacher it trained before the interruption.
             let records = resume ? recipe.teacher.train.flatMap { teacherTrainer(teacher, $0, samples: train.count, train, test).completedRecords() } ?? [] : []
-            return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: !records.isEmpty), records)
+            return (SavedModel(model: teacher, file: url, accuracy: accuracy, trained: !records.isEmpty), records)
         }
         guard let settings = recipe.teacher.train else {
             throw PipelineError("teacher.checkpoint \(url.path) does not exist and the recipe has no teacher.train section to train one")
@@ -175,7 +179,7 @@ public final class DistillationPipeline {
             samples: records.count * trainer.sampleCount, seconds: records.reduce(0) { $0 + $1.seconds }, testAccuracy: accuracy)
         try CheckpointFile.write(model: teacher, metadata: teacherMetadata, to: url)
         progress.line(String(format: "teacher: saved %@, test accuracy %.2f%%", url.path, 100 * accuracy))
-        return (teacher, .init(checkpoint: url.path, accuracy: accuracy, parameters: teacher.parameterCount, trained: true), records)
+        return (SavedModel(model: teacher, file: url, accuracy: accuracy, trained: true), records)
     }
 
     /// `teacher.train.data`'s samples of `epoch`, checked to fit the teacher.
@@ -200,7 +204,10 @@ public final class DistillationPipeline {
     /// The scratch baseline: `count` students trained on labels alone. The first starts from the distilled
     /// student's initial weights and data order and is saved as `student-scratch.h5`; the others, from
     /// seeds of their own, only report their accuracy (so the bench phase measures one scratch student).
-    func trainScratchStudents(_ count: Int, train: MultimodalDataset, test: MultimodalDataset, into report: inout DistillationReport) throws {
+    /// - Returns: the saved scratch student.
+    func trainScratchStudents(_ count: Int, train: MultimodalDataset, test: MultimodalDataset,
+                              into report: inout DistillationReport) throws -> SavedModel {
+        var saved: SavedModel?
         for run in 0..<count {
             let phase = run == 0 ? "student-scratch" : "student-scratch-\(run + 1)"
             let offset = UInt64(run) &* 1_000
@@ -208,7 +215,8 @@ public final class DistillationPipeline {
                                                       train: train, test: test, seedOffset: offset)
             let accuracy = records.last!.testAccuracy
             if run == 0 {
-                report.studentScratch = try save(scratch, phase: phase, file: "student-scratch.h5", accuracy: accuracy)
+                saved = try save(scratch, phase: phase, file: "student-scratch.h5", accuracy: accuracy)
+                report.studentScratch = saved!.summary
             } else {
                 progress.line(String(format: "%@: test accuracy %.2f%% (not saved)", phase, 100 * accuracy))
                 report.accuracyByKind[phase] = accuracyByKind(scratch, on: test)
@@ -226,6 +234,7 @@ public final class DistillationPipeline {
             report.warnings.append(String(format: "the scratch students' accuracy spans %.1f points over %d seeds, as much as the distillation gain of %+.1f points over their mean: the gain is within seed-to-seed variation.",
                                           spread, count, gain))
         }
+        return saved!
     }
 
     /// Initial-weight seed of a student; `seedOffset` 0 is the distilled student's.
@@ -268,17 +277,18 @@ public final class DistillationPipeline {
         return (student, records)
     }
 
-    func save(_ model: FusionModel, phase: String, file: String, accuracy: Double) throws -> DistillationReport.ModelSummary {
+    func save(_ model: FusionModel, phase: String, file: String, accuracy: Double) throws -> SavedModel {
         let url = output.appendingPathComponent(file)
         try CheckpointFile.write(model: model, metadata: metadata(model, accuracy: accuracy), to: url)
         progress.line(String(format: "%@: saved %@, test accuracy %.2f%%", phase, url.path, 100 * accuracy))
-        return .init(checkpoint: url.path, accuracy: accuracy, parameters: model.parameterCount, trained: true)
+        return SavedModel(model: model, file: url, accuracy: accuracy, trained: true)
     }
 
+    /// What every checkpoint this run writes records of where it came from.
+    var provenance: Provenance { Provenance(command: commandLine, source: recipeFile, toolVersion: toolVersion) }
+
     func metadata(_ model: FusionModel, accuracy: Double) -> CheckpointMetadata {
-        CheckpointMetadata(config: model.config,
-                           provenance: Provenance(command: commandLine, source: recipeFile, toolVersion: toolVersion),
-                           metrics: ["accuracy": accuracy])
+        CheckpointMetadata(config: model.config, provenance: provenance, metrics: ["accuracy": accuracy])
     }
 
     /// Accuracy per question kind (`ShapesGenerator.Kind` names), nil when `data` is not `shapes` data.

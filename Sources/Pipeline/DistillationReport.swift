@@ -5,20 +5,20 @@ import Training
 /// `distill.json`: what a recipe run produced and measured. Accuracies are test-set fractions in [0, 1].
 public struct DistillationReport {
     public struct ModelSummary {
-        public var checkpoint: String
+        public var checkpoint: URL
         public var accuracy: Double
         public var parameters: Int
         /// Whether this run trained it (false: an existing teacher was loaded).
         public var trained: Bool
 
         func json(in folder: URL) -> [String: Any] {
-            ["checkpoint": relativePath(checkpoint, in: folder), "accuracy": accuracy, "parameters": parameters, "trained": trained]
+            ["checkpoint": relativePath(checkpoint.path, in: folder), "accuracy": accuracy, "parameters": parameters, "trained": trained]
         }
     }
 
     /// The int8 student of the `quantize` phase.
     public struct Int8Summary {
-        public var checkpoint: String
+        public var checkpoint: URL
         public var accuracy: Double
         /// Accuracy of the float32 checkpoint it was made from.
         public var sourceAccuracy: Double
@@ -28,8 +28,8 @@ public struct DistillationReport {
         public var metTarget: Bool?
 
         func json(in folder: URL) -> [String: Any] {
-            var object: [String: Any] = ["checkpoint": relativePath(checkpoint, in: folder), "accuracy": accuracy, "source_accuracy": sourceAccuracy,
-                                         "mode": mode, "float_layers": floatLayers]
+            var object: [String: Any] = ["checkpoint": relativePath(checkpoint.path, in: folder), "accuracy": accuracy,
+                                         "source_accuracy": sourceAccuracy, "mode": mode, "float_layers": floatLayers]
             if let calibration { object["calibration"] = calibration }
             if let metTarget { object["met_target"] = metTarget }
             return object

@@ -7,11 +7,13 @@ public enum HeadPruning {
     /// Indices of the heads each site keeps after removing the `removeCount` lowest `scores`
     /// across all sites; a layer's last head is never removed. Ties go to the earlier site and head.
     /// → one ascending index list per site.
-    /// - Throws: `.impossible` when fewer than `removeCount` heads can go (every layer keeps one).
+    /// - Throws: `.invalidSetting` of `heads` when fewer than `removeCount` heads can go (every layer keeps one).
     public static func keptHeads(scores: [[Float]], removeCount: Int) throws(PruningError) -> [[Int]] {
         let removable = scores.reduce(0) { $0 + $1.count - 1 }
         guard removeCount <= removable else {
-            throw .impossible(reason: "removing \(removeCount) heads would leave a layer without heads (at most \(removable) of \(scores.reduce(0) { $0 + $1.count }) can go, one head stays in each of the \(scores.count) attention layers)")
+            let total = scores.reduce(0) { $0 + $1.count }
+            throw .invalidSetting(SettingError("heads", "removing \(removeCount) heads would leave a layer without heads (at most "
+                + "\(removable) of \(total) can go, one head stays in each of the \(scores.count) attention layers)"))
         }
         let ranked = scores.enumerated().flatMap { site, values in values.enumerated().map { (site, $0.offset, $0.element) } }
             .sorted { $0.2 != $1.2 ? $0.2 < $1.2 : ($0.0, $0.1) < ($1.0, $1.1) }

@@ -1,61 +1,47 @@
 import Checkpoint
 import Models
 
-/// Gradual structured pruning: `options.steps` rounds whose targets grow linearly to the final
+/// Gradual structured pruning: `settings.steps` rounds whose targets grow linearly to the final
 /// fractions (all relative to the original architecture). Each round re-ranks heads on the
 /// current model, deletes heads and MLP units, sets the token policy, then calls `recover`.
 public struct Pruner {
-    public let options: PruningOptions
+    public let settings: PruningSettings
     /// Labelled samples that rank heads.
     public let calibration: MultimodalDataset
     /// Receives one line per round.
     public let report: (String) -> Void
 
-    public init(options: PruningOptions, calibration: MultimodalDataset, report: @escaping (String) -> Void = { _ in }) {
-        self.options = options
+    public init(settings: PruningSettings, calibration: MultimodalDataset, report: @escaping (String) -> Void = { _ in }) {
+        self.settings = settings
         self.calibration = calibration
         self.report = report
     }
 
-    /// Checks that `config` can be pruned as asked and that the calibration data fits it,
-    /// before any work. - Throws: `PruningError` naming the option or file.
+    /// Checks that `config` (whose unpruned architecture is `original`) can be pruned as asked and
+    /// that the calibration data fits it, before any work. - Throws: `PruningError` naming the setting or file.
     public func check(_ config: ModelConfig, original: ModelConfig) throws(PruningError) {
-        try options.validate()
+        do throws(SettingError) { try settings.validate(for: config, original: original) } catch { throw .invalidSetting(error) }
         guard calibration.count > 0 else { throw .unusableData(file: calibration.source, reason: "holds no samples") }
         do {
             try calibration.validate(against: config)
         } catch {
             throw .unusableData(file: calibration.source, reason: "\(error)")
         }
-        if options.heads > 0 {
-            if options.headMethod == .importance && calibration.labels == nil {
-                throw .unusableData(file: calibration.source, reason: "has no /labels dataset; head importance needs the loss, so the calibration set must be labelled")
-            }
-            let total = Self.headCounts(original).reduce(0, +)
-            let target = Self.removeCount(fraction: options.heads, of: total)
-            let layers = Self.headCounts(original).count
-            if target > total - layers {
-                throw .impossible(reason: "--heads \(options.heads) removes \(target) of \(total) heads, but each of the \(layers) attention layers must keep one (at most \(total - layers) can go)")
-            }
-        }
-        if options.keepTokens != nil {
-            guard config.visionDepth >= 1 else { throw .impossible(reason: "token pruning needs at least one vision layer; the model has none") }
-            guard options.afterLayer <= config.visionDepth else {
-                let first = options.tokenScoring == .text ? 0 : 1
-                throw .invalidOption(name: "--after-layer", reason: "the model has \(config.visionDepth) vision layers, so after_layer must be between \(first) and \(config.visionDepth), got \(options.afterLayer)")
-            }
+        if settings.heads > 0 && settings.headMethod == .importance && calibration.labels == nil {
+            throw .unusableData(file: calibration.source, reason: "has no /labels dataset; head importance needs the loss, "
+                                + "so the calibration set must be labelled")
         }
     }
 
-    /// Prunes `model` (whose unpruned architecture is `original`) in `options.steps` rounds;
+    /// Prunes `model` (whose unpruned architecture is `original`) in `settings.steps` rounds;
     /// `recover(model, round)` runs after each round (fine-tuning in place) and may be a no-op.
     public func run(_ model: FusionModel, original: ModelConfig,
                     recover: (FusionModel, Int) throws -> Void = { _, _ in }) throws -> FusionModel {
         try check(model.config, original: original)
         var current = model
-        for round in 1...options.steps {
-            current = try prune(current, original: original, fraction: Double(round) / Double(options.steps))
-            report("round \(round)/\(options.steps): \(Self.describe(current.config)), \(current.parameterCount.formatted()) parameters")
+        for round in 1...settings.steps {
+            current = try prune(current, original: original, fraction: Double(round) / Double(settings.steps))
+            report("round \(round)/\(settings.steps): \(Self.describe(current.config)), \(current.parameterCount.formatted()) parameters")
             try recover(current, round)
         }
         return current
@@ -67,24 +53,24 @@ public struct Pruner {
         var selection = PruningSelection(tokenKeep: config.visionTokenKeep)
 
         let originalHeads = Self.headCounts(original).reduce(0, +)
-        let removeNow = Self.removeCount(fraction: options.heads * progress, of: originalHeads)
+        let removeNow = Self.removeCount(fraction: settings.heads * progress, of: originalHeads)
             - (originalHeads - Self.headCounts(config).reduce(0, +))
         if removeNow > 0 {
-            let scores = switch options.headMethod {
-            case .importance: try HeadImportance.measure(model: model, data: calibration, samples: options.samples,
-                                                         batchSize: options.calibrationBatchSize)
-            case .random: HeadImportance.random(model: model, seed: options.seed &+ UInt64(progress * 1_000_000))
+            let scores = switch settings.headMethod {
+            case .importance: try HeadImportance.measure(model: model, data: calibration, samples: settings.samples,
+                                                         batchSize: settings.calibrationBatchSize)
+            case .random: HeadImportance.random(model: model, seed: settings.seed &+ UInt64(progress * 1_000_000))
             }
             let sites = AttentionSite.all(in: model)
-            report("head scores (\(options.headMethod.rawValue)): " + zip(sites, scores).map { site, values in
+            report("head scores (\(settings.headMethod.rawValue)): " + zip(sites, scores).map { site, values in
                 site.prefix + " " + values.map { String(format: "%.3f", $0) }.joined(separator: " ")
             }.joined(separator: ", "))
             selection.heads = try HeadPruning.keptHeads(scores: scores, removeCount: removeNow)
         }
 
-        if options.mlp > 0 {
+        if settings.mlp > 0 {
             func units(_ layers: [(linear1: Linear, linear2: Linear)], originalWidth: Int) -> [[Int]]? {
-                let target = originalWidth - Self.removeCount(fraction: options.mlp * progress, of: originalWidth)
+                let target = originalWidth - Self.removeCount(fraction: settings.mlp * progress, of: originalWidth)
                 guard layers.contains(where: { $0.linear1.outputSize > target }) else { return nil }
                 return layers.map {
                     NeuronPruning.keptUnits(scores: NeuronPruning.scores(linear1: $0.linear1, linear2: $0.linear2),
@@ -96,10 +82,10 @@ public struct Pruner {
             selection.fusionUnits = units(model.fusion.layers.map { ($0.linear1, $0.linear2) }, originalWidth: original.fusionDim * original.mlpRatio)
         }
 
-        if let keepTokens = options.keepTokens {
+        if let keepTokens = settings.keepTokens {
             let patches = config.patchCount
             let dropped = Int((Double(patches) * (1 - keepTokens) * progress).rounded())
-            selection.tokenKeep = VisionTokenKeep(afterLayer: options.afterLayer, keep: max(1, patches - dropped), scoring: options.tokenScoring)
+            selection.tokenKeep = VisionTokenKeep(afterLayer: settings.afterLayer, keep: max(1, patches - dropped), scoring: settings.tokenScoring)
         }
         return selection.apply(to: model)
     }

@@ -2,7 +2,6 @@ import Checkpoint
 import Distillation
 import Foundation
 import Models
-import Recipes
 import Training
 
 /// Recovery after a pruning round: the pruned student is fine-tuned with the distillation

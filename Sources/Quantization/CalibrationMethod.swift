@@ -16,24 +16,27 @@ public enum CalibrationMethod: Equatable, Sendable {
     /// calibration, with levels counted for the asymmetric range rather than a fixed 128).
     case entropy
 
-    /// The method called `name` (`minmax`, `percentile`, `mse`, `entropy`), with `percentile` for
-    /// the percentile method; nil for an unknown name.
-    public init?(name: String, percentile: Double) {
+    /// The methods by the names recipes, flags and checkpoint records give them.
+    public enum Name: String, CaseIterable, Sendable {
+        case percentile, minmax, mse, entropy
+    }
+
+    /// The method called `name`, with `percentile` for the percentile method.
+    public init(_ name: Name, percentile: Double) {
         switch name {
-        case "minmax": self = .minMax
-        case "percentile": self = .percentile(percentile)
-        case "mse": self = .meanSquaredError
-        case "entropy": self = .entropy
-        default: return nil
+        case .minmax: self = .minMax
+        case .percentile: self = .percentile(percentile)
+        case .mse: self = .meanSquaredError
+        case .entropy: self = .entropy
         }
     }
 
-    public var name: String {
+    public var name: Name {
         switch self {
-        case .minMax: "minmax"
-        case .percentile: "percentile"
-        case .meanSquaredError: "mse"
-        case .entropy: "entropy"
+        case .minMax: .minmax
+        case .percentile: .percentile
+        case .meanSquaredError: .mse
+        case .entropy: .entropy
         }
     }
 

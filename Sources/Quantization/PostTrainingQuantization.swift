@@ -1,31 +1,7 @@
 import Checkpoint
 import Models
 import TensorCore
-import Training
-
-/// Settings of one int8 post-training quantization.
-public struct QuantizationSettings: Sendable {
-    public enum Mode: Sendable, Equatable {
-        /// One input scale per product, calibrated with the method.
-        case `static`(CalibrationMethod)
-        /// A scale per input row, computed at run time.
-        case dynamic
-    }
-
-    public var mode: Mode
-    /// Calibration samples (the first ones of the calibration data).
-    public var samples: Int
-    /// Largest accuracy loss allowed, in percentage points; nil: quantize every product.
-    public var maxDrop: Double?
-    public var batchSize: Int
-
-    public init(mode: Mode, samples: Int = 512, maxDrop: Double? = nil, batchSize: Int = 64) {
-        self.mode = mode
-        self.samples = samples
-        self.maxDrop = maxDrop
-        self.batchSize = batchSize
-    }
-}
+import Evaluation
 
 /// What quantizing a model did and measured.
 public struct QuantizationOutcome: Sendable {
@@ -62,9 +38,10 @@ public enum PostTrainingQuantization {
         let floatLogits = logits()
         let floatAccuracy = accuracy(floatLogits)
         var inputs: [String: ActivationQuantization] = [:]
-        if case let .static(method) = settings.mode {
+        if settings.mode == .static {
             guard let calibration else { preconditionFailure("static quantization needs calibration data") }
-            log("calibrating \(layers.count) products on \(min(settings.samples, calibration.count)) samples (\(method.name))")
+            let method = settings.calibration
+            log("calibrating \(layers.count) products on \(min(settings.samples, calibration.count)) samples (\(method.name.rawValue))")
             inputs = Calibration.histograms(of: model, on: calibration, samples: settings.samples, batchSize: settings.batchSize)
                 .mapValues(method.quantization)
         }

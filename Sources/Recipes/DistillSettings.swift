@@ -1,3 +1,6 @@
+import Distillation
+import Training
+
 /// The `distill` section: how the student learns from the teacher.
 public struct DistillSettings: Sendable, Equatable {
     /// Optimisation of the student (the keys shared with `teacher.train`).

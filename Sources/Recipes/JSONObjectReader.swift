@@ -1,3 +1,5 @@
+import Models
+
 /// Reads one JSON object of a recipe through typed accessors whose errors name the key path
 /// (`teacher.train.lr: expected a number > 0, got -1`). It remembers every key it was asked for,
 /// present or not, so `finish()` can report the rest as unknown and suggest the nearest known key.
@@ -109,15 +111,16 @@ struct JSONObjectReader {
     }
 
     /// A whole number in `minimum...maximum`; `8.0` counts as 8. Absent → `defaultValue`, or an error if nil.
-    mutating func integer<Integer: FixedWidthInteger>(_ key: String, minimum: Integer, maximum: Integer = .max,
+    mutating func integer<Integer: FixedWidthInteger>(_ key: String, minimum: Integer = .min, maximum: Integer = .max,
                                                       default defaultValue: Integer? = nil) throws(RecipeError) -> Integer {
         guard let value = try member(key, required: defaultValue == nil) else { return defaultValue! }
         let integer = value.exactInteger(Integer.self)
         if let integer, (minimum...maximum).contains(integer) { return integer }
         // A whole number too large for the type: the message says where the range ends.
         let tooLarge = integer == nil && value.double.map { $0 > 0 && $0.rounded() == $0 } == true
-        let range = maximum == .max && !tooLarge ? ">= \(minimum)" : "between \(minimum) and \(maximum)"
-        throw error(key, "expected an integer \(range), got \(value.quoted)")
+        let range = Integer.isSigned && minimum == .min && maximum == .max && !tooLarge ? ""
+            : maximum == .max && !tooLarge ? " >= \(minimum)" : " between \(minimum) and \(maximum)"
+        throw error(key, "expected an integer\(range), got \(value.quoted)")
     }
 
     /// A non-empty list of whole numbers, each `>= minimum`. Absent → `defaultValue`.
@@ -138,16 +141,34 @@ struct JSONObjectReader {
         return integers
     }
 
-    /// A finite 32-bit float in the range `bound` sets. Absent → `defaultValue`, or an error if nil.
-    mutating func number(_ key: String, _ bound: LowerBound, default defaultValue: Float? = nil) throws(RecipeError) -> Float {
+    /// A finite 32-bit float in the range `bound` sets (any, when nil). Absent → `defaultValue`, or an error if nil.
+    mutating func number(_ key: String, _ bound: LowerBound? = nil, default defaultValue: Float? = nil) throws(RecipeError) -> Float {
         guard let value = try member(key, required: defaultValue == nil) else { return defaultValue! }
-        guard let double = value.double, bound.admits(Float(double)) else {
-            throw error(key, "expected a number \(bound.text), got \(value.quoted)")
+        let range = bound.map { " \($0.text)" } ?? ""
+        guard let double = value.double, bound?.admits(Float(double)) ?? true else {
+            throw error(key, "expected a number\(range), got \(value.quoted)")
         }
         guard Float(double).isFinite else {
-            throw error(key, "expected a number \(bound.text) within 32-bit float range, got \(value.quoted)")
+            throw error(key, "expected a number\(range) within 32-bit float range, got \(value.quoted)")
         }
         return Float(double)
+    }
+
+    /// A finite number read exactly as a `Double` (`0.1` stays 0.1). Absent → `defaultValue`, or an error if nil.
+    mutating func double(_ key: String, default defaultValue: Double? = nil) throws(RecipeError) -> Double {
+        guard let value = try member(key, required: defaultValue == nil) else { return defaultValue! }
+        guard let double = value.double, double.isFinite else { throw error(key, "expected a number, got \(value.quoted)") }
+        return double
+    }
+
+    /// Runs a settings type's `validate()`; its error is reported under the setting's key path
+    /// (this object's own path when the error names no setting).
+    func validate(_ check: () throws(SettingError) -> Void) throws(RecipeError) {
+        do throws(SettingError) {
+            try check()
+        } catch {
+            throw self.error(error.setting.isEmpty ? nil : error.setting, error.reason)
+        }
     }
 
     /// `true` or `false`. Absent → `defaultValue`.
@@ -186,5 +207,18 @@ struct JSONObjectReader {
 
     private mutating func note(_ key: String) {
         if !requested.contains(key) { requested.append(key) }
+    }
+}
+
+extension JSONObjectReader {
+    /// One of an enumeration's raw values. Absent → `defaultValue`.
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, default defaultValue: Choice) throws(RecipeError) -> Choice
+        where Choice.RawValue == String {
+        guard let value = optional(key) else { return defaultValue }
+        guard case let .string(text) = value, let choice = Choice(rawValue: text) else {
+            let known = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw error(key, "expected one of \(known), got \(value.quoted)")
+        }
+        return choice
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Models
+import Pruning
+import Quantization
 
 /// A distillation job as one JSON file: the data, the teacher (and how to train it), the student
 /// and the distillation settings. `condenser distill recipe.json` runs it all; `condenser train
@@ -19,9 +21,9 @@ public struct Recipe: Sendable, Equatable {
     public var student: StudentSection
     public var distill: DistillSettings
     /// Pruning of the distilled student (`prune`, optional).
-    public var prune: PruneSection?
+    public var prune: PruningSettings?
     /// int8 quantization of the final (pruned, if pruning) student (`quantize`, optional).
-    public var quantize: QuantizeSection?
+    public var quantize: QuantizationSettings?
     /// Benchmarking of the run's checkpoints at its end; nil when the recipe has no `bench` section.
     public var bench: BenchSection?
 
@@ -32,7 +34,7 @@ public struct Recipe: Sendable, Equatable {
     ]
 
     public init(name: String, seed: UInt64 = 0, output: String, data: DataSplits, teacher: TeacherSection,
-                student: StudentSection, distill: DistillSettings, prune: PruneSection? = nil, quantize: QuantizeSection? = nil,
+                student: StudentSection, distill: DistillSettings, prune: PruningSettings? = nil, quantize: QuantizationSettings? = nil,
                 bench: BenchSection? = nil) {
         self.name = name
         self.seed = seed
@@ -111,10 +113,10 @@ extension Recipe {
         let distill = try DistillSettings(reading: &distillReader)
         let prune = try reader.optionalObject("prune").map { (pruneReader) throws(RecipeError) in
             var pruneReader = pruneReader
-            return try PruneSection(reading: &pruneReader, student: student.model)
+            return try PruningSettings(reading: &pruneReader, student: student.model, distill: distill.training)
         }
-        var quantize: QuantizeSection?
-        if var quantizeReader = try reader.optionalObject("quantize") { quantize = try QuantizeSection(reading: &quantizeReader) }
+        var quantize: QuantizationSettings?
+        if var quantizeReader = try reader.optionalObject("quantize") { quantize = try QuantizationSettings(reading: &quantizeReader) }
         var bench: BenchSection?
         if var benchReader = try reader.optionalObject("bench") { bench = try BenchSection(reading: &benchReader) }
         try reader.finish()

@@ -1,6 +1,5 @@
 import Checkpoint
 import Foundation
-import Recipes
 import TensorCore
 
 /// The training loop shared by teacher training, distillation and the scratch baseline:

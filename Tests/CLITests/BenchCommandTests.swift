@@ -119,8 +119,8 @@ import TestSupport
             (["--batch-sizes", "1,0"], #"--batch-sizes: "0" is not a batch size"#),
             (["--batch-sizes", "1,x"], #"--batch-sizes: "x" is not a batch size"#),
             (["--batch-sizes", "4,4"], "--batch-sizes: 4 is listed twice"),
-            (["--iterations", "0"], "--iterations must be at least 1"),
-            (["--warmup=-1"], "--warmup must be at least 0"),
+            (["--iterations", "0"], "--iterations: expected an integer >= 1, got 0"),
+            (["--warmup=-1"], "--warmup: expected an integer >= 0, got -1"),
             (["--threads", "0"], "--threads must be at least 1"),
         ]
         for (options, expected) in cases {

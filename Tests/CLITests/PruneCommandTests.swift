@@ -85,13 +85,13 @@ import TestSupport
             .write(to: folder.file("small.json"), atomically: true, encoding: .utf8)
         try #require(condenser("init", "--model", path("small.json"), "--out", path("small.h5")).status == 0)
         let cases: [([String], String)] = [
-            ([path("s.h5"), "--data", path("d.h5"), "--heads", "1"], "--heads: expected a fraction in [0, 1), got 1.0"),
+            ([path("s.h5"), "--data", path("d.h5"), "--heads", "1"], "--heads: expected a fraction in [0, 1), got 1"),
             ([path("s.h5"), "--data", path("d.h5"), "--mlp=-0.5"], "--mlp: expected a fraction in [0, 1)"),
             ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "1.5"], "--keep-tokens: expected a fraction of patches to keep in (0, 1]"),
-            ([path("s.h5"), "--data", path("d.h5"), "--heads", "0.8"], "each of the 4 attention layers must keep one"),
+            ([path("s.h5"), "--data", path("d.h5"), "--heads", "0.8"], "each of its 4 attention layers must keep one"),
             ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--after-layer", "3"], "--after-layer: the model has 2 vision layers"),
             ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--after-layer", "0"], "--after-layer: expected an integer >= 1, got 0 (0 needs text-guided token scoring)"),
-            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--token-scoring", "saliency"], "--token-scoring must be attention or text"),
+            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--token-scoring", "saliency"], "Please provide one of 'attention' and 'text'"),
             ([path("s.h5"), "--data", path("d.h5")], "nothing to prune"),
             ([path("s.h5"), "--data", path("d.h5"), "--heads", "0.5", "--teacher", path("s.h5")], "recovery needs both --teacher and --recover-epochs"),
             ([path("d.h5"), "--data", path("d.h5"), "--heads", "0.5"], "not a condenser checkpoint"),

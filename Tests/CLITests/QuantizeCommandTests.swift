@@ -94,9 +94,9 @@ import Testing
     @Test func badOptionsAreRefusedWithOneMessage() throws {
         let model = folder.file("model.h5").path, data = folder.file("data.h5").path
         let cases: [([String], String)] = [
-            (["--data", data, "--samples", "0"], "--samples must be at least 1, got 0"),
+            (["--data", data, "--samples", "0"], "--samples: expected an integer >= 1, got 0"),
             (["--data", data, "--calibration", "kl"], "kl"),
-            (["--data", data, "--percentile", "101"], "--percentile must be in (0, 100], got 101"),
+            (["--data", data, "--percentile", "101"], "--percentile: expected a number > 0 and <= 100, got 101"),
             (["--mode", "static"], "--mode static needs calibration data"),
             (["--data", folder.file("missing.h5").path], "missing.h5"),
         ]

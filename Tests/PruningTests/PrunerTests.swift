@@ -9,7 +9,7 @@ import TestSupport
     @Test func halfTheHeadsGoAndTheRecordedStructureRoundTrips() throws {
         let model = FusionModel(config: pruningConfig, seed: 3)
         let data = try randomDataset(pruningConfig, count: 6, seed: 1)
-        let pruner = Pruner(options: PruningOptions(heads: 0.5, keepTokens: 0.5, afterLayer: 1, mlp: 0.25, samples: 6), calibration: data)
+        let pruner = Pruner(settings: PruningSettings(heads: 0.5, keepTokens: 0.5, afterLayer: 1, mlp: 0.25, samples: 6), calibration: data)
         let pruned = try pruner.run(model, original: model.config)
         let config = pruned.config
         #expect((config.visionHeadCounts + config.textHeadCounts + [config.fusionHeadCount]).reduce(0, +) == 7)   // 14 heads → 7
@@ -36,7 +36,7 @@ import TestSupport
         let model = FusionModel(config: pruningConfig, seed: 3)
         let data = try randomDataset(pruningConfig, count: 4, seed: 1)
         var rounds: [ModelConfig] = []
-        let pruned = try Pruner(options: PruningOptions(heads: 0.5, keepTokens: 0.5, mlp: 0.5, steps: 2, samples: 4), calibration: data)
+        let pruned = try Pruner(settings: PruningSettings(heads: 0.5, keepTokens: 0.5, mlp: 0.5, steps: 2, samples: 4), calibration: data)
             .run(model, original: model.config) { current, _ in rounds.append(current.config) }
         #expect(rounds.count == 2)
         #expect(rounds[0].visionMLPHiddenSizes == [24, 24] && rounds[0].visionTokenKeep?.keep == 12)
@@ -47,17 +47,19 @@ import TestSupport
     @Test func badRequestsFailBeforeAnyWork() throws {
         let model = FusionModel(config: pruningConfig, seed: 3)
         let data = try randomDataset(pruningConfig, count: 4, seed: 1)
-        func failure(_ options: PruningOptions, _ data: MultimodalDataset) -> String? {
-            do { _ = try Pruner(options: options, calibration: data).run(model, original: model.config); return nil } catch { return "\(error)" }
+        func failure(_ settings: PruningSettings, _ data: MultimodalDataset) -> String? {
+            do { _ = try Pruner(settings: settings, calibration: data).run(model, original: model.config); return nil } catch {
+                return "\(error)"
+            }
         }
-        #expect(failure(PruningOptions(heads: 1), data) == "--heads: expected a fraction in [0, 1), got 1.0")
-        #expect(failure(PruningOptions(heads: -0.1), data)?.hasPrefix("--heads:") == true)
-        #expect(failure(PruningOptions(mlp: 1.5), data)?.hasPrefix("--mlp:") == true)
-        #expect(failure(PruningOptions(keepTokens: 0), data)?.hasPrefix("--keep-tokens:") == true)
-        #expect(failure(PruningOptions(keepTokens: 0.5, afterLayer: 3), data)?.hasPrefix("--after-layer:") == true)
+        #expect(failure(PruningSettings(heads: 1), data) == "heads: expected a fraction in [0, 1), got 1")
+        #expect(failure(PruningSettings(heads: -0.1), data)?.hasPrefix("heads:") == true)
+        #expect(failure(PruningSettings(mlp: 1.5), data)?.hasPrefix("mlp:") == true)
+        #expect(failure(PruningSettings(keepTokens: 0), data)?.hasPrefix("keep_tokens:") == true)
+        #expect(failure(PruningSettings(keepTokens: 0.5, afterLayer: 3), data)?.hasPrefix("after_layer:") == true)
         // 14 heads in 4 layers: at most 10 can go, 0.8 asks for 11.
-        #expect(failure(PruningOptions(heads: 0.8), data)?.contains("each of the 4 attention layers must keep one") == true)
+        #expect(failure(PruningSettings(heads: 0.8), data)?.contains("each of its 4 attention layers must keep one") == true)
         let wrongImages = try randomDataset(pruningConfig, count: 4, seed: 1, imageSize: 16)
-        #expect(failure(PruningOptions(heads: 0.5), wrongImages)?.contains("image_size") == true)
+        #expect(failure(PruningSettings(heads: 0.5), wrongImages)?.contains("image_size") == true)
     }
 }

@@ -1,3 +1,4 @@
+import Evaluation
 import Checkpoint
 import Datasets
 import Foundation
@@ -6,7 +7,7 @@ import Models
 import TensorCore
 import TestSupport
 import Testing
-import Training
+
 
 let tinyConfig = ModelConfig(imageSize: 32, patchSize: 8, visionDim: 16, visionDepth: 1, visionHeads: 2,
                              vocabSize: 64, maxTextLen: 16, textDim: 16, textDepth: 1, textHeads: 2,
@@ -24,15 +25,16 @@ func selfLabelled(_ data: MultimodalDataset, by model: FusionModel) throws -> Mu
 @Suite struct PostTrainingQuantizationTests {
     let data = ShapesGenerator.generate(count: 96, seed: 4)
 
-    @Test(arguments: [QuantizationSettings.Mode.static(.percentile(99.99)), .dynamic])
-    func int8LogitsStayCloseToFloat(mode: QuantizationSettings.Mode) {
+    @Test(arguments: [QuantizationSettings(mode: .static, calibration: .percentile(99.99), samples: 64),
+                      QuantizationSettings(mode: .dynamic, samples: 64)])
+    func int8LogitsStayCloseToFloat(settings: QuantizationSettings) {
         let model = FusionModel(config: tinyConfig, seed: 2)
         let reference = Evaluation.logits(of: model, on: data, batchSize: 32)
-        _ = PostTrainingQuantization.quantize(model, settings: QuantizationSettings(mode: mode, samples: 64),
+        _ = PostTrainingQuantization.quantize(model, settings: settings,
                                               calibration: data, evaluation: nil)
         for (name, layer) in model.quantizableLayers {
             #expect(layer.int8 != nil, "\(name) was not quantized")
-            #expect((layer.int8?.input == nil) == (mode == .dynamic), "\(name)")
+            #expect((layer.int8?.input == nil) == (settings.mode == .dynamic), "\(name)")
         }
         let quantized = Evaluation.logits(of: model, on: data, batchSize: 32)
         let spread = reference.map { abs($0) }.max()!
@@ -45,7 +47,7 @@ func selfLabelled(_ data: MultimodalDataset, by model: FusionModel) throws -> Mu
         let model = FusionModel(config: tinyConfig, seed: 3)
         let labelled = try selfLabelled(data, by: model)
         // Clipping every input at its 20th percentile ruins the int8 model, so layers must go back.
-        let settings = QuantizationSettings(mode: .static(.percentile(20)), samples: 64, maxDrop: 1)
+        let settings = QuantizationSettings(mode: .static, calibration: .percentile(20), samples: 64, maxDrop: 1)
         let outcome = PostTrainingQuantization.quantize(model, settings: settings, calibration: labelled, evaluation: labelled)
         #expect(outcome.floatAccuracy == 1)
         #expect(outcome.metTarget == true)
@@ -66,20 +68,21 @@ func selfLabelled(_ data: MultimodalDataset, by model: FusionModel) throws -> Mu
 @Suite struct Int8CheckpointTests {
     let data = ShapesGenerator.generate(count: 64, seed: 5)
 
-    func quantizedCheckpoint(_ folder: TemporaryDirectory, mode: QuantizationSettings.Mode, maxDrop: Double? = nil) throws -> URL {
+    func quantizedCheckpoint(_ folder: TemporaryDirectory, mode: QuantizationSettings.Mode,
+                             calibration method: CalibrationMethod = .minMax, maxDrop: Double? = nil) throws -> URL {
         let source = folder.file("model.h5"), output = folder.file("model-int8.h5")
         let provenance = Provenance(command: "test", source: "test", toolVersion: "test")
         try CheckpointFile.write(model: FusionModel(config: tinyConfig, seed: 6),
                                  metadata: CheckpointMetadata(config: tinyConfig, provenance: provenance), to: source)
-        _ = try CheckpointQuantizer.run(input: source, output: output, settings: QuantizationSettings(mode: mode, samples: 32, maxDrop: maxDrop),
-                                        calibration: (data, "calibration"), evaluation: nil, provenance: provenance)
+        _ = try CheckpointQuantizer.run(input: source, output: output, settings: QuantizationSettings(mode: mode, calibration: method, samples: 32, maxDrop: maxDrop),
+                                        calibration: data.named("calibration"), evaluation: nil, provenance: provenance)
         return output
     }
 
-    @Test(arguments: [QuantizationSettings.Mode.static(.meanSquaredError), .dynamic])
+    @Test(arguments: [QuantizationSettings.Mode.static, .dynamic])
     func int8CheckpointsRoundTrip(mode: QuantizationSettings.Mode) throws {
         let folder = try TemporaryDirectory()
-        let url = try quantizedCheckpoint(folder, mode: mode)
+        let url = try quantizedCheckpoint(folder, mode: mode, calibration: .meanSquaredError)
         let (model, metadata) = try CheckpointFile.loadModel(from: url)
         #expect(metadata.precision == .int8)
         #expect(metadata.quantization?.mode == (mode == .dynamic ? "dynamic" : "static"))
@@ -98,7 +101,7 @@ func selfLabelled(_ data: MultimodalDataset, by model: FusionModel) throws -> Mu
 
     @Test func badInt8CheckpointsAndRequestsAreRefused() throws {
         let folder = try TemporaryDirectory()
-        let url = try quantizedCheckpoint(folder, mode: .static(.minMax))
+        let url = try quantizedCheckpoint(folder, mode: .static)
         let provenance = Provenance(command: "test", source: "test", toolVersion: "test")
         #expect(throws: QuantizationError.alreadyInt8(file: url.path)) {
             try CheckpointQuantizer.run(input: url, output: folder.file("x.h5"), settings: QuantizationSettings(mode: .dynamic),
@@ -106,7 +109,7 @@ func selfLabelled(_ data: MultimodalDataset, by model: FusionModel) throws -> Mu
         }
         let source = folder.file("model.h5")
         #expect(throws: QuantizationError.needsCalibrationData) {
-            try CheckpointQuantizer.run(input: source, output: folder.file("x.h5"), settings: QuantizationSettings(mode: .static(.minMax)),
+            try CheckpointQuantizer.run(input: source, output: folder.file("x.h5"), settings: QuantizationSettings(mode: .static, calibration: .minMax),
                                         calibration: nil, evaluation: nil, provenance: provenance)
         }
         #expect(throws: QuantizationError.self) {
@@ -121,8 +124,8 @@ func selfLabelled(_ data: MultimodalDataset, by model: FusionModel) throws -> Mu
                                  metadata: CheckpointMetadata(config: otherConfig, provenance: provenance), to: folder.file("small-vocab.h5"))
         #expect(throws: CheckpointError.self) {
             try CheckpointQuantizer.run(input: folder.file("small-vocab.h5"), output: folder.file("x.h5"),
-                                        settings: QuantizationSettings(mode: .static(.minMax)),
-                                        calibration: (wrongSize, "data"), evaluation: nil, provenance: provenance)
+                                        settings: QuantizationSettings(mode: .static, calibration: .minMax),
+                                        calibration: wrongSize, evaluation: nil, provenance: provenance)
         }
         #expect(!FileManager.default.fileExists(atPath: folder.file("x.h5").path))
     }

@@ -1,5 +1,10 @@
 import Foundation
+import Benchmarking
+import Distillation
 import Models
+import Pruning
+import Quantization
+import Training
 import Testing
 @testable import Recipes
 
@@ -48,9 +53,12 @@ import Testing
                 temperature: 4, losses: LossWeights(hard: 0.5, logits: 0, features: 0, attention: 0.5, contrastive: 0),
                 contrastiveTemperature: 0.07, baseline: true, baselineSeeds: 3, cacheTeacher: true,
                 curriculum: [.init(epochs: 40, questions: ["relation"], relations: ["left"]), .init(epochs: 20, questions: ["relation"])]),
-            prune: PruneSection(mlp: 0.5, recoverEpochs: 5, learningRate: 0.001),
-            quantize: QuantizeSection(mode: .static, calibration: .percentile, percentile: 99.99, samples: 512, maxDrop: 0.5),
-            bench: BenchSection(batchSizes: [1, 32], threads: nil, warmup: 20, iterations: 200, report: nil))
+            // Recovery trains as distill does, at the section's own lr, with at most 50 warmup steps.
+            prune: PruningSettings(mlp: 0.5, recovery: TrainingSettings(epochs: 5, batchSize: 64, learningRate: 0.001,
+                                                                        weightDecay: 0.01, warmupSteps: 50)),
+            quantize: QuantizationSettings(mode: .static, calibration: .percentile(99.99), samples: 512, maxDrop: 0.5,
+                                           batchSize: 128),
+            bench: BenchSection(settings: BenchmarkSettings(batchSizes: [1, 32], warmup: 20, iterations: 200)))
         #expect(try shipped("shapes-vqa.json") == expected)
     }
 
@@ -65,17 +73,18 @@ import Testing
         let losses = recipe.distill.losses
         #expect([losses.hard, losses.logits, losses.features, losses.attention, losses.contrastive].allSatisfy { $0 > 0 })
         #expect(recipe.distill.baseline && recipe.distill.training.epochs <= 2 && recipe.teacher.train!.epochs <= 2)
-        #expect(recipe.bench?.batchSizes == [1, 32] && recipe.bench!.iterations <= 10)
+        #expect(recipe.bench?.settings.batchSizes == [1, 32] && recipe.bench!.settings.iterations <= 10)
     }
 
     @Test func benchSection() throws {
         #expect(try F.parse(F.minimal).bench == nil)
-        #expect(try F.parse(F.minimal(["bench": "{}"])).bench == BenchSection(batchSizes: [1, 32], threads: nil, warmup: 20, iterations: 200, report: nil))
+        #expect(try F.parse(F.minimal(["bench": "{}"])).bench == BenchSection())
         let full = try F.parse(F.minimal(["bench": #"{"batch_sizes": [8, 1.0, 64], "threads": 1, "warmup": 0, "iterations": 5, "report": "out/r"}"#]))
-        #expect(full.bench == BenchSection(batchSizes: [8, 1, 64], threads: 1, warmup: 0, iterations: 5, report: "out/r"))
+        #expect(full.bench == BenchSection(settings: BenchmarkSettings(batchSizes: [8, 1, 64], warmup: 0, iterations: 5),
+                                           threads: 1, report: "out/r"))
         // Written back with every default, and read again to the same section.
         let normalized = try F.parse(F.parse(F.minimal(["bench": #"{"iterations": 7}"#])).normalizedJSON())
-        #expect(normalized.bench == BenchSection(iterations: 7))
+        #expect(normalized.bench == BenchSection(settings: BenchmarkSettings(iterations: 7)))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(full.normalizedJSON().utf8)) as? [String: Any])
         #expect(Set((object["bench"] as? [String: Any] ?? [:]).keys) == ["batch_sizes", "threads", "warmup", "iterations", "report"])
     }
@@ -156,7 +165,8 @@ import Testing
 
     @Test func pruneSectionReadsTextGuidedTokensBeforeTheFirstLayer() throws {
         let recipe = try F.parse(F.minimal(["prune": #"{"keep_tokens": 0.25, "after_layer": 0, "token_scoring": "text", "recover_epochs": 1}"#]))
-        #expect(recipe.prune == PruneSection(keepTokens: 0.25, afterLayer: 0, tokenScoring: "text", recoverEpochs: 1))
+        #expect(recipe.prune == PruningSettings(keepTokens: 0.25, afterLayer: 0, tokenScoring: .text, recovery: TrainingSettings(
+            epochs: 1, batchSize: 16, learningRate: PruningSettings.defaultRecoveryLearningRate, weightDecay: 0, warmupSteps: 0)))
         #expect(try F.parse(recipe.normalizedJSON()) == recipe)
     }
 

@@ -8,18 +8,18 @@ import Testing
 
     @Test(arguments: [
         // Wrong types and out-of-range values.
-        (["distill.losses.logits": #""x""#], #"distill.losses.logits: expected a number >= 0, got "x""#),
+        (["distill.losses.logits": #""x""#], #"distill.losses.logits: expected a number, got "x""#),
         (["data.train.count": "0"], "data.train.count: expected an integer >= 1, got 0"),
         (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": -1}"#], "teacher.train.lr: expected a number > 0, got -1"),
-        (["distill.epochs": "8.5"], "distill.epochs: expected an integer between 1 and 10000, got 8.5"),
+        (["distill.epochs": "8.5"], "distill.epochs: expected an integer, got 8.5"),
         (["distill.epochs": "10001"], "distill.epochs: expected an integer between 1 and 10000, got 10001"),
-        (["distill.batch_size": "true"], "distill.batch_size: expected an integer >= 1, got true"),
+        (["distill.batch_size": "true"], "distill.batch_size: expected an integer, got true"),
         (["distill.weight_decay": "-0.5"], "distill.weight_decay: expected a number >= 0, got -0.5"),
         (["distill.warmup_steps": "-1"], "distill.warmup_steps: expected an integer >= 0, got -1"),
         (["distill.temperature": "0"], "distill.temperature: expected a number > 0, got 0"),
         (["distill.contrastive_temperature": "null"], "distill.contrastive_temperature: expected a number > 0, got null"),
         (["distill.grad_clip": "0"], "distill.grad_clip: expected a number > 0, got 0"),
-        (["distill.lr": "1e39"], "distill.lr: expected a number > 0 within 32-bit float range, got 1e39"),
+        (["distill.lr": "1e39"], "distill.lr: expected a number within 32-bit float range, got 1e39"),
         (["distill.baseline": #""yes""#], #"distill.baseline: expected true or false, got "yes""#),
         (["distill.cache_teacher": "1"], "distill.cache_teacher: expected true or false, got 1"),
         (["distill.baseline_seeds": "0"], "distill.baseline_seeds: expected an integer >= 1, got 0"),
@@ -55,19 +55,19 @@ import Testing
         (["data.train.colour": "1"], #"data.train: unknown key "colour""#),
         // Stages a later version runs are refused, never skipped.
         // The prune section, checked against the student (6 heads in 3 attention layers, 1 vision layer).
-        (["prune": "{}"], "prune: nothing to prune: set heads, mlp or keep_tokens"),
-        (["prune.heads": "1"], "prune.heads: expected a fraction in [0, 1), got 1.0"),
-        (["prune.mlp": "-0.1"], "prune.mlp: expected a number >= 0, got -0.1"),
+        (["prune": "{}"], "prune: nothing to prune: no heads, MLP units or vision tokens are removed"),
+        (["prune.heads": "1"], "prune.heads: expected a fraction in [0, 1), got 1"),
+        (["prune.mlp": "-0.1"], "prune.mlp: expected a fraction in [0, 1), got -0.1"),
         (["prune.heads": "0.9"], "prune.heads: removes 5 of the student's 6 heads, but each of its 3 attention layers must keep one (at most 3 can go)"),
-        (["prune.keep_tokens": "0"], "prune.keep_tokens: expected a number > 0, got 0"),
+        (["prune.keep_tokens": "0"], "prune.keep_tokens: expected a fraction of patches to keep in (0, 1], got 0"),
         (["prune.keep_tokens": "1.5"], "prune.keep_tokens: expected a fraction of patches to keep in (0, 1], got 1.5"),
         (["prune.keep_tokens": "0.5", "prune.after_layer": "2"],
          "prune.after_layer: the student has 1 vision layers, so after_layer must be between 1 and 1, got 2"),
-        (["prune.heads": "0.5", "prune.heads_method": #""magnitude""#], #"prune.heads_method: expected "importance" or "random", got "magnitude""#),
+        (["prune.heads": "0.5", "prune.heads_method": #""magnitude""#], #"prune.heads_method: expected one of "importance", "random", got "magnitude""#),
         (["prune.heads": "0.5", "prune.recover_epoch": "2"], #"prune: unknown key "recover_epoch" (did you mean "recover_epochs"?)"#),
         (["prune.heads": "0.5", "prune.steps": "0"], "prune.steps: expected an integer between 1 and 100, got 0"),
-        (["prune.keep_tokens": "0.5", "prune.token_scoring": #""pixels""#], #"prune.token_scoring: expected "attention" or "text", got "pixels""#),
-        (["prune.keep_tokens": "0.5", "prune.after_layer": "0"], "prune.after_layer: expected an integer >= 1, got 0"),
+        (["prune.keep_tokens": "0.5", "prune.token_scoring": #""pixels""#], #"prune.token_scoring: expected one of "attention", "text", got "pixels""#),
+        (["prune.keep_tokens": "0.5", "prune.after_layer": "0"], "prune.after_layer: expected an integer >= 1, got 0 (0 needs text-guided token scoring)"),
         (["quantize": #"{"bits": 8}"#], "quantize: unknown key \"bits\""),
         (["quantize": #"{"mode": "int4"}"#], "quantize.mode: expected one of \"static\", \"dynamic\", got \"int4\""),
         (["quantize": #"{"percentile": 100.5}"#], "quantize.percentile: expected a number > 0 and <= 100, got 100.5"),
@@ -114,7 +114,7 @@ import Testing
 
     @Test func typeErrorsQuoteLongValuesShortly() {
         let failure = F.failure(F.minimal(["distill.lr": "[" + Array(repeating: "1", count: 30).joined(separator: ",") + "]"]))
-        #expect(failure == "recipes/x.json: distill.lr: expected a number > 0, got [" + String(repeating: "1,", count: 19) + "…")
+        #expect(failure == "recipes/x.json: distill.lr: expected a number, got [" + String(repeating: "1,", count: 19) + "…")
     }
 
     @Test func malformedJSONGivesLineAndColumn() {

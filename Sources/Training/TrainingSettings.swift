@@ -1,5 +1,7 @@
+import Models
+
 /// How to run an optimisation: AdamW with linear warmup, global-norm gradient clipping.
-/// The keys of `teacher.train`, shared by `distill`.
+/// A recipe's `teacher.train` keys, shared by `distill`; the names in `validate()` are those keys.
 public struct TrainingSettings: Sendable, Equatable {
     /// Passes over the training set, 1...10000 (`epochs`).
     public var epochs: Int
@@ -26,20 +28,13 @@ public struct TrainingSettings: Sendable, Equatable {
 }
 
 extension TrainingSettings {
-    /// Reads the training keys of `reader`'s object; the caller reads any others and calls `finish()`.
-    init(reading reader: inout JSONObjectReader) throws(RecipeError) {
-        let defaults = TrainingSettings(epochs: 1, batchSize: 1, learningRate: 1)
-        self.init(epochs: try reader.integer("epochs", minimum: 1, maximum: 10_000),
-                  batchSize: try reader.integer("batch_size", minimum: 1),
-                  learningRate: try reader.number("lr", .above(0)),
-                  weightDecay: try reader.number("weight_decay", .atLeast(0), default: defaults.weightDecay),
-                  warmupSteps: try reader.integer("warmup_steps", minimum: 0, default: defaults.warmupSteps),
-                  gradientClip: try reader.number("grad_clip", .above(0), default: defaults.gradientClip))
-    }
-
-    /// The members these settings write, every default filled in.
-    var jsonMembers: [String: JSONValue] {
-        ["epochs": .number(epochs), "batch_size": .number(batchSize), "lr": .number(learningRate),
-         "weight_decay": .number(weightDecay), "warmup_steps": .number(warmupSteps), "grad_clip": .number(gradientClip)]
+    /// - Throws: the first setting out of range, by its recipe key (`lr`).
+    public func validate() throws(SettingError) {
+        try SettingError.check("epochs", epochs, atLeast: 1, atMost: 10_000)
+        try SettingError.check("batch_size", batchSize, atLeast: 1)
+        try SettingError.check("lr", learningRate, above: 0)
+        try SettingError.check("weight_decay", weightDecay, atLeast: 0)
+        try SettingError.check("warmup_steps", warmupSteps, atLeast: 0)
+        try SettingError.check("grad_clip", gradientClip, above: 0)
     }
 }

@@ -1,3 +1,5 @@
+import Models
+
 /// Weights of the distillation loss terms (`distill.losses`); each >= 0 and at least one > 0.
 /// The total loss is Σ weight · term; a term with weight 0 is not computed.
 public struct LossWeights: Sendable, Equatable {
@@ -23,22 +25,11 @@ public struct LossWeights: Sendable, Equatable {
 }
 
 extension LossWeights {
-    /// Reads the whole `distill.losses` object (an absent one means the defaults: hard labels only).
-    init(reading reader: inout JSONObjectReader) throws(RecipeError) {
-        let defaults = LossWeights()
-        self.init(hard: try reader.number("hard", .atLeast(0), default: defaults.hard),
-                  logits: try reader.number("logits", .atLeast(0), default: defaults.logits),
-                  features: try reader.number("features", .atLeast(0), default: defaults.features),
-                  attention: try reader.number("attention", .atLeast(0), default: defaults.attention),
-                  contrastive: try reader.number("contrastive", .atLeast(0), default: defaults.contrastive))
-        try reader.finish()
-        if [hard, logits, features, attention, contrastive].allSatisfy({ $0 == 0 }) {
-            throw reader.error(nil, "expected at least one weight > 0, got all 0")
-        }
-    }
-
-    var json: JSONValue {
-        .object(["hard": .number(hard), "logits": .number(logits), "features": .number(features),
-                 "attention": .number(attention), "contrastive": .number(contrastive)])
+    /// - Throws: a weight below 0 by its recipe key (`logits`), or all weights 0.
+    public func validate() throws(SettingError) {
+        let named = [("hard", hard), ("logits", logits), ("features", features), ("attention", attention),
+                     ("contrastive", contrastive)]
+        for (name, weight) in named { try SettingError.check(name, weight, atLeast: 0) }
+        if named.allSatisfy({ $0.1 == 0 }) { throw SettingError("", "expected at least one weight > 0, got all 0") }
     }
 }
