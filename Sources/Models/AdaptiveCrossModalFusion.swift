@@ -103,10 +103,10 @@ public final class AdaptiveCrossModalFusion: Module {
         return scores
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
-        scoped("vision_proj", visionProjection) + scoped("text_proj", textProjection)
-            + scoped("gate_net.0", gateHidden) + scoped("gate_net.2", gateOutput) + scoped("cross_attn", crossAttention)
-            + layers.enumerated().flatMap { index, layer in scoped("layers.\(index)", layer) } + (norm.map { scoped("norm", $0) } ?? [])
+    public var members: [(name: String, member: ModuleMember)] {
+        [("vision_proj", .module(visionProjection)), ("text_proj", .module(textProjection)), ("gate_net.0", .module(gateHidden)),
+         ("gate_net.2", .module(gateOutput)), ("cross_attn", .module(crossAttention))]
+            + numbered("layers", layers) + (norm.map { [("norm", .module($0))] } ?? [])
     }
 }
 

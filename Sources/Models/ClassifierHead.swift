@@ -33,7 +33,7 @@ public final class ClassifierHead: Module {
         return fc(hidden(Tensor.concat([flat, norm(fused)], axis: 1)).gelu())
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
-        scoped("norm", norm) + (hidden.map { scoped("hidden", $0) } ?? []) + scoped("fc", fc)
+    public var members: [(name: String, member: ModuleMember)] {
+        [("norm", .module(norm))] + (hidden.map { [("hidden", .module($0))] } ?? []) + [("fc", .module(fc))]
     }
 }

@@ -23,7 +23,3 @@ func runLayers(_ layers: [TransformerEncoderLayer], _ x: Tensor, keyMask: [Bool]
     return (x, states, weights)
 }
 
-/// Names of a list of blocks: `layers.N.<child>`.
-func scopedLayers(_ layers: [TransformerEncoderLayer]) -> [(name: String, tensor: Tensor)] {
-    layers.enumerated().flatMap { index, layer in scoped("layers.\(index)", layer) }
-}

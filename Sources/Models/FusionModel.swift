@@ -47,7 +47,7 @@ public final class FusionModel: Module {
         Tensor.withoutGradients { self(input).logits }
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
-        scoped("vision", vision) + scoped("text", text) + scoped("fusion", fusion) + scoped("head", head)
+    public var members: [(name: String, member: ModuleMember)] {
+        [("vision", .module(vision)), ("text", .module(text)), ("fusion", .module(fusion)), ("head", .module(head))]
     }
 }

@@ -16,5 +16,5 @@ public final class LayerNorm: Module {
         Tensor.layerNorm(x, weight: weight, bias: bias, epsilon: 1e-5)
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+    public var members: [(name: String, member: ModuleMember)] { [("weight", .parameter(weight)), ("bias", .parameter(bias))] }
 }

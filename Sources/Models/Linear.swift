@@ -20,7 +20,7 @@ public final class Linear: Module {
         product(x, bias: bias)
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+    public var members: [(name: String, member: ModuleMember)] { [("weight", .parameter(weight)), ("bias", .parameter(bias))] }
 }
 
 extension Linear {

@@ -1,13 +1,37 @@
 import TensorCore
 
-/// A layer or model whose stored tensors are its parameters, each under an explicit
-/// PyTorch-style key (`self_attn.in_proj_weight`).
+/// What a module holds under one name: a parameter tensor, or a child module.
+public enum ModuleMember {
+    case parameter(Tensor)
+    case module(any Module)
+}
+
+/// A layer or model: a tree of modules whose leaves are parameter tensors, each member under
+/// its PyTorch name, so every parameter has an explicit dotted key (`self_attn.in_proj_weight`).
 public protocol Module: AnyObject {
-    /// Parameters of this module and its children, in a fixed order, with dotted names.
-    var namedParameters: [(name: String, tensor: Tensor)] { get }
+    /// Own parameters and child modules, in a fixed order, under their PyTorch names.
+    var members: [(name: String, member: ModuleMember)] { get }
 }
 
 extension Module {
+    /// Parameters of this module and its descendants, in `members` order, with dotted names.
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        members.flatMap { name, member -> [(name: String, tensor: Tensor)] in
+            switch member {
+            case let .parameter(tensor): [(name, tensor)]
+            case let .module(child): child.namedParameters.map { ("\(name).\($0.name)", $0.tensor) }
+            }
+        }
+    }
+
+    /// This module (under "") and every descendant, depth first in `members` order, with dotted paths.
+    public var namedModules: [(path: String, module: any Module)] {
+        [("", self)] + members.flatMap { name, member -> [(path: String, module: any Module)] in
+            guard case let .module(child) = member else { return [] }
+            return child.namedModules.map { ($0.path.isEmpty ? name : "\(name).\($0.path)", $0.module) }
+        }
+    }
+
     /// The parameter tensors, in `namedParameters` order.
     public var parameters: [Tensor] { namedParameters.map(\.tensor) }
 
@@ -32,7 +56,7 @@ extension Module {
     }
 }
 
-/// Prefixes each child parameter name with `prefix.`.
-func scoped(_ prefix: String, _ module: Module) -> [(name: String, tensor: Tensor)] {
-    module.namedParameters.map { ("\(prefix).\($0.name)", $0.tensor) }
+/// `layers.0`, `layers.1`, … for a list of child modules.
+func numbered(_ name: String, _ modules: [any Module]) -> [(name: String, member: ModuleMember)] {
+    modules.enumerated().map { ("\(name).\($0.offset)", .module($0.element)) }
 }

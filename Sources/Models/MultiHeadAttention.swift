@@ -70,7 +70,8 @@ public final class MultiHeadAttention: Module {
         return Tensor.scaleHeads(context, gates: headGates)
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
-        [("in_proj_weight", inProjectionWeight), ("in_proj_bias", inProjectionBias)] + scoped("out_proj", outProjection)
+    public var members: [(name: String, member: ModuleMember)] {
+        [("in_proj_weight", .parameter(inProjectionWeight)), ("in_proj_bias", .parameter(inProjectionBias)),
+         ("out_proj", .module(outProjection))]
     }
 }

@@ -17,6 +17,8 @@ public struct Int8Linear: Sendable {
 public protocol QuantizableLayer: AnyObject {
     /// The float weight [out, in].
     var weightMatrix: Tensor { get }
+    /// The weight's member name (`weight`, `in_proj_weight`): int8 records name a product by it.
+    var weightName: String { get }
     /// When set, inference runs the product through the int8 kernel (no gradients).
     var int8: Int8Linear? { get set }
     /// Calibration hook: sees every float input [.., in] of the product.
@@ -36,10 +38,12 @@ extension QuantizableLayer {
 
 extension Linear: QuantizableLayer {
     public var weightMatrix: Tensor { weight }
+    public var weightName: String { "weight" }
 }
 
 extension MultiHeadAttention: QuantizableLayer {
     public var weightMatrix: Tensor { inProjectionWeight }
+    public var weightName: String { "in_proj_weight" }
 }
 
 // MARK: - Every quantizable layer of a model, by the name of its weight parameter
@@ -48,43 +52,11 @@ extension MultiHeadAttention: QuantizableLayer {
 /// (`vision.layers.0.linear1.weight`, `fusion.cross_attn.in_proj_weight`).
 public typealias NamedQuantizableLayers = [(name: String, layer: any QuantizableLayer)]
 
-private func scoped(_ prefix: String, _ layers: NamedQuantizableLayers) -> NamedQuantizableLayers {
-    layers.map { ("\(prefix).\($0.name)", $0.layer) }
-}
-
-extension MultiHeadAttention {
+extension Module {
+    /// Every weight product in the module tree, in parameter order; embeddings and LayerNorms are not among them.
     public var quantizableLayers: NamedQuantizableLayers {
-        [("in_proj_weight", self)] + scoped("out_proj", [("weight", outProjection)])
-    }
-}
-
-extension TransformerEncoderLayer {
-    public var quantizableLayers: NamedQuantizableLayers {
-        scoped("self_attn", selfAttention.quantizableLayers) + [("linear1.weight", linear1), ("linear2.weight", linear2)]
-    }
-}
-
-extension TransformerDecoderLayer {
-    public var quantizableLayers: NamedQuantizableLayers {
-        scoped("self_attn", selfAttention.quantizableLayers) + scoped("multihead_attn", crossAttention.quantizableLayers)
-            + [("linear1.weight", linear1), ("linear2.weight", linear2)]
-    }
-}
-
-private func layerList(_ layers: [TransformerEncoderLayer]) -> NamedQuantizableLayers {
-    layers.enumerated().flatMap { index, layer in scoped("layers.\(index)", layer.quantizableLayers) }
-}
-
-extension FusionModel {
-    /// Every weight product of the model; embeddings and LayerNorms are not among them.
-    public var quantizableLayers: NamedQuantizableLayers {
-        let vision: NamedQuantizableLayers = [("patch_embed.weight", self.vision.patchEmbedding)] + layerList(self.vision.layers)
-        let fusion: NamedQuantizableLayers = [
-            ("vision_proj.weight", self.fusion.visionProjection), ("text_proj.weight", self.fusion.textProjection),
-            ("gate_net.0.weight", self.fusion.gateHidden), ("gate_net.2.weight", self.fusion.gateOutput),
-        ] + scoped("cross_attn", self.fusion.crossAttention.quantizableLayers)
-            + self.fusion.layers.enumerated().flatMap { index, layer in scoped("layers.\(index)", layer.quantizableLayers) }
-        let head: NamedQuantizableLayers = (self.head.hidden.map { [("hidden.weight", $0)] } ?? []) + [("fc.weight", self.head.fc)]
-        return scoped("vision", vision) + scoped("text", layerList(text.layers)) + scoped("fusion", fusion) + scoped("head", head)
+        namedModules.compactMap { path, module in
+            (module as? any QuantizableLayer).map { (path.isEmpty ? $0.weightName : "\(path).\($0.weightName)", $0) }
+        }
     }
 }

@@ -26,7 +26,8 @@ public final class TextEncoder: Module {
         return EncoderOutput(states: norm(h), layerStates: states, attentionWeights: weights)
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
-        [("token_embed.weight", tokenEmbedding), ("pos_embed", positionEmbedding)] + scopedLayers(layers) + scoped("norm", norm)
+    public var members: [(name: String, member: ModuleMember)] {
+        [("token_embed.weight", .parameter(tokenEmbedding)), ("pos_embed", .parameter(positionEmbedding))]
+            + numbered("layers", layers) + [("norm", .module(norm))]
     }
 }

@@ -46,8 +46,8 @@ public final class TransformerDecoderLayer: Module {
         return Output(output: g + linear2(linear1(norm3(g)).gelu()), selfWeights: attention.weights, crossWeights: cross.weights)
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
-        scoped("self_attn", selfAttention) + scoped("multihead_attn", crossAttention) + scoped("linear1", linear1)
-            + scoped("linear2", linear2) + scoped("norm1", norm1) + scoped("norm2", norm2) + scoped("norm3", norm3)
+    public var members: [(name: String, member: ModuleMember)] {
+        [("self_attn", .module(selfAttention)), ("multihead_attn", .module(crossAttention)), ("linear1", .module(linear1)),
+         ("linear2", .module(linear2)), ("norm1", .module(norm1)), ("norm2", .module(norm2)), ("norm3", .module(norm3))]
     }
 }

@@ -26,8 +26,8 @@ public final class TransformerEncoderLayer: Module {
         return (h + linear2(linear1(norm2(h)).gelu()), attention.weights)
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
-        scoped("self_attn", selfAttention) + scoped("linear1", linear1) + scoped("linear2", linear2)
-            + scoped("norm1", norm1) + scoped("norm2", norm2)
+    public var members: [(name: String, member: ModuleMember)] {
+        [("self_attn", .module(selfAttention)), ("linear1", .module(linear1)), ("linear2", .module(linear2)),
+         ("norm1", .module(norm1)), ("norm2", .module(norm2))]
     }
 }

@@ -100,7 +100,8 @@ public final class VisionEncoder: Module {
         return Tensor(shape: [batch, grid * grid, features], storage: out)
     }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
-        scoped("patch_embed", patchEmbedding) + [("pos_embed", positionEmbedding)] + scopedLayers(layers) + scoped("norm", norm)
+    public var members: [(name: String, member: ModuleMember)] {
+        [("patch_embed", .module(patchEmbedding)), ("pos_embed", .parameter(positionEmbedding))]
+            + numbered("layers", layers) + [("norm", .module(norm))]
     }
 }

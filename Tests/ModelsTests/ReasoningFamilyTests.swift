@@ -27,6 +27,21 @@ import TestSupport
         #expect(shapes.keys.filter { $0.contains("coordinate") }.isEmpty, "the coordinate code is not a parameter")
     }
 
+    /// The weight products found by walking the module tree are exactly the matrices among the
+    /// parameters other than the embeddings, in parameter order, under the same names.
+    @Test(arguments: [tinyConfig, config])
+    func quantizableLayersAreEveryWeightMatrix(config: ModelConfig) {
+        let model = FusionModel(config: config, seed: 1)
+        let matrices = model.namedParameters.filter {
+            $0.tensor.shape.count == 2 && !$0.name.hasSuffix("pos_embed") && $0.name != "text.token_embed.weight"
+        }
+        #expect(model.quantizableLayers.map(\.name) == matrices.map(\.name))
+        for ((_, layer), (name, tensor)) in zip(model.quantizableLayers, matrices) {
+            #expect(layer.weightMatrix === tensor, "\(name)")
+        }
+        #expect(model.quantizableLayers.contains { $0.name == "fusion.cross_attn.in_proj_weight" })
+    }
+
     @Test func defaultsKeepTheSeedFamilyAndItsJSON() throws {
         let json = #"{"image_size": 8, "patch_size": 4, "vision_dim": 8, "vision_depth": 1, "vision_heads": 2, "vocab_size": 10, "max_text_len": 6, "text_dim": 8, "text_depth": 1, "text_heads": 2, "fusion_dim": 8, "fusion_heads": 2, "num_classes": 3, "mlp_ratio": 2}"#
         let config = try ModelConfig.decode(json: Data(json.utf8))
