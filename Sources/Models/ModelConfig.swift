@@ -228,11 +228,12 @@ public struct VisionTokenKeep: Codable, Equatable, Sendable {
         self.scoring = scoring
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case afterLayer = "after_layer", keep, scoring = "by"
     }
 
     public init(from decoder: Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self, path: "vision_token_keep.")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         afterLayer = try c.decode(Int.self, forKey: .afterLayer)
         keep = try c.decode(Int.self, forKey: .keep)
@@ -247,8 +248,27 @@ public struct VisionTokenKeep: Codable, Equatable, Sendable {
     }
 }
 
+/// Any key of a JSON object, known or not.
+private struct AnyKey: CodingKey {
+    let stringValue: String
+    init(stringValue: String) { self.stringValue = stringValue }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
+}
+
+/// Throws `.invalidConfig` naming the first key (sorted) of the object being decoded that `Keys` does
+/// not know: found while decoding, without parsing the JSON again.
+private func rejectUnknownKeys<Keys: CodingKey & CaseIterable & RawRepresentable>(
+    _ decoder: Decoder, _: Keys.Type, path: String = "") throws where Keys.RawValue == String {
+    let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+    if let unknown = keys.sorted().first(where: { Keys(rawValue: $0) == nil }) {
+        throw ModelError.invalidConfig(key: path + unknown, reason: "unknown key")
+    }
+}
+
 extension ModelConfig {
     public init(from decoder: Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         imageSize = try c.decode(Int.self, forKey: .imageSize)
         patchSize = try c.decode(Int.self, forKey: .patchSize)
@@ -381,16 +401,6 @@ extension ModelConfig {
             throw ModelError.invalidConfig(key: key, reason: "expected \(expected)")
         } catch {
             throw ModelError.invalidConfig(key: "", reason: "not a JSON object: \(error.localizedDescription)")
-        }
-        let known = Set(CodingKeys.allCases.map(\.rawValue))
-        if let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] {
-            if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
-                throw ModelError.invalidConfig(key: unknown, reason: "unknown key")
-            }
-            if let keep = object["vision_token_keep"] as? [String: Any],
-               let unknown = keep.keys.sorted().first(where: { !["after_layer", "keep", "by"].contains($0) }) {
-                throw ModelError.invalidConfig(key: "vision_token_keep.\(unknown)", reason: "unknown key")
-            }
         }
         try config.validate()
         return config

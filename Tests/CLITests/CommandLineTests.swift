@@ -103,7 +103,7 @@ import TestSupport
         let before = try Data(contentsOf: folder.file("s.h5"))
 
         let cases: [([String], String)] = [
-            (["init", "--model", path("bad.json"), "--out", path("x.h5")], "bad.json: model config key 'patch_size': missing"),
+            (["init", "--model", path("bad.json"), "--out", path("x.h5")], "bad.json: model config key 'patch_sise': unknown key"),
             (["init", "--model", path("missing.json"), "--out", path("x.h5")], "missing.json: cannot read model config"),
             (["init", "--model", "recipes/models/seed-student.json", "--out", path("s.h5")], "s.h5: already exists; pass --overwrite"),
             (["inspect", path("junk.h5")], "junk.h5"),
