@@ -75,8 +75,8 @@ struct BenchCommand: ParsableCommand {
         }
         let failures = result.failures
         if !failures.isEmpty {
-            throw CommandError("\(failures.count) of \(result.entries.count) checkpoints could not be benchmarked: "
-                + failures.map { $0.error ?? $0.path }.joined(separator: "; "))
+            throw CommandError.benchFailed(failed: failures.count, of: result.entries.count,
+                                           failures: failures.map { $0.error ?? $0.path })
         }
     }
 }

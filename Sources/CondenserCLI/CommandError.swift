@@ -1,5 +1,24 @@
-/// A failure the CLI reports as one line, naming the file or option it is about.
-struct CommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// A failure the CLI reports as one line; each case names the file or option it is about.
+enum CommandError: Error, CustomStringConvertible {
+    /// The output path may not be written: it is an input, not a regular file, or exists without `--overwrite`.
+    case refusedOutput(path: String, reason: String)
+    /// An input file that cannot serve this command.
+    case unusableInput(file: String, reason: String)
+    /// An option out of range, or asking what the model cannot give (`--heads: …`).
+    case invalidOption(String)
+    /// Some checkpoints could not be benchmarked (the report was still written).
+    case benchFailed(failed: Int, of: Int, failures: [String])
+    /// Any error, as the one line the user sees (see `oneLine`).
+    case oneLine(String)
+
+    var description: String {
+        switch self {
+        case let .refusedOutput(path, reason): "\(path): \(reason)"
+        case let .unusableInput(file, reason): "\(file): \(reason)"
+        case let .invalidOption(message): message
+        case let .benchFailed(failed, total, failures):
+            "\(failed) of \(total) checkpoints could not be benchmarked: " + failures.joined(separator: "; ")
+        case let .oneLine(text): text
+        }
+    }
 }

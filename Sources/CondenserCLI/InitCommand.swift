@@ -34,11 +34,11 @@ func loadModelConfig(path: String) throws -> ModelConfig {
     do {
         data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
-        throw CommandError("\(path): cannot read model config: \(error.localizedDescription)")
+        throw CommandError.unusableInput(file: path, reason: "cannot read model config: \(error.localizedDescription)")
     }
     do {
         return try ModelConfig.decode(json: data)
     } catch {
-        throw CommandError("\(path): \(error)")
+        throw CommandError.unusableInput(file: path, reason: "\(error)")
     }
 }

@@ -14,5 +14,5 @@ func oneLine(_ error: Error) -> Error {
         default: String(scalar)
         }
     }.joined()
-    return CommandError(text)
+    return CommandError.oneLine(text)
 }

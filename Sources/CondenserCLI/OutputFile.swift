@@ -16,11 +16,11 @@ func checkOutput(_ output: URL, inputs: [String], overwrite: Bool) throws {
     for input in inputs {
         var source = stat()
         if stat(input, &source) == 0, source.st_dev == target.st_dev, source.st_ino == target.st_ino {
-            throw CommandError("\(output.path): is this command's input \(input); write the result to another file")
+            throw CommandError.refusedOutput(path: output.path, reason: "is this command's input \(input); write the result to another file")
         }
     }
     guard (target.st_mode & S_IFMT) == S_IFREG else {
-        throw CommandError("\(output.path): exists and is not a regular file; refusing to replace it")
+        throw CommandError.refusedOutput(path: output.path, reason: "exists and is not a regular file; refusing to replace it")
     }
-    guard overwrite else { throw CommandError("\(output.path): already exists; pass --overwrite to replace it") }
+    guard overwrite else { throw CommandError.refusedOutput(path: output.path, reason: "already exists; pass --overwrite to replace it") }
 }

@@ -95,7 +95,7 @@ struct PruneCommand: ParsableCommand {
                 provenance: Provenance(command: commandLine, source: checkpoint, toolVersion: Condenser.version),
                 progress: ProgressReporter())
         } catch let PruningError.invalidSetting(error) {
-            throw CommandError(error.flagMessage(Self.flags))
+            throw CommandError.invalidOption(error.flagMessage(Self.flags))
         }
 
         let (before, after) = (outcome.source.config, outcome.pruned.config)

@@ -66,8 +66,8 @@ struct QuantizeCommand: ParsableCommand {
             if let calibrationData {
                 print("calibrating on \(calibrationData.source)")
             } else if mode == .static {
-                throw CommandError("\(checkpoint): --mode static needs calibration data, and the checkpoint's provenance names "
-                                   + "no training data to make again: pass --data FILE, or use --mode dynamic")
+                throw CommandError.unusableInput(file: checkpoint, reason: "--mode static needs calibration data, and the checkpoint's "
+                                                 + "provenance names no training data to make again: pass --data FILE, or use --mode dynamic")
             } else {
                 print("no calibration data: quantizing dynamically (input scales per row at run time); "
                       + "pass --data FILE for static calibration")
@@ -77,7 +77,7 @@ struct QuantizeCommand: ParsableCommand {
         let evaluationData = try evalData.map { try MultimodalDataset.read(from: URL(fileURLWithPath: $0)).named($0) }
             ?? calibrationData
         if let evaluationData, evaluationData.labels == nil, maxDrop != nil {
-            throw CommandError("\(evaluationData.source): has no /labels dataset, so --max-drop cannot be checked")
+            throw CommandError.unusableInput(file: evaluationData.source, reason: "has no /labels dataset, so --max-drop cannot be checked")
         }
         let settings = settings(mode: mode)
         let provenance = Provenance(command: commandLine, source: checkpoint, toolVersion: Condenser.version)

@@ -38,7 +38,8 @@ extension [TeacherTrainingData.CurriculumStage] {
             if let names = stage.questions {
                 questions.kinds = try names.map { name in
                     guard let kind = ShapesGenerator.Kind(rawValue: name) else {
-                        throw PipelineError("\(key).questions: unknown question kind \"\(name)\" (known: \(Self.quoted(ShapesGenerator.Kind.allCases.map(\.rawValue))))")
+                        throw PipelineError.invalidRecipe(key: "\(key).questions", reason: "unknown question kind \"\(name)\" "
+                            + "(known: \(Self.quoted(ShapesGenerator.Kind.allCases.map(\.rawValue))))")
                     }
                     return kind
                 }
@@ -46,7 +47,8 @@ extension [TeacherTrainingData.CurriculumStage] {
             if let words = stage.relations {
                 questions.relations = try words.map { word in
                     guard let index = ShapesVocabulary.relations.firstIndex(of: word) else {
-                        throw PipelineError("\(key).relations: unknown relation word \"\(word)\" (known: \(Self.quoted(ShapesVocabulary.relations)))")
+                        throw PipelineError.invalidRecipe(key: "\(key).relations", reason: "unknown relation word \"\(word)\" "
+                            + "(known: \(Self.quoted(ShapesVocabulary.relations)))")
                     }
                     return index
                 }

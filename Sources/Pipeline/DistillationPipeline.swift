@@ -104,7 +104,7 @@ public final class DistillationPipeline {
         try writeFileAtomically(report.jsonData(in: output), to: output.appendingPathComponent(teacherOnly ? "train.json" : "distill.json"))
         for warning in report.warnings { progress.line("warning: \(warning)") }
         if let failures = report.bench?.failures, !failures.isEmpty {
-            throw PipelineError("bench: \(failures.count) checkpoint(s) could not be benchmarked: " + failures.map { $0.error ?? $0.path }.joined(separator: "; "))
+            throw PipelineError.benchFailed(failures.map { $0.error ?? $0.path })
         }
         return report
     }
@@ -118,22 +118,25 @@ public final class DistillationPipeline {
     func loadData() throws -> (train: MultimodalDataset, test: MultimodalDataset) {
         let train = try recipe.data.train.load(), test = try recipe.data.test.load()
         guard train.labels != nil, test.labels != nil else {
-            throw PipelineError("data: training and test data need /labels")
+            throw PipelineError.unusableData(key: "data", reason: "training and test data need /labels")
         }
         _ = try recipe.distill.curriculum.questions(keyPath: "distill.curriculum")  // unknown kinds or words stop the run here
         for (data, key) in [(train, "data.train"), (test, "data.test")] {
             for (config, model) in [(recipe.teacher.model, "teacher.model"), (recipe.student.model, "student.model")] {
                 do { try data.validate(against: config) } catch {
-                    throw PipelineError("\(key) does not fit \(model): \(error)")
+                    throw PipelineError.unusableData(key: key, reason: "does not fit \(model): \(error)")
                 }
             }
         }
         if objective.weights.attention > 0 && recipe.teacher.model.patchCount != recipe.student.model.patchCount {
-            throw PipelineError("distill.losses.attention: teacher and student see different patch grids (\(recipe.teacher.model.patchCount) and \(recipe.student.model.patchCount) patches), so their attention maps cannot be compared; set it to 0")
+            throw PipelineError.invalidRecipe(key: "distill.losses.attention", reason: "teacher and student see different patch grids "
+                + "(\(recipe.teacher.model.patchCount) and \(recipe.student.model.patchCount) patches), so their attention maps "
+                + "cannot be compared; set it to 0")
         }
         if objective.weights.attention > 0, let (model, _) = [("teacher.model", recipe.teacher.model), ("student.model", recipe.student.model)]
             .first(where: { $0.1.visionTokenKeep != nil }) {
-            throw PipelineError("distill.losses.attention: \(model) drops vision tokens (vision_token_keep), so its attention maps cover other patches than the other model's; set it to 0")
+            throw PipelineError.invalidRecipe(key: "distill.losses.attention", reason: "\(model) drops vision tokens "
+                + "(vision_token_keep), so its attention maps cover other patches than the other model's; set it to 0")
         }
         return (train, test)
     }
@@ -144,7 +147,9 @@ public final class DistillationPipeline {
         if FileManager.default.fileExists(atPath: url.path) {
             let (teacher, metadata) = try CheckpointFile.loadModel(from: url)
             guard metadata.config == recipe.teacher.model else {
-                throw PipelineError("\(url.path): its model config \(metadata.config.jsonString()) is not teacher.model of the recipe (\(recipe.teacher.model.jsonString())); delete it to train a new teacher, or point teacher.checkpoint elsewhere")
+                throw PipelineError.unusableCheckpoint(file: url.path, reason: "its model config \(metadata.config.jsonString()) is "
+                    + "not teacher.model of the recipe (\(recipe.teacher.model.jsonString())); delete it to train a new teacher, "
+                    + "or point teacher.checkpoint elsewhere")
             }
             let accuracy = Evaluation.accuracy(of: teacher, on: test)
             progress.line(String(format: "teacher: loaded %@, test accuracy %.2f%%", url.path, 100 * accuracy))
@@ -153,7 +158,8 @@ public final class DistillationPipeline {
             return (SavedModel(model: teacher, file: url, accuracy: accuracy, trained: !records.isEmpty), records)
         }
         guard let settings = recipe.teacher.train else {
-            throw PipelineError("teacher.checkpoint \(url.path) does not exist and the recipe has no teacher.train section to train one")
+            throw PipelineError.invalidRecipe(key: "teacher.checkpoint", reason: "\(url.path) does not exist and the recipe has no "
+                + "teacher.train section to train one")
         }
         let teacher = FusionModel(config: recipe.teacher.model, seed: recipe.seed)
         let ownData = recipe.teacher.trainData
@@ -185,9 +191,9 @@ public final class DistillationPipeline {
     /// `teacher.train.data`'s samples of `epoch`, checked to fit the teacher.
     func teacherData(_ source: TeacherTrainingData, epoch: Int) throws -> MultimodalDataset {
         let data = try source.load(epoch: epoch)
-        guard data.labels != nil else { throw PipelineError("teacher.train.data: training data need /labels") }
+        guard data.labels != nil else { throw PipelineError.unusableData(key: "teacher.train.data", reason: "training data need /labels") }
         do { try data.validate(against: recipe.teacher.model) } catch {
-            throw PipelineError("teacher.train.data does not fit teacher.model: \(error)")
+            throw PipelineError.unusableData(key: "teacher.train.data", reason: "does not fit teacher.model: \(error)")
         }
         return data
     }
@@ -261,7 +267,9 @@ public final class DistillationPipeline {
         let stages = recipe.distill.curriculum
         for (index, questions) in try stages.questions(keyPath: "distill.curriculum").enumerated() {
             let subset = (0..<train.count).filter { questions.asks(train.questionWords(at: $0)) }
-            guard !subset.isEmpty else { throw PipelineError("distill.curriculum[\(index)]: no training sample asks these questions") }
+            guard !subset.isEmpty else {
+                throw PipelineError.invalidRecipe(key: "distill.curriculum[\(index)]", reason: "no training sample asks these questions")
+            }
             let stagePhase = "\(phase)-stage\(index + 1)"
             var settings = recipe.distill.training
             settings.epochs = stages[index].epochs

@@ -20,17 +20,16 @@ final class OutputFolderLock {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw PipelineError("\(folder.path): cannot create the output folder: \(error.localizedDescription)")
+            throw PipelineError.outputFolder(path: folder.path, reason: "cannot create the output folder: \(error.localizedDescription)")
         }
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw PipelineError("\(path): cannot open the output folder's lock: \(String(cString: strerror(errno)))")
+            throw PipelineError.outputFolder(path: path, reason: "cannot open the output folder's lock: \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
-            throw PipelineError("\(folder.path): another run is using this output folder (pid \(holder.isEmpty ? "unknown" : holder), "
-                                + "lock \(path)); wait for it, or give this recipe another \"output\"")
+            throw PipelineError.outputFolderInUse(folder: folder.path, holder: holder, lock: path)
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
