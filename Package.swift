@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Models", "Checkpoint", "TestSupport"]),
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Checkpoint", "Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Recipes", "Models", "TestSupport"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Evaluation",
                                                             "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CondenserCLI", "Hardware", "Checkpoint", "Datasets", "Models", "TestSupport",

@@ -186,6 +186,12 @@ public struct ModelConfig: Codable, Equatable, Sendable {
             try require((1...patchCount).contains(keep.keep), .visionTokenKeep,
                         "keep must be between 1 and the \(patchCount) patches, got \(keep.keep)")
         }
+        // Every size is now bounded, so the exact count cannot overflow.
+        let counts = parameterCounts, total = parameterCount
+        if total > Self.maximumParameterCount, let largest = counts.max(by: { $0.count < $1.count }) {
+            throw ModelError.invalidConfig(key: largest.key, reason: "the config declares \(total) parameters (\(largest.count) in "
+                                           + "the part this width sizes), beyond the supported \(Self.maximumParameterCount)")
+        }
     }
 }
 

@@ -45,6 +45,7 @@ public final class DistillationPipeline {
             return try body()
         }
 
+        try recipe.checkMemory(teacherOnly: teacherOnly)
         let (train, test) = try timed("data") { try loadData() }
         let lock = try OutputFolderLock(folder: output)
         defer { withExtendedLifetime(lock) {} }

@@ -101,3 +101,32 @@ import TestSupport
         #expect(output.fusion.answerAttention.shape == [2, 2, 6, 4])
     }
 }
+
+/// The parameter count a config declares is the count of the model built from it.
+@Suite struct ConfigParameterCountTests {
+    static var configs: [ModelConfig] {
+        var pruned = ReasoningFamilyTests.config
+        pruned.fusionLayerHeads = [1, 2]
+        pruned.fusionMLPWidths = [3, 16]
+        pruned.visionMLPWidths = [5]
+        var sincos = tinyConfig
+        sincos.visionCoordinates = .sincos
+        sincos.visionTokenKeep = VisionTokenKeep(afterLayer: 1, keep: 2)
+        return [tinyConfig, ReasoningFamilyTests.config, pruned, sincos]
+    }
+
+    @Test(arguments: configs)
+    func countMatchesTheBuiltModel(config: ModelConfig) throws {
+        try config.validate()
+        #expect(config.parameterCount == FusionModel(config: config, seed: 1).parameterCount)
+    }
+
+    @Test func aConfigTooLargeToAllocateIsRefusedNamingItsWidestPart() {
+        var config = tinyConfig
+        (config.visionDim, config.visionDepth, config.visionHeads) = (16384, 12, 16)
+        #expect(throws: ModelError.self) { try config.validate() }
+        do { try config.validate() } catch {
+            #expect("\(error)".contains("vision_dim") && "\(error)".contains("beyond the supported"), "\(error)")
+        }
+    }
+}
