@@ -19,12 +19,16 @@ public struct BenchmarkSettings: Equatable, Sendable {
     /// - Throws: `.invalidSettings` naming the first value out of range.
     public func validate() throws(BenchmarkError) {
         guard !batchSizes.isEmpty else { throw .invalidSettings("no batch sizes to measure") }
-        if let bad = batchSizes.first(where: { $0 < 1 }) { throw .invalidSettings("batch size \(bad) is not allowed; each must be at least 1") }
+        if let bad = batchSizes.first(where: { $0 < 1 }) {
+            throw .invalidSettings("batch size \(bad) is not allowed; each must be at least 1")
+        }
         if let index = batchSizes.indices.first(where: { batchSizes[..<$0].contains(batchSizes[$0]) }) {
             throw .invalidSettings("batch size \(batchSizes[index]) is listed twice")
         }
         guard warmup >= 0 else { throw .invalidSettings("warm-up must be at least 0, got \(warmup)") }
         guard iterations >= 1 else { throw .invalidSettings("iterations must be at least 1, got \(iterations)") }
-        guard evaluationBatchSize >= 1 else { throw .invalidSettings("evaluation batch size must be at least 1, got \(evaluationBatchSize)") }
+        guard evaluationBatchSize >= 1 else {
+            throw .invalidSettings("evaluation batch size must be at least 1, got \(evaluationBatchSize)")
+        }
     }
 }

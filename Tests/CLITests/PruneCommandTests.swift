@@ -81,19 +81,26 @@ import TestSupport
 
     @Test func badRequestsFailWithOneMessageAndWriteNothing() throws {
         try prepare()
-        try "{\"image_size\": 16, \"patch_size\": 4, \"vision_dim\": 8, \"vision_depth\": 1, \"vision_heads\": 2, \"vocab_size\": 64, \"max_text_len\": 16, \"text_dim\": 8, \"text_depth\": 1, \"text_heads\": 2, \"fusion_dim\": 8, \"fusion_heads\": 2, \"num_classes\": 32}"
-            .write(to: folder.file("small.json"), atomically: true, encoding: .utf8)
+        let smallConfig = "{\"image_size\": 16, \"patch_size\": 4, \"vision_dim\": 8, \"vision_depth\": 1, \"vision_heads\": 2, "
+            + "\"vocab_size\": 64, \"max_text_len\": 16, \"text_dim\": 8, \"text_depth\": 1, \"text_heads\": 2, \"fusion_dim\": 8, "
+            + "\"fusion_heads\": 2, \"num_classes\": 32}"
+        try smallConfig.write(to: folder.file("small.json"), atomically: true, encoding: .utf8)
         try #require(condenser("init", "--model", path("small.json"), "--out", path("small.h5")).status == 0)
         let cases: [([String], String)] = [
             ([path("s.h5"), "--data", path("d.h5"), "--heads", "1"], "--heads: expected a fraction in [0, 1), got 1.0"),
             ([path("s.h5"), "--data", path("d.h5"), "--mlp=-0.5"], "--mlp: expected a fraction in [0, 1)"),
-            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "1.5"], "--keep-tokens: expected a fraction of patches to keep in (0, 1]"),
+            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "1.5"],
+             "--keep-tokens: expected a fraction of patches to keep in (0, 1]"),
             ([path("s.h5"), "--data", path("d.h5"), "--heads", "0.8"], "each of the 4 attention layers must keep one"),
-            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--after-layer", "3"], "--after-layer: the model has 2 vision layers"),
-            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--after-layer", "0"], "--after-layer: expected an integer >= 1, got 0 (0 needs text-guided token scoring)"),
-            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--token-scoring", "saliency"], "--token-scoring must be attention or text"),
+            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--after-layer", "3"],
+             "--after-layer: the model has 2 vision layers"),
+            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--after-layer", "0"],
+             "--after-layer: expected an integer >= 1, got 0 (0 needs text-guided token scoring)"),
+            ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--token-scoring", "saliency"],
+             "--token-scoring must be attention or text"),
             ([path("s.h5"), "--data", path("d.h5")], "nothing to prune"),
-            ([path("s.h5"), "--data", path("d.h5"), "--heads", "0.5", "--teacher", path("s.h5")], "recovery needs both --teacher and --recover-epochs"),
+            ([path("s.h5"), "--data", path("d.h5"), "--heads", "0.5", "--teacher", path("s.h5")],
+             "recovery needs both --teacher and --recover-epochs"),
             ([path("d.h5"), "--data", path("d.h5"), "--heads", "0.5"], "not a condenser checkpoint"),
             ([path("small.h5"), "--data", path("d.h5"), "--heads", "0.5"], "image_size"),
         ]

@@ -48,7 +48,12 @@ import TestSupport
         let model = FusionModel(config: pruningConfig, seed: 3)
         let data = try randomDataset(pruningConfig, count: 4, seed: 1)
         func failure(_ options: PruningOptions, _ data: MultimodalDataset) -> String? {
-            do { _ = try Pruner(options: options, calibration: data).run(model, original: model.config); return nil } catch { return "\(error)" }
+            do {
+                _ = try Pruner(options: options, calibration: data).run(model, original: model.config)
+                return nil
+            } catch {
+                return "\(error)"
+            }
         }
         #expect(failure(PruningOptions(heads: 1), data) == "--heads: expected a fraction in [0, 1), got 1.0")
         #expect(failure(PruningOptions(heads: -0.1), data)?.hasPrefix("--heads:") == true)

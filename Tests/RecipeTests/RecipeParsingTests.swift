@@ -70,8 +70,10 @@ import Testing
 
     @Test func benchSection() throws {
         #expect(try F.parse(F.minimal).bench == nil)
-        #expect(try F.parse(F.minimal(["bench": "{}"])).bench == BenchSection(batchSizes: [1, 32], threads: nil, warmup: 20, iterations: 200, report: nil))
-        let full = try F.parse(F.minimal(["bench": #"{"batch_sizes": [8, 1.0, 64], "threads": 1, "warmup": 0, "iterations": 5, "report": "out/r"}"#]))
+        #expect(try F.parse(F.minimal(["bench": "{}"])).bench
+                == BenchSection(batchSizes: [1, 32], threads: nil, warmup: 20, iterations: 200, report: nil))
+        let full = try F.parse(F.minimal(["bench": #"{"batch_sizes": [8, 1.0, 64], "threads": 1, "warmup": 0, "iterations": 5, "#
+                                              + #""report": "out/r"}"#]))
         #expect(full.bench == BenchSection(batchSizes: [8, 1, 64], threads: 1, warmup: 0, iterations: 5, report: "out/r"))
         // Written back with every default, and read again to the same section.
         let normalized = try F.parse(F.parse(F.minimal(["bench": #"{"iterations": 7}"#])).normalizedJSON())
@@ -155,7 +157,8 @@ import Testing
     }
 
     @Test func pruneSectionReadsTextGuidedTokensBeforeTheFirstLayer() throws {
-        let recipe = try F.parse(F.minimal(["prune": #"{"keep_tokens": 0.25, "after_layer": 0, "token_scoring": "text", "recover_epochs": 1}"#]))
+        let recipe = try F.parse(F.minimal(["prune": #"{"keep_tokens": 0.25, "after_layer": 0, "token_scoring": "text", "#
+                                                + #""recover_epochs": 1}"#]))
         #expect(recipe.prune == PruneSection(keepTokens: 0.25, afterLayer: 0, tokenScoring: "text", recoverEpochs: 1))
         #expect(try F.parse(recipe.normalizedJSON()) == recipe)
     }

@@ -23,7 +23,8 @@ import Testing
         (["distill.baseline": #""yes""#], #"distill.baseline: expected true or false, got "yes""#),
         (["distill.cache_teacher": "1"], "distill.cache_teacher: expected true or false, got 1"),
         (["distill.baseline_seeds": "0"], "distill.baseline_seeds: expected an integer >= 1, got 0"),
-        (["distill.baseline": "false", "distill.baseline_seeds": "3"], #"distill.baseline_seeds: 3 scratch students need "baseline": true"#),
+        (["distill.baseline": "false", "distill.baseline_seeds": "3"],
+         #"distill.baseline_seeds: 3 scratch students need "baseline": true"#),
         (["distill.losses": #"{"hard": 0}"#], "distill.losses: expected at least one weight > 0, got all 0"),
         (["distill.losses": "[1]"], "distill.losses: expected an object, got [1]"),
         (["seed": "-1"], "seed: expected an integer >= 0, got -1"),
@@ -58,15 +59,18 @@ import Testing
         (["prune": "{}"], "prune: nothing to prune: set heads, mlp or keep_tokens"),
         (["prune.heads": "1"], "prune.heads: expected a fraction in [0, 1), got 1.0"),
         (["prune.mlp": "-0.1"], "prune.mlp: expected a number >= 0, got -0.1"),
-        (["prune.heads": "0.9"], "prune.heads: removes 5 of the student's 6 heads, but each of its 3 attention layers must keep one (at most 3 can go)"),
+        (["prune.heads": "0.9"],
+         "prune.heads: removes 5 of the student's 6 heads, but each of its 3 attention layers must keep one (at most 3 can go)"),
         (["prune.keep_tokens": "0"], "prune.keep_tokens: expected a number > 0, got 0"),
         (["prune.keep_tokens": "1.5"], "prune.keep_tokens: expected a fraction of patches to keep in (0, 1], got 1.5"),
         (["prune.keep_tokens": "0.5", "prune.after_layer": "2"],
          "prune.after_layer: the student has 1 vision layers, so after_layer must be between 1 and 1, got 2"),
-        (["prune.heads": "0.5", "prune.heads_method": #""magnitude""#], #"prune.heads_method: expected "importance" or "random", got "magnitude""#),
+        (["prune.heads": "0.5", "prune.heads_method": #""magnitude""#],
+         #"prune.heads_method: expected "importance" or "random", got "magnitude""#),
         (["prune.heads": "0.5", "prune.recover_epoch": "2"], #"prune: unknown key "recover_epoch" (did you mean "recover_epochs"?)"#),
         (["prune.heads": "0.5", "prune.steps": "0"], "prune.steps: expected an integer between 1 and 100, got 0"),
-        (["prune.keep_tokens": "0.5", "prune.token_scoring": #""pixels""#], #"prune.token_scoring: expected "attention" or "text", got "pixels""#),
+        (["prune.keep_tokens": "0.5", "prune.token_scoring": #""pixels""#],
+         #"prune.token_scoring: expected "attention" or "text", got "pixels""#),
         (["prune.keep_tokens": "0.5", "prune.after_layer": "0"], "prune.after_layer: expected an integer >= 1, got 0"),
         (["quantize": #"{"bits": 8}"#], "quantize: unknown key \"bits\""),
         (["quantize": #"{"mode": "int4"}"#], "quantize.mode: expected one of \"static\", \"dynamic\", got \"int4\""),
@@ -87,17 +91,22 @@ import Testing
         // The teacher's own data.
         (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"path": "t.h5", "fresh_per_epoch": true}}"#],
          "teacher.train.data.fresh_per_epoch: only a generator can draw fresh samples; a file holds a fixed set"),
-        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"generator": "shapes", "count": 8, "seed": 5, "fresh_per_epoch": 1}}"#],
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
+            + #""data": {"generator": "shapes", "count": 8, "seed": 5, "fresh_per_epoch": 1}}"#],
          "teacher.train.data.fresh_per_epoch: expected true or false, got 1"),
         (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"path": "t.h5", "curriculum": [{"epochs": 1}]}}"#],
          "teacher.train.data.curriculum: only a generator can follow a curriculum"),
-        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": {"epochs": 1}}}"#],
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
+            + #""data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": {"epochs": 1}}}"#],
          #"teacher.train.data.curriculum: expected a non-empty list of stages, got {"epochs":1}"#),
-        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 0}]}}"#],
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
+            + #""data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 0}]}}"#],
          "teacher.train.data.curriculum[0].epochs: expected an integer >= 1, got 0"),
-        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 1, "questions": []}]}}"#],
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
+            + #""data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 1, "questions": []}]}}"#],
          "teacher.train.data.curriculum[0].questions: expected a non-empty list of strings, got []"),
-        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 1, "relation": ["left"]}]}}"#],
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
+            + #""data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 1, "relation": ["left"]}]}}"#],
          #"teacher.train.data.curriculum[0]: unknown key "relation" (did you mean "relations"?)"#),
         // Models.
         (["teacher.model.patch_size": "5"], "teacher.model.patch_size: 5 does not divide image_size 32"),
@@ -121,7 +130,8 @@ import Testing
         // The `x` is at line 3, column 8: columns count characters, and `é` is one character of two bytes.
         let text = "{\n  \"name\": \"a\",\n  \"é\": x\n}"
         #expect(F.failure(text) == #"recipes/x.json: invalid JSON at line 3, column 8: expected a value, found "x""#)
-        #expect(F.failure("{\"name\": \"a\",}") == #"recipes/x.json: invalid JSON at line 1, column 14: expected a key in double quotes, found "}""#)
+        #expect(F.failure("{\"name\": \"a\",}")
+                == #"recipes/x.json: invalid JSON at line 1, column 14: expected a key in double quotes, found "}""#)
         #expect(F.failure("{\"seed\": 1, \"seed\": 2}") == #"recipes/x.json: invalid JSON at line 1, column 13: duplicate key "seed""#)
         #expect(F.failure("") == "recipes/x.json: invalid JSON at line 1, column 1: expected a value, found the end of the file")
         #expect(F.failure("[1]") == "recipes/x.json: expected a JSON object at the top level, got [1]")
@@ -140,7 +150,8 @@ import Testing
             try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
             try F.tinyModel.replacingOccurrences(of: "\"patch_size\": 8", with: "\"patch_size\": 5")
                 .write(to: models.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
-            try "{\"image_size\": 32,\n\"patch_size\" 8}".write(to: models.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+            try "{\"image_size\": 32,\n\"patch_size\" 8}"
+                .write(to: models.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
 
             #expect(F.failure(F.minimal(["teacher.model": #""models/missing.json""#]), relativeTo: folder)
                 == #"recipes/x.json: teacher.model: cannot read model config "models/missing.json": no such file "#
@@ -148,7 +159,8 @@ import Testing
             #expect(F.failure(F.minimal(["student.model": #""models/bad.json""#]), relativeTo: folder)
                 == "recipes/x.json: student.model.patch_size: 5 does not divide image_size 32 (in models/bad.json)")
             #expect(F.failure(F.minimal(["student.model": #""models/broken.json""#]), relativeTo: folder)
-                == #"recipes/x.json: student.model: models/broken.json: invalid JSON at line 2, column 14: expected ":" after key "patch_size", found "8""#)
+                == #"recipes/x.json: student.model: models/broken.json: invalid JSON at line 2, column 14: "#
+                + #"expected ":" after key "patch_size", found "8""#)
         }
     }
 }
