@@ -27,7 +27,10 @@ struct CoreBench: ParsableCommand {
     var models = "recipes/models"
     @Flag(help: "Only the int8 against float32 comparison.")
     var int8Only = false
-    @Option(help: "Model config files (e.g. a checkpoint's model_config before and after pruning) to compare, alternating their forward passes; skips the default runs.")
+    @Option(help: """
+        Model config files (e.g. a checkpoint's model_config before and after pruning) to compare, \
+        alternating their forward passes; skips the default runs.
+        """)
     var compare: [String] = []
 
     static func main() {
@@ -86,7 +89,8 @@ struct CoreBench: ParsableCommand {
             let latency = LatencyStatistics(seconds: modelTimes)
             let achieved = flops * Double(batch) / (latency.p50 / 1e3) / 1e9
             let baseline = sgemm.flops / (LatencyStatistics(seconds: sgemmTimes).p50 / 1e3) / 1e9
-            print(String(format: "%@ forward  batch %2d: p50 %7.3f ms  p90 %7.3f ms  %6.1f GFLOP/s  (sgemm %d×%d×%d: %6.1f GFLOP/s, model at %3.0f%%)",
+            print(String(format: "%@ forward  batch %2d: p50 %7.3f ms  p90 %7.3f ms  %6.1f GFLOP/s  "
+                             + "(sgemm %d×%d×%d: %6.1f GFLOP/s, model at %3.0f%%)",
                          name, batch, latency.p50, latency.p90, achieved, m, n, k, baseline, 100 * achieved / baseline)
                   + peakShares(["model": achieved, "sgemm": baseline], on: machine))
         }
@@ -99,7 +103,8 @@ struct CoreBench: ParsableCommand {
         if let selection = machine.blasCoreSelection { print("core-bench: \(selection)") }
         let shape = SGEMMBaseline.referenceShape
         let gflops = SGEMMBaseline(m: shape.m, n: shape.n, k: shape.k).measureGFLOPS(warmup: 5, iterations: 40)
-        print(String(format: "sgemm %d×%d×%d: %.1f GFLOP/s", shape.m, shape.n, shape.k, gflops) + peakShares(["sgemm": gflops], on: machine))
+        print(String(format: "sgemm %d×%d×%d: %.1f GFLOP/s", shape.m, shape.n, shape.k, gflops)
+              + peakShares(["sgemm": gflops], on: machine))
         if let warning = machine.slowSGEMMWarning(gflops) { print("warning: " + warning) }
         return machine
     }
@@ -119,13 +124,17 @@ struct CoreBench: ParsableCommand {
             var times = [[Double]](repeating: [], count: models.count)
             for _ in 0..<warmup { for (model, input) in zip(models, inputs) { _ = model.predict(input) } }
             for _ in 0..<iterations {
-                for (i, (model, input)) in zip(models, inputs).enumerated() { times[i].append(WallClock.seconds { _ = model.predict(input) }) }
+                for (i, (model, input)) in zip(models, inputs).enumerated() {
+                    times[i].append(WallClock.seconds { _ = model.predict(input) })
+                }
             }
             let statistics = times.map { LatencyStatistics(seconds: $0) }
             for (i, name) in names.enumerated() {
-                print(String(format: "batch %2d  %@: p50 %7.3f ms  p90 %7.3f ms  %5.2f× faster than the first  (%.1f MFLOP/sample, %.2f× fewer)",
+                print(String(format: "batch %2d  %@: p50 %7.3f ms  p90 %7.3f ms  %5.2f× faster than the first  "
+                                 + "(%.1f MFLOP/sample, %.2f× fewer)",
                              batch, name, statistics[i].p50, statistics[i].p90, statistics[0].p50 / statistics[i].p50,
-                             Double(configs[i].forwardFLOPs()) / 1e6, Double(configs[0].forwardFLOPs()) / Double(configs[i].forwardFLOPs())))
+                             Double(configs[i].forwardFLOPs()) / 1e6,
+                             Double(configs[0].forwardFLOPs()) / Double(configs[i].forwardFLOPs())))
             }
         }
     }

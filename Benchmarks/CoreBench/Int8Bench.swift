@@ -35,7 +35,8 @@ extension CoreBench {
             for _ in 0..<warmup { runs.forEach { $0() } }
             for _ in 0..<iterations { for (i, run) in runs.enumerated() { times[i].append(WallClock.seconds(run)) } }
             let rate = times.map { 2 * Double(m * n * k) / median($0) / 1e9 }
-            print(String(format: "%@ int8 %-16@ %5d×%4d×%4d  kernel: sgemm %6.1f GFLOP/s, int8 %6.1f GOP/s (%.2f×)   op: float %6.1f, int8 %6.1f (%.2f×)",
+            print(String(format: "%@ int8 %-16@ %5d×%4d×%4d  kernel: sgemm %6.1f GFLOP/s, int8 %6.1f GOP/s (%.2f×)   "
+                             + "op: float %6.1f, int8 %6.1f (%.2f×)",
                          name, shape.label, m, k, n, rate[0], rate[1], rate[1] / rate[0], rate[2], rate[3], rate[3] / rate[2]))
         }
 

@@ -40,8 +40,8 @@ public struct Benchmark {
         var machine = MachineInfo.current(threads: Parallel.threadCount)
         let shape = SGEMMBaseline.referenceShape
         let gflops = SGEMMBaseline(m: shape.m, n: shape.n, k: shape.k).measureGFLOPS(warmup: 5, iterations: 40)
-        progress(String(format: "bench: sgemm %d×%d×%d: %.1f GFLOP/s on %d thread(s), OpenBLAS core %@", shape.m, shape.n, shape.k, gflops,
-                        machine.threads, machine.blasCore) + machine.peakClause(gflops))
+        progress(String(format: "bench: sgemm %d×%d×%d: %.1f GFLOP/s on %d thread(s), OpenBLAS core %@",
+                        shape.m, shape.n, shape.k, gflops, machine.threads, machine.blasCore) + machine.peakClause(gflops))
 
         // Load and evaluate every checkpoint; those that fail keep their error.
         let paths = checkpoints.map(\.relativePath)

@@ -9,7 +9,8 @@ extension BenchmarkReport {
         var lines = [Self.csvHeader.joined(separator: ",")]
         for entry in entries {
             guard let measurement = entry.measurement else {
-                lines.append(Self.csvLine([entry.name, entry.path] + Array(repeating: "", count: Self.csvHeader.count - 3) + [entry.error ?? ""]))
+                lines.append(Self.csvLine([entry.name, entry.path] + Array(repeating: "", count: Self.csvHeader.count - 3)
+                                          + [entry.error ?? ""]))
                 continue
             }
             for batchSize in settings.batchSizes {
@@ -21,7 +22,8 @@ extension BenchmarkReport {
                 let throughput = measurement.throughput(batchSize: batchSize).map { "\(ReportFormat.rounded($0, places: 2))" } ?? ""
                 let speedupCell = speedup(measurement, batchSize: batchSize).map { "\(ReportFormat.rounded($0, places: 4))" } ?? ""
                 let efficiency = [measurement.gigaflops(batchSize: batchSize), fractionOfSGEMM(measurement, batchSize: batchSize),
-                                  fractionOfPeak(measurement, batchSize: batchSize)].map { $0.map { "\(ReportFormat.rounded($0, places: 4))" } ?? "" }
+                                  fractionOfPeak(measurement, batchSize: batchSize)]
+                    .map { $0.map { "\(ReportFormat.rounded($0, places: 4))" } ?? "" }
                 let cells: [String] = modelCells + [String(batchSize)] + latencyCells + [throughput, speedupCell] + efficiency + [""]
                 lines.append(Self.csvLine(cells))
             }

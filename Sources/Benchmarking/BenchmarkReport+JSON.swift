@@ -12,7 +12,8 @@ extension BenchmarkReport {
         ]
         machineObject["blas_core_selection"] = machine.blasCoreSelection
         machineObject["peak"] = machine.peak.map { peak -> [String: Any] in
-            ["gflops": ReportFormat.rounded(peak.gigaflops, places: 2), "cores": peak.cores, "ghz": ReportFormat.rounded(peak.gigahertz, places: 4),
+            ["gflops": ReportFormat.rounded(peak.gigaflops, places: 2), "cores": peak.cores,
+             "ghz": ReportFormat.rounded(peak.gigahertz, places: 4),
              "clock_source": peak.clockSource, "flops_per_cycle": peak.flopsPerCycle, "basis": peak.basis]
         }
         machineObject["load_average_before"] = machine.loadAverageBefore

@@ -8,8 +8,10 @@ extension BenchmarkReport {
         var lines = [
             "# Benchmark: \(entries.count) model\(entries.count == 1 ? "" : "s") on \(sampleCount) samples of `\(dataSource)`",
             "",
-            "Machine: \(machine.cpuModel), \(ReportFormat.counted(machine.logicalCores, "logical core")), \(ReportFormat.counted(machine.threads, "thread")) used, \(machine.simd); "
-                + "\(machine.operatingSystem); \(machine.hardwareSummary). Plain sgemm (\(shape)) reached \(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s"
+            "Machine: \(machine.cpuModel), \(ReportFormat.counted(machine.logicalCores, "logical core")), "
+                + "\(ReportFormat.counted(machine.threads, "thread")) used, \(machine.simd); "
+                + "\(machine.operatingSystem); \(machine.hardwareSummary). "
+                + "Plain sgemm (\(shape)) reached \(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s"
                 + "\(machine.peakClause(sgemmGFLOPS)) in the same run" + loadSentence + ".",
             "",
             "Latency is the wall-clock time of one forward pass of a whole batch: p50, p90 and p99 (nearest rank) of "
@@ -78,8 +80,9 @@ extension BenchmarkReport {
         // The load average counts the benchmark's own threads too: above the core count, runnable threads queued for a core.
         let busiest = [machine.loadAverageBefore, machine.loadAverageAfter].compactMap { $0 }.max()
         if let busiest, busiest > Double(machine.logicalCores) {
-            sentences.append(String(format: "The load average reached %.2f on %d cores: more threads were ready to run than there were cores, so other processes competed with the benchmark; rerun before trusting differences of a few percent.",
-                                    busiest, machine.logicalCores))
+            let format = "The load average reached %.2f on %d cores: more threads were ready to run than there were cores, "
+                + "so other processes competed with the benchmark; rerun before trusting differences of a few percent."
+            sentences.append(String(format: format, busiest, machine.logicalCores))
         }
         return sentences + failureSentences
     }

@@ -25,12 +25,18 @@ extension BenchmarkReport {
             return Self.plotBottom - position * (Self.plotBottom - Self.plotTop)
         }
 
+        let (widthText, heightText) = (Self.number(Self.width), Self.number(Self.height))
+        let svgOpen = #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(widthText)" height="\#(heightText)""#
+            + #" viewBox="0 0 \#(widthText) \#(heightText)""#
+            + #" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
+        let caption = Self.escape("\(machine.cpuModel), \(ReportFormat.counted(machine.threads, "thread")), \(machine.simd), "
+                                  + "OpenBLAS \(machine.blasCore); \(sampleCount) samples of \(dataSource)")
         var svg = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,
-            #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(Self.number(Self.width))" height="\#(Self.number(Self.height))" viewBox="0 0 \#(Self.number(Self.width)) \#(Self.number(Self.height))" font-family="Helvetica, Arial, sans-serif" font-size="12">"#,
+            svgOpen,
             #"<rect width="100%" height="100%" fill="white"/>"#,
             #"<text x="\#(Self.plotLeft)" y="24" font-size="16" font-weight="bold">Test accuracy against p50 latency</text>"#,
-            #"<text x="\#(Self.plotLeft)" y="42" fill="dimgray">\#(Self.escape("\(machine.cpuModel), \(ReportFormat.counted(machine.threads, "thread")), \(machine.simd), OpenBLAS \(machine.blasCore); \(sampleCount) samples of \(dataSource)"))</text>"#,
+            #"<text x="\#(Self.plotLeft)" y="42" fill="dimgray">\#(caption)</text>"#,
         ]
         // Grid and ticks: a labelled line at every decade, faint lines at 2…9 times each decade.
         svg.append(#"<g class="x-axis" stroke="silver">"#)
@@ -43,20 +49,27 @@ extension BenchmarkReport {
                     svg.append(Self.line(position, Self.plotTop, position, Self.plotBottom, stroke: "#eee"))
                 }
             }
-            svg.append(#"<text x="\#(Self.number(x(decade)))" y="\#(Self.number(Self.plotBottom + 18))" text-anchor="middle" stroke="none" fill="black">\#(ChartAxes.decadeLabel(exponent))</text>"#)
+            svg.append(#"<text x="\#(Self.number(x(decade)))" y="\#(Self.number(Self.plotBottom + 18))" text-anchor="middle""#
+                       + #" stroke="none" fill="black">\#(ChartAxes.decadeLabel(exponent))</text>"#)
         }
         svg.append("</g>")
         svg.append(#"<g class="y-axis">"#)
         for percent in stride(from: percentRange.lowerBound, through: percentRange.upperBound + 1e-9, by: percentStep) {
             svg.append(Self.line(Self.plotLeft, y(percent), Self.plotRight, y(percent), stroke: "#ddd"))
-            svg.append(#"<text x="\#(Self.number(Self.plotLeft - 8))" y="\#(Self.number(y(percent) + 4))" text-anchor="end">\#(String(format: "%g", percent))</text>"#)
+            svg.append(#"<text x="\#(Self.number(Self.plotLeft - 8))" y="\#(Self.number(y(percent) + 4))" text-anchor="end">"#
+                       + #"\#(String(format: "%g", percent))</text>"#)
         }
         svg.append("</g>")
-        svg.append(#"<rect x="\#(Self.plotLeft)" y="\#(Self.plotTop)" width="\#(Self.plotRight - Self.plotLeft)" height="\#(Self.plotBottom - Self.plotTop)" fill="none" stroke="black"/>"#)
-        svg.append(#"<text x="\#(Self.number((Self.plotLeft + Self.plotRight) / 2))" y="\#(Self.number(Self.plotBottom + 40))" text-anchor="middle">p50 latency per batch (ms, log scale)</text>"#)
-        svg.append(#"<text transform="translate(20 \#(Self.number((Self.plotTop + Self.plotBottom) / 2))) rotate(-90)" text-anchor="middle">test accuracy (%)</text>"#)
+        svg.append(#"<rect x="\#(Self.plotLeft)" y="\#(Self.plotTop)" width="\#(Self.plotRight - Self.plotLeft)""#
+                   + #" height="\#(Self.plotBottom - Self.plotTop)" fill="none" stroke="black"/>"#)
+        svg.append(#"<text x="\#(Self.number((Self.plotLeft + Self.plotRight) / 2))" y="\#(Self.number(Self.plotBottom + 40))""#
+                   + #" text-anchor="middle">p50 latency per batch (ms, log scale)</text>"#)
+        svg.append(#"<text transform="translate(20 \#(Self.number((Self.plotTop + Self.plotBottom) / 2))) rotate(-90)""#
+                   + #" text-anchor="middle">test accuracy (%)</text>"#)
         if allPoints.isEmpty {
-            svg.append(#"<text x="\#(Self.number((Self.plotLeft + Self.plotRight) / 2))" y="\#(Self.number((Self.plotTop + Self.plotBottom) / 2))" text-anchor="middle" fill="darkred">no model could be measured</text>"#)
+            svg.append(#"<text x="\#(Self.number((Self.plotLeft + Self.plotRight) / 2))""#
+                       + #" y="\#(Self.number((Self.plotTop + Self.plotBottom) / 2))""#
+                       + #" text-anchor="middle" fill="darkred">no model could be measured</text>"#)
         }
 
         let markers = allPoints.map { ChartLabels.Box(centreX: x($0.latency), centreY: y(100 * $0.accuracy), width: 12, height: 12) }
@@ -69,15 +82,19 @@ extension BenchmarkReport {
                 if let last = corners.last { corners.append((x(point.latency), last.1)) }
                 corners.append((x(point.latency), y(100 * point.accuracy)))
             }
-            svg.append(#"<polyline class="frontier" data-batch="\#(batchSize)" fill="none" stroke="\#(colour)" stroke-width="1.5" stroke-dasharray="6 4" points="\#(corners.map { "\(Self.number($0.0)),\(Self.number($0.1))" }.joined(separator: " "))"/>"#)
+            let cornerList = corners.map { "\(Self.number($0.0)),\(Self.number($0.1))" }.joined(separator: " ")
+            svg.append(#"<polyline class="frontier" data-batch="\#(batchSize)" fill="none" stroke="\#(colour)""#
+                       + #" stroke-width="1.5" stroke-dasharray="6 4" points="\#(cornerList)"/>"#)
             for point in points {
                 let (px, py) = (x(point.latency), y(100 * point.accuracy))
                 let name = Self.escape(point.name)
                 let label = labels.place(point.name, x: px, y: py)
                 svg.append(#"<g class="point" data-model="\#(name)" data-batch="\#(batchSize)">"#)
-                svg.append("<title>\(name), batch \(batchSize): \(ReportFormat.milliseconds(point.latency)) ms, \(ReportFormat.percent(point.accuracy))</title>")
+                svg.append("<title>\(name), batch \(batchSize): \(ReportFormat.milliseconds(point.latency)) ms, "
+                           + "\(ReportFormat.percent(point.accuracy))</title>")
                 svg.append(Self.marker(index, x: px, y: py, colour: colour))
-                svg.append(#"<text x="\#(Self.number(label.x))" y="\#(Self.number(label.y))" text-anchor="\#(label.anchor)" fill="\#(colour)">\#(name)</text>"#)
+                svg.append(#"<text x="\#(Self.number(label.x))" y="\#(Self.number(label.y))" text-anchor="\#(label.anchor)""#
+                           + #" fill="\#(colour)">\#(name)</text>"#)
                 svg.append("</g>")
             }
         }
@@ -94,8 +111,10 @@ extension BenchmarkReport {
             svg.append(Self.line(legendX, rowY + 16, legendX + 16, rowY + 16, stroke: colour, dashed: true))
             svg.append(#"<text x="\#(Self.number(legendX + 22))" y="\#(Self.number(rowY + 20))" fill="dimgray">Pareto frontier</text>"#)
         }
-        svg.append(#"<text x="\#(Self.number(legendX))" y="\#(Self.number(Self.plotBottom - 24))" fill="dimgray">up and left is better</text>"#)
-        svg.append(#"<text x="\#(Self.number(legendX))" y="\#(Self.number(Self.plotBottom - 8))" fill="dimgray">\#(settings.iterations) passes, \#(settings.warmup) warm-up</text>"#)
+        svg.append(#"<text x="\#(Self.number(legendX))" y="\#(Self.number(Self.plotBottom - 24))" fill="dimgray">"#
+                   + #"up and left is better</text>"#)
+        svg.append(#"<text x="\#(Self.number(legendX))" y="\#(Self.number(Self.plotBottom - 8))" fill="dimgray">"#
+                   + #"\#(settings.iterations) passes, \#(settings.warmup) warm-up</text>"#)
         svg.append("</g>")
         svg.append("</svg>")
         return svg.joined(separator: "\n") + "\n"
@@ -107,13 +126,18 @@ extension BenchmarkReport {
         switch index % 4 {
         case 0: return #"<circle cx="\#(number(x))" cy="\#(number(y))" r="5" \#(style)/>"#
         case 1: return #"<rect x="\#(number(x - 4.5))" y="\#(number(y - 4.5))" width="9" height="9" \#(style)/>"#
-        case 2: return #"<polygon points="\#(number(x)),\#(number(y - 6)) \#(number(x - 5.5)),\#(number(y + 4)) \#(number(x + 5.5)),\#(number(y + 4))" \#(style)/>"#
-        default: return #"<polygon points="\#(number(x)),\#(number(y - 6)) \#(number(x + 6)),\#(number(y)) \#(number(x)),\#(number(y + 6)) \#(number(x - 6)),\#(number(y))" \#(style)/>"#
+        case 2:
+            return #"<polygon points="\#(number(x)),\#(number(y - 6)) \#(number(x - 5.5)),\#(number(y + 4))"#
+                + #" \#(number(x + 5.5)),\#(number(y + 4))" \#(style)/>"#
+        default:
+            return #"<polygon points="\#(number(x)),\#(number(y - 6)) \#(number(x + 6)),\#(number(y))"#
+                + #" \#(number(x)),\#(number(y + 6)) \#(number(x - 6)),\#(number(y))" \#(style)/>"#
         }
     }
 
     private static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, dashed: Bool = false) -> String {
-        #"<line x1="\#(number(x1))" y1="\#(number(y1))" x2="\#(number(x2))" y2="\#(number(y2))" stroke="\#(stroke)"\#(dashed ? #" stroke-width="1.5" stroke-dasharray="6 4""# : "")/>"#
+        let dash = dashed ? #" stroke-width="1.5" stroke-dasharray="6 4""# : ""
+        return #"<line x1="\#(number(x1))" y1="\#(number(y1))" x2="\#(number(x2))" y2="\#(number(y2))" stroke="\#(stroke)"\#(dash)/>"#
     }
 
     /// A coordinate with at most two decimals.

@@ -55,8 +55,10 @@ extension BenchmarkReport {
     /// the 156.8 GFLOP/s peak); 2000 samples of test.h5; …"
     var machineSummary: String {
         let shape = sgemmShape.map(String.init).joined(separator: "×")
-        return "\(machine.cpuModel), \(ReportFormat.counted(machine.logicalCores, "core")), \(ReportFormat.counted(machine.threads, "thread")), \(machine.simd), "
-            + "OpenBLAS core \(machine.blasCore); sgemm \(shape) \(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s\(machine.peakClause(sgemmGFLOPS)); "
+        return "\(machine.cpuModel), \(ReportFormat.counted(machine.logicalCores, "core")), "
+            + "\(ReportFormat.counted(machine.threads, "thread")), \(machine.simd), "
+            + "OpenBLAS core \(machine.blasCore); "
+            + "sgemm \(shape) \(String(format: "%.1f", sgemmGFLOPS)) GFLOP/s\(machine.peakClause(sgemmGFLOPS)); "
             + "\(sampleCount) samples of \(dataSource); "
             + "p50/p90/p99 of \(settings.iterations) passes after \(settings.warmup) warm-up"
     }

@@ -41,10 +41,13 @@ struct ChartLabels {
         }
         let bounds = self.bounds, taken = self.taken
         func inside(_ candidate: Box) -> Bool {
-            candidate.left >= bounds.left && candidate.right <= bounds.right && candidate.top >= bounds.top && candidate.bottom <= bounds.bottom
+            candidate.left >= bounds.left && candidate.right <= bounds.right
+                && candidate.top >= bounds.top && candidate.bottom <= bounds.bottom
         }
-        let chosen = spots.first { spot in let candidate = box(spot); return inside(candidate) && !taken.contains { $0.overlaps(candidate) } }
-            ?? spots.first { inside(box($0)) } ?? spots[0]
+        let chosen = spots.first { spot in
+            let candidate = box(spot)
+            return inside(candidate) && !taken.contains { $0.overlaps(candidate) }
+        } ?? spots.first { inside(box($0)) } ?? spots[0]
         self.taken.append(box(chosen))
         return (x + chosen.0, y + chosen.1, chosen.2)
     }

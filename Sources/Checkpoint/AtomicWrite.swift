@@ -30,7 +30,8 @@ func writeAtomically(to url: URL, _ write: (_ temporaryPath: String) throws(Chec
         try write(temporary)
         try synchronize(path: temporary, destination: destination)
         guard rename(temporary, destination) == 0 else {
-            throw .cannotWrite(file: destination, reason: "cannot rename the finished temporary file over it: \(String(cString: strerror(errno)))")
+            throw .cannotWrite(file: destination,
+                               reason: "cannot rename the finished temporary file over it: \(String(cString: strerror(errno)))")
         }
     } catch {
         try? FileManager.default.removeItem(atPath: temporary)

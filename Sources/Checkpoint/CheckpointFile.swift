@@ -11,7 +11,8 @@ public enum CheckpointFile {
     public static func write(model: FusionModel, metadata: CheckpointMetadata, to url: URL) throws(CheckpointError) {
         let destination = url.path
         guard metadata.config == model.config else {
-            throw .cannotWrite(file: destination, reason: "metadata config \(metadata.config.jsonString()) is not the model's config \(model.config.jsonString())")
+            throw .cannotWrite(file: destination, reason: "metadata config \(metadata.config.jsonString()) "
+                                   + "is not the model's config \(model.config.jsonString())")
         }
         let quantized = Dictionary(uniqueKeysWithValues: model.quantizableLayers.compactMap { named in
             named.layer.int8.map { (named.name, $0) }

@@ -17,7 +17,8 @@ public enum CheckpointPrecision: String, CaseIterable, Sendable {
     }
 
     /// Opens dataset `name` of `model`, checking its element type and `shape` before reading.
-    static func openChecked(_ name: String, type: HDF5ElementType, shape: [Int], in model: HDF5Group) throws(CheckpointError) -> HDF5Dataset {
+    static func openChecked(_ name: String, type: HDF5ElementType, shape: [Int],
+                            in model: HDF5Group) throws(CheckpointError) -> HDF5Dataset {
         let file = model.filePath
         let dataset: HDF5Dataset
         do {

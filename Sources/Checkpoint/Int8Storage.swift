@@ -27,18 +27,21 @@ enum Int8Storage {
         try model.createDataset(CheckpointLayout.datasetPath(forName: weightScaleName(weight)), values: q.scales, shape: [q.outputs])
         if let input = int8.input {
             try model.createDataset(CheckpointLayout.datasetPath(forName: inputName(weight, "scale")), values: [input.scale], shape: [1])
-            try model.createDataset(CheckpointLayout.datasetPath(forName: inputName(weight, "zero_point")), values: [input.zeroPoint], shape: [1])
+            try model.createDataset(CheckpointLayout.datasetPath(forName: inputName(weight, "zero_point")),
+                                    values: [input.zeroPoint], shape: [1])
         }
     }
 
     /// Reads the quantized product stored under `weight` ([out, in] = `shape`), or nil when that
     /// weight is stored in float32. Checks every companion's type, shape and value range.
-    static func read(named weight: String, shape: [Int], stored: Set<String>, from model: HDF5Group) throws(CheckpointError) -> Int8Linear? {
+    static func read(named weight: String, shape: [Int], stored: Set<String>,
+                     from model: HDF5Group) throws(CheckpointError) -> Int8Linear? {
         let file = model.filePath
         let path = CheckpointLayout.datasetPath(forName: weight)
         let type = try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try model.openDataset(path).elementType }
         guard type == .int8 else { return nil }
-        func readValues<Element: HDF5Element>(_ name: String, _ element: Element.Type, _ shape: [Int]) throws(CheckpointError) -> [Element] {
+        func readValues<Element: HDF5Element>(_ name: String, _ element: Element.Type,
+                                              _ shape: [Int]) throws(CheckpointError) -> [Element] {
             let dataset = try CheckpointPrecision.openChecked(name, type: Element.elementType, shape: shape, in: model)
             return try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try dataset.read(Element.self) }
         }

@@ -7,7 +7,9 @@ public enum LogitsFile {
     /// root attribute `answers` (JSON list) when known.
     public static func write(logits: [Float], count: Int, classes: Int, answers: [String]?, to url: URL) throws(CheckpointError) {
         precondition(logits.count == count * classes, "\(logits.count) logits do not fill [\(count), \(classes)]")
-        let answersJSON = try answers.map { (names) throws(CheckpointError) in try RootAttribute.encodeJSON(names, "answers", file: url.path) }
+        let answersJSON = try answers.map { (names) throws(CheckpointError) in
+            try RootAttribute.encodeJSON(names, "answers", file: url.path)
+        }
         try writeAtomically(to: url) { (temporaryPath) throws(CheckpointError) in
             try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in
                 let file = try HDF5File(creating: temporaryPath)
@@ -24,7 +26,8 @@ public enum LogitsFile {
             try HDF5File(readingFrom: url.path).root.openDataset("logits")
         }
         guard dataset.shape.count == 2, dataset.elementType == Float.elementType else {
-            throw .invalidDataset(file: url.path, name: "logits", reason: "is \(dataset.elementType) \(dataset.shape), expected float32 [N, classes]")
+            throw .invalidDataset(file: url.path, name: "logits",
+                                  reason: "is \(dataset.elementType) \(dataset.shape), expected float32 [N, classes]")
         }
         let values = try CheckpointError.wrappingHDF5 { () throws(HDF5Error) in try dataset.read(Float.self) }
         return (values, dataset.shape[0], dataset.shape[1])

@@ -10,7 +10,8 @@ extension MultimodalDataset {
             .incompatibleWithModel(file: source, key: key, reason: reason)
         }
         guard imageHeight == config.imageSize, imageWidth == config.imageSize else {
-            throw incompatible("image_size", "images are \(imageHeight)×\(imageWidth), the model takes \(config.imageSize)×\(config.imageSize)")
+            throw incompatible("image_size",
+                               "images are \(imageHeight)×\(imageWidth), the model takes \(config.imageSize)×\(config.imageSize)")
         }
         guard textLength <= config.maxTextLen else {
             throw incompatible("max_text_len", "questions have \(textLength) tokens, the model takes at most \(config.maxTextLen)")

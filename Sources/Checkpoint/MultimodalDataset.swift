@@ -42,7 +42,8 @@ public struct MultimodalDataset: Sendable {
         }
         guard !vocab.isEmpty else { throw invalid("vocab", "empty; id 0 must be the padding token") }
         if let index = tokens.firstIndex(where: { $0 < 0 || Int($0) >= vocab.count }) {
-            throw invalid("tokens", "id \(tokens[index]) at sample \(index / textLength), position \(index % textLength) is outside the vocabulary of \(vocab.count)")
+            throw invalid("tokens", "id \(tokens[index]) at sample \(index / textLength), position \(index % textLength) "
+                              + "is outside the vocabulary of \(vocab.count)")
         }
         if let labels, let index = labels.firstIndex(where: { $0 < 0 || Int($0) >= answers.count }) {
             throw invalid("labels", "id \(labels[index]) at sample \(index) is outside the \(answers.count) answers")

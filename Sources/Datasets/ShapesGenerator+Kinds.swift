@@ -24,7 +24,8 @@ extension ShapesGenerator.Kind {
         for index in 0..<data.count {
             let words = data.questionWords(at: index)
             guard let kind = ShapesGenerator.Kind(question: words) else {
-                throw .notShapes(file: data.source, reason: "question \(index) (\"\(words.joined(separator: " "))\") is not one of the shapes task's")
+                throw .notShapes(file: data.source,
+                                 reason: "question \(index) (\"\(words.joined(separator: " "))\") is not one of the shapes task's")
             }
             total[kind, default: 0] += 1
             if predictions[index] == Int(labels[index]) { correct[kind, default: 0] += 1 }

@@ -71,7 +71,8 @@ extension HDF5Object {
                                    reason: "declares a \(size)-byte string in a \(target.fileLength)-byte file")
         }
         guard size > 0 else {
-            throw .operationFailed(file: target.file, object: target.path, operation: "H5Tget_size", detail: HDF5Location.innermostMessage())
+            throw .operationFailed(file: target.file, object: target.path, operation: "H5Tget_size",
+                                   detail: HDF5Location.innermostMessage())
         }
         var bytes = [UInt8](repeating: 0, count: size)
         try target.call("H5Aread") { H5Aread(attribute.id, type.id, &bytes) }
@@ -106,7 +107,8 @@ extension HDF5Object {
 
     /// Opens attribute `name`, checking that it holds one element of `expected`'s kind
     /// (any string for `.string`, any integer for an integer type).
-    private func openSingleElementAttribute(_ name: String, expected: HDF5ElementType) throws(HDF5Error) -> (attribute: HDF5Handle, type: HDF5Handle, shape: [Int]) {
+    private func openSingleElementAttribute(_ name: String, expected: HDF5ElementType) throws(HDF5Error)
+        -> (attribute: HDF5Handle, type: HDF5Handle, shape: [Int]) {
         let target = location.attribute(name)
         let opened = try openAttribute(name)
         let actual = HDF5ElementType(typeID: opened.type.id)

@@ -42,7 +42,8 @@ public enum BLASCoreSelection {
             case let .userSetting(requested, running): "BLAS core: \(running) (\(coreVariable)=\(requested) set by the user)"
             case let .kept(running, best): "BLAS core: \(running), OpenBLAS's own choice (best for this CPU: \(best ?? "none beyond SSE"))"
             case let .selected(from, running): "BLAS core: \(running) instead of OpenBLAS's own choice \(from); sgemm self-check passed"
-            case let .rejected(candidate, reason, running): "BLAS core: \(running), OpenBLAS's own choice; \(candidate) was refused: \(reason)"
+            case let .rejected(candidate, reason, running):
+                "BLAS core: \(running), OpenBLAS's own choice; \(candidate) was refused: \(reason)"
             }
         }
 

@@ -45,14 +45,16 @@ public enum SGEMMSelfCheck {
                         for j in 0..<n {
                             var sum = 0.0, magnitude = 0.0
                             for p in 0..<k {
-                                let product = Double(transposeA ? a[p * m + i] : a[i * k + p]) * Double(transposeB ? b[j * k + p] : b[p * n + j])
+                                let product = Double(transposeA ? a[p * m + i] : a[i * k + p])
+                                    * Double(transposeB ? b[j * k + p] : b[p * n + j])
                                 sum += product
                                 magnitude += abs(product)
                             }
                             let expected = Double(alpha) * sum + Double(beta) * Double(initial[i * n + j])
                             let scale = Double(alpha) * magnitude + abs(Double(beta) * Double(initial[i * n + j])) + 1e-30
                             if abs(Double(c[i * n + j]) - expected) > tolerance * scale {
-                                return "sgemm \(m)×\(n)×\(k) (\(transposeA ? "T" : "N")\(transposeB ? "T" : "N")) gave \(c[i * n + j]) at [\(i), \(j)], expected \(Float(expected))"
+                                return "sgemm \(m)×\(n)×\(k) (\(transposeA ? "T" : "N")\(transposeB ? "T" : "N")) "
+                                    + "gave \(c[i * n + j]) at [\(i), \(j)], expected \(Float(expected))"
                             }
                         }
                     }

@@ -19,7 +19,8 @@ public final class VisionEncoder: Module {
         patchSize = config.patchSize
         tokenKeep = config.visionTokenKeep
         patchEmbedding = Linear(inputSize: config.patchFeatures, outputSize: config.visionDim, generator: &generator)
-        positionEmbedding = .normal([config.patchCount, config.visionDim], standardDeviation: 0.02, generator: &generator, requiresGrad: true)
+        positionEmbedding = .normal([config.patchCount, config.visionDim], standardDeviation: 0.02, generator: &generator,
+                                    requiresGrad: true)
         coordinateCode = config.visionCoordinates == .sincos
             ? Self.sineCosineCode(grid: config.imageSize / config.patchSize, dimension: config.visionDim) : nil
         layers = zip(config.visionHeadCounts, config.visionMLPHiddenSizes).map { heads, hidden in

@@ -60,7 +60,8 @@ public final class Int8Weights: Sendable {
 
     /// Calls `body` with the packed form of `rows` and their code sums (a panel-aligned slice of
     /// the whole packing when rows start on a multiple of 16, else a packing made once for that range).
-    func withPacked<Result>(rows: Range<Int>, _ body: (_ packed: UnsafePointer<Int8>, _ rowSums: UnsafePointer<Int32>) -> Result) -> Result {
+    func withPacked<Result>(rows: Range<Int>,
+                            _ body: (_ packed: UnsafePointer<Int8>, _ rowSums: UnsafePointer<Int32>) -> Result) -> Result {
         var (chosen, offset, sumOffset) = (packing, 0, 0)
         if rows.lowerBound % 16 == 0 {
             (offset, sumOffset) = (rows.lowerBound / 16 * condenser_qgemm_packed_count(16, inputs), rows.lowerBound)

@@ -62,7 +62,8 @@ extension Tensor {
     }
 
     /// Elements normal with the given standard deviation.
-    public static func normal(_ shape: [Int], standardDeviation: Float, generator: inout RandomGenerator, requiresGrad: Bool = false) -> Tensor {
+    public static func normal(_ shape: [Int], standardDeviation: Float, generator: inout RandomGenerator,
+                              requiresGrad: Bool = false) -> Tensor {
         let count = shape.reduce(1, *)
         var values = [Float](repeating: 0, count: count)
         for i in 0..<count { values[i] = generator.normal() * standardDeviation }

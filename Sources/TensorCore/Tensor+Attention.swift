@@ -14,7 +14,8 @@ extension Tensor {
     /// keyMask: B·Tk flags, true = attend (nil = all) → weights [B, H, Tq, Tk].
     public static func attentionWeights(query: Tensor, queryOffset: Int, key: Tensor, keyOffset: Int,
                                         width: Int, heads: Int, keyMask: [Bool]? = nil) -> Tensor {
-        precondition(query.rank == 3 && key.rank == 3 && query.shape[0] == key.shape[0], "attention needs [B, T, C] query and key, got \(query.shape) and \(key.shape)")
+        precondition(query.rank == 3 && key.rank == 3 && query.shape[0] == key.shape[0],
+                     "attention needs [B, T, C] query and key, got \(query.shape) and \(key.shape)")
         precondition(width % heads == 0, "attention width \(width) is not divisible by \(heads) heads")
         let (batch, tq, cq) = (query.shape[0], query.shape[1], query.shape[2])
         let (tk, ck) = (key.shape[1], key.shape[2])
@@ -163,7 +164,9 @@ extension Tensor {
             let g = result.grad!
             if x.requiresGrad {
                 var delta = g
-                for row in 0..<rows { for h in 0..<heads { for j in 0..<headDim { delta[row * width + h * headDim + j] *= gates.storage[h] } } }
+                for row in 0..<rows {
+                    for h in 0..<heads { for j in 0..<headDim { delta[row * width + h * headDim + j] *= gates.storage[h] } }
+                }
                 x.accumulateGrad(delta)
             }
             if gates.requiresGrad {

@@ -11,7 +11,8 @@ extension Tensor {
         let k = weights.inputs
         let rows = outputRows ?? 0..<weights.outputs
         precondition(x.shape.last == k, "int8 linear input \(x.shape) does not end in the weights' \(k) inputs")
-        precondition(rows.lowerBound >= 0 && rows.upperBound <= weights.outputs, "int8 linear rows \(rows) outside \(weights.outputs) outputs")
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= weights.outputs,
+                     "int8 linear rows \(rows) outside \(weights.outputs) outputs")
         precondition(bias.map { $0.count == weights.outputs } ?? true, "int8 linear bias does not have \(weights.outputs) elements")
         let (m, n) = (x.count / max(k, 1), rows.count)
         let lda = (k + 3) & ~3

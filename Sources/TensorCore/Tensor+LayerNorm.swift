@@ -19,7 +19,8 @@ extension Tensor {
                                 for row in range {
                                     let src = xp.baseAddress! + row * d, dst = o.baseAddress! + row * d
                                     let mean = VectorMath.sum(src, count: d) / Float(d)
-                                    let inverse = 1 / Foundation.sqrt(VectorMath.squaredDeviation(src, from: mean, count: d) / Float(d) + epsilon)
+                                    let inverse = 1 / Foundation.sqrt(VectorMath.squaredDeviation(src, from: mean, count: d) / Float(d)
+                                                                      + epsilon)
                                     for j in 0..<d { dst[j] = (src[j] - mean) * inverse * w[j] + b[j] }
                                     stats[2 * row] = mean
                                     stats[2 * row + 1] = inverse

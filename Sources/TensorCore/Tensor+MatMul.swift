@@ -4,7 +4,8 @@ extension Tensor {
     /// a: [M, K] (or [K, M] with `transposeA`), b: [K, N] (or [N, K] with `transposeB`) → [M, N].
     /// With rank 3 operands the product is batched: [B, M, K] · [B, K, N] → [B, M, N].
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
-        precondition(a.rank == b.rank && (a.rank == 2 || a.rank == 3), "matmul needs two rank-2 or two rank-3 tensors, got \(a.shape) and \(b.shape)")
+        precondition(a.rank == b.rank && (a.rank == 2 || a.rank == 3),
+                     "matmul needs two rank-2 or two rank-3 tensors, got \(a.shape) and \(b.shape)")
         let batch = a.rank == 3 ? a.shape[0] : 1
         precondition(a.rank == 2 || b.shape[0] == batch, "matmul batch sizes differ: \(a.shape) and \(b.shape)")
         let (aRows, aCols) = (a.shape[a.rank - 2], a.shape[a.rank - 1])

@@ -31,7 +31,9 @@ import Testing
         // Below a quarter of the peak (39 of 160), the table and the reading say so.
         var slow = report
         slow.sgemmGFLOPS = 39
-        #expect(slow.terminalTable().split(separator: "\n")[1].hasPrefix("warning: sgemm reached only 24% of this machine's theoretical peak (39.0 of 160.0 GFLOP/s): OpenBLAS's Haswell core"))
+        #expect(slow.terminalTable().split(separator: "\n")[1]
+            .hasPrefix("warning: sgemm reached only 24% of this machine's theoretical peak (39.0 of 160.0 GFLOP/s): "
+                       + "OpenBLAS's Haswell core"))
         #expect(slow.markdown().contains("Warning: sgemm reached only 24%"))
         // Without a known clock there is no peak and no warning.
         slow.machine.peak = nil
@@ -50,14 +52,15 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
         #expect(object["sgemm_gflops"] as? Double == 100)
         let machine = try #require(object["machine"] as? [String: Any])
-        #expect(machine["cpu"] as? String == "Test CPU <fast> & cheap" && machine["threads"] as? Int == 2 && machine["simd"] as? String == "AVX2+FMA")
+        #expect(machine["cpu"] as? String == "Test CPU <fast> & cheap" && machine["threads"] as? Int == 2
+                && machine["simd"] as? String == "AVX2+FMA")
         #expect(machine["blas_core"] as? String == "Haswell" && (machine["peak"] as? [String: Any])?["gflops"] as? Double == 160)
         #expect(object["sgemm_fraction_of_peak"] as? Double == 0.625)
         let models = try #require(object["models"] as? [[String: Any]])
         #expect(models.map { $0["name"] as? String } == ["teacher", "student", "student-scratch", "a&b<c>", "corrupt"])
         let student = models[1]
-        for key in ["name", "path", "precision", "params", "bytes", "flops_per_sample", "accuracy", "latency_ms", "throughput", "speedup", "accuracy_retained",
-                    "gflops", "fraction_of_sgemm", "fraction_of_peak"] {
+        for key in ["name", "path", "precision", "params", "bytes", "flops_per_sample", "accuracy", "latency_ms", "throughput", "speedup",
+                    "accuracy_retained", "gflops", "fraction_of_sgemm", "fraction_of_peak"] {
             #expect(student[key] != nil, "missing \(key)")
         }
         let latency = try #require(student["latency_ms"] as? [String: [String: Double]])
@@ -75,7 +78,8 @@ import Testing
         let lines = report.csv().split(separator: "\n").map(String.init)
         #expect(lines[0] == BenchmarkReport.csvHeader.joined(separator: ","))
         #expect(lines.count == 1 + 4 * 2 + 1)  // header, four models × two batch sizes, one failed row
-        let student32 = lines.first { $0.hasPrefix("student,") && $0.contains(",32,") }!.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let student32 = lines.first { $0.hasPrefix("student,") && $0.contains(",32,") }!
+            .split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         #expect(student32.count == BenchmarkReport.csvHeader.count)
         let column = { (name: String) in student32[BenchmarkReport.csvHeader.firstIndex(of: name)!] }
         #expect(column("latency_p50_ms") == "10.0" && column("speedup") == "5.0" && column("throughput_samples_per_s") == "3200.0")
@@ -88,9 +92,11 @@ import Testing
     @Test func markdownHasTheTableAndAReading() {
         let text = report.markdown()
         #expect(text.contains("| model | precision | params |"))
-        #expect(text.contains("| student | float32 | 1,000 | 6.0 kB | 2.5 | 49.00% | 98.0% | 1 | 0.500 | 0.550 | 0.750 | 2000 | 4.00× | 5.0 | 5% | 3% |"))
+        #expect(text.contains("| student | float32 | 1,000 | 6.0 kB | 2.5 | 49.00% | 98.0% | 1 | 0.500 | 0.550 | 0.750 | 2000 | 4.00× "
+                              + "| 5.0 | 5% | 3% |"))
         #expect(text.contains("![Accuracy against p50 latency, log scale](report.svg)"))
-        #expect(text.contains("Fastest model keeping at least 97% of the baseline's accuracy: **student**, with 98.0% of its accuracy at 0.25× at batch 1 and 0.20× at batch 32 of its p50 latency."))
+        #expect(text.contains("Fastest model keeping at least 97% of the baseline's accuracy: **student**, with 98.0% of its accuracy "
+                              + "at 0.25× at batch 1 and 0.20× at batch 32 of its p50 latency."))
         #expect(text.contains("Dominated at every batch size (another model is at least as fast and as accurate): student-scratch."))
         #expect(text.contains("Could not be measured: **corrupt**"))
         // Load 0.25 → 0.5 on 2 cores: nothing queued. 2.5 on 2 cores: threads queued for a core.

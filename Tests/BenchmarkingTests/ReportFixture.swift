@@ -15,16 +15,21 @@ enum ReportFixture {
         machine: MachineInfo(cpuModel: "Test CPU <fast> & cheap", logicalCores: 2, threads: 2, simd: "AVX2+FMA",
                              operatingSystem: "Linux", blas: "OpenBLAS 0.3", blasCore: "Haswell",
                              // 2 cores × 2.5 GHz × 32 FLOP/cycle = 160 GFLOP/s.
-                             peak: TheoreticalPeak(cores: 2, gigahertz: 2.5, clockSource: "test", vectorBits: 256, units: 2, fusedMultiplyAdd: true),
+                             peak: TheoreticalPeak(cores: 2, gigahertz: 2.5, clockSource: "test", vectorBits: 256, units: 2,
+                                                   fusedMultiplyAdd: true),
                              loadAverageBefore: 0.25, loadAverageAfter: 0.5),
         sgemmGFLOPS: 100, sgemmShape: [512, 512, 512],
         settings: BenchmarkSettings(batchSizes: [1, 32], warmup: 3, iterations: 10),
         dataSource: "test.h5", sampleCount: 200,
         entries: [
-            BenchmarkEntry(name: "teacher", path: "out/teacher.h5", outcome: .measured(measurement(accuracy: 0.5, batch1: 2, batch32: 50, parameters: 8000))),
-            BenchmarkEntry(name: "student", path: "out/student.h5", outcome: .measured(measurement(accuracy: 0.49, batch1: 0.5, batch32: 10))),
-            BenchmarkEntry(name: "student-scratch", path: "out/student-scratch.h5", outcome: .measured(measurement(accuracy: 0.3, batch1: 0.5, batch32: 10))),
-            BenchmarkEntry(name: "a&b<c>", path: "out/a&b<c>.h5", outcome: .measured(measurement(accuracy: 0.2, batch1: 0.1, batch32: 4, parameters: 100))),
+            BenchmarkEntry(name: "teacher", path: "out/teacher.h5",
+                           outcome: .measured(measurement(accuracy: 0.5, batch1: 2, batch32: 50, parameters: 8000))),
+            BenchmarkEntry(name: "student", path: "out/student.h5",
+                           outcome: .measured(measurement(accuracy: 0.49, batch1: 0.5, batch32: 10))),
+            BenchmarkEntry(name: "student-scratch", path: "out/student-scratch.h5",
+                           outcome: .measured(measurement(accuracy: 0.3, batch1: 0.5, batch32: 10))),
+            BenchmarkEntry(name: "a&b<c>", path: "out/a&b<c>.h5",
+                           outcome: .measured(measurement(accuracy: 0.2, batch1: 0.1, batch32: 4, parameters: 100))),
             BenchmarkEntry(name: "corrupt", path: "out/corrupt.h5", outcome: .failed("out/corrupt.h5: not a checkpoint, \"junk\"")),
         ])
 }

@@ -12,9 +12,11 @@ extension BenchCommandTests {
                                     "--iterations", "1", "--threads", "1", "--report", path(report)],
                                    environment: environment.merging(["CONDENSER_BLAS_CORE_REJECTED": nil]) { own, _ in own })
         try #require(result.status == 0, "\(result.standardError)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("\(report)/report.json"))) as? [String: Any])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("\(report)/report.json")))
+                                as? [String: Any])
         let machine = try #require(json["machine"] as? [String: Any])
-        #expect(result.standardOutput.contains("OpenBLAS core \(machine["blas_core"] as? String ?? "?")"), "the table's machine line names the core")
+        #expect(result.standardOutput.contains("OpenBLAS core \(machine["blas_core"] as? String ?? "?")"),
+                "the table's machine line names the core")
         return (machine["blas_core"] as! String, machine["blas_core_selection"] as? String, result.standardError)
     }
 

@@ -15,7 +15,8 @@ import TestSupport
 
     /// A teacher and a smaller student (recipes/quick.json's tiny models) and 12 labelled samples.
     func makeModelsAndData() throws {
-        let recipe = try JSONSerialization.jsonObject(with: Data(contentsOf: PackagePaths.root.appendingPathComponent("recipes/quick.json"))) as! [String: Any]
+        let recipe = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: PackagePaths.root.appendingPathComponent("recipes/quick.json"))) as! [String: Any]
         let teacherModel = (recipe["teacher"] as! [String: Any])["model"]!
         let studentModel = (recipe["student"] as! [String: Any])["model"]!
         try JSONSerialization.data(withJSONObject: teacherModel).write(to: folder.file("teacher.json"))
@@ -33,7 +34,8 @@ import TestSupport
                                    "--iterations", "3", "--threads", "1", "--report", path("report"))
         try #require(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("bench: no --data: latency on generated inputs"), "\(result.standardError)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("report/report.json"))) as? [String: Any])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("report/report.json")))
+                                as? [String: Any])
         let models = try #require(json["models"] as? [[String: Any]])
         #expect(models.count == 2 && models.allSatisfy { $0["accuracy"] is NSNull && $0["accuracy_retained"] is NSNull })
         #expect(models.allSatisfy { (($0["latency_ms"] as? [String: Any])?["1"] as? [String: Any])?["p50"] as? Double ?? 0 > 0 })
@@ -45,13 +47,15 @@ import TestSupport
     @Test func reportFilesExistAndParse() throws {
         try makeModelsAndData()
         let result = try condenser("bench", path("teacher.h5"), path("student.h5"), "--data", path("test.h5"),
-                                   "--batch-sizes", "1,4", "--warmup", "1", "--iterations", "5", "--threads", "1", "--report", path("report"))
+                                   "--batch-sizes", "1,4", "--warmup", "1", "--iterations", "5", "--threads", "1",
+                                   "--report", path("report"))
         try #require(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("model ") && result.standardOutput.contains("p50 ms"))
         #expect(result.standardOutput.split(separator: "\n").contains { $0.hasPrefix("student ") })
 
         // JSON: the documented layout, with values that agree with `condenser eval` and the files.
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("report/report.json"))) as? [String: Any])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("report/report.json")))
+                                as? [String: Any])
         #expect((json["machine"] as? [String: Any])?["threads"] as? Int == 1)
         #expect((json["sgemm_gflops"] as? Double ?? 0) > 0)
         let models = try #require(json["models"] as? [[String: Any]])
@@ -137,7 +141,8 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: path("r")), "nothing may be written when the command cannot run")
 
         // A model that does not fit the data: its row says why, naming the file and config key.
-        let misfit = try condenser("bench", path("student.h5"), path("small.h5"), "--data", path("test.h5"), "--iterations", "2", "--warmup", "0")
+        let misfit = try condenser("bench", path("student.h5"), path("small.h5"), "--data", path("test.h5"),
+                                   "--iterations", "2", "--warmup", "0")
         #expect(misfit.status == 1)
         #expect(misfit.standardError.contains("small.h5") && misfit.standardError.contains("image_size"), "\(misfit.standardError)")
     }
@@ -159,6 +164,8 @@ final class PointCounter: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
-        if element == "g", attributes["class"] == "point" { points.append("\(attributes["data-model"] ?? "") \(attributes["data-batch"] ?? "")") }
+        if element == "g", attributes["class"] == "point" {
+            points.append("\(attributes["data-model"] ?? "") \(attributes["data-batch"] ?? "")")
+        }
     }
 }

@@ -85,7 +85,8 @@ import TestSupport
         #expect(result.status == 0)
         for expected in ["precision   float32", "473,186", "vision.layers.1.self_attn.in_proj_weight        [192, 64]",
                          "fusion.cross_attn.out_proj.weight", "fusion.layers.1.multihead_attn.in_proj_weight   [192, 64]",
-                         "head.hidden.weight                              [128, 1088]", "condenser init --model recipes/models/teacher.json"] {
+                         "head.hidden.weight                              [128, 1088]",
+                         "condenser init --model recipes/models/teacher.json"] {
             #expect(result.standardOutput.contains(expected), "missing '\(expected)'")
         }
     }

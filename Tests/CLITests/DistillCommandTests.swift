@@ -31,10 +31,12 @@ import TestSupport
         try Data("stale".utf8).write(to: folder.file("out/student-int8.h5"))
         let first = try condenser("distill", recipe)
         try #require(first.status == 0, "\(first.standardError)")
-        for file in ["teacher.h5", "student.h5", "student-scratch.h5", "student-pruned.h5", "student-pruned-int8.h5", "train-log.csv", "distill.json"] {
+        for file in ["teacher.h5", "student.h5", "student-scratch.h5", "student-pruned.h5", "student-pruned-int8.h5", "train-log.csv",
+                     "distill.json"] {
             #expect(FileManager.default.fileExists(atPath: folder.file("out/\(file)").path), "missing \(file)")
         }
-        let outputs = try FileManager.default.contentsOfDirectory(atPath: folder.file("out").path).filter { $0.hasPrefix("teacher.outputs-") }
+        let outputs = try FileManager.default.contentsOfDirectory(atPath: folder.file("out").path)
+            .filter { $0.hasPrefix("teacher.outputs-") }
         #expect(outputs.count == 1 && outputs[0].hasSuffix(".h5"), "the teacher-output cache sits beside the teacher")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/distill.json"))) as! [String: Any]
         for key in ["teacher", "student", "student_scratch", "student_pruned"] {
@@ -63,11 +65,13 @@ import TestSupport
 
         // The bench phase: every checkpoint of the run in the report, and the table printed.
         let bench = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/report/report.json"))) as! [String: Any]
-        #expect((bench["models"] as! [[String: Any]]).map { $0["name"] as? String } == ["teacher", "student", "student-scratch", "student-pruned", "student-pruned-int8"])
+        #expect((bench["models"] as! [[String: Any]]).map { $0["name"] as? String }
+                == ["teacher", "student", "student-scratch", "student-pruned", "student-pruned-int8"])
         for file in ["report.md", "report.csv", "report.svg"] {
             #expect(FileManager.default.fileExists(atPath: folder.file("out/report/\(file)").path), "missing report/\(file)")
         }
-        #expect(first.standardOutput.contains("p50 ms") && first.standardOutput.split(separator: "\n").contains { $0.hasPrefix("student-scratch ") })
+        #expect(first.standardOutput.contains("p50 ms")
+                && first.standardOutput.split(separator: "\n").contains { $0.hasPrefix("student-scratch ") })
         // Paths inside the output folder are relative to it, so the folder can move.
         #expect(report["bench_report"] as? String == "report")
         #expect((report["student"] as! [String: Any])["checkpoint"] as? String == "student.h5")
@@ -99,14 +103,16 @@ import TestSupport
         #expect(second.standardOutput.contains("teacher: loaded") && second.standardOutput.contains("reusing"))
         let secondStudent = try CheckpointFile.read(from: folder.file("out/student.h5")).tensors
         #expect(firstStudent.keys.sorted() == secondStudent.keys.sorted())
-        #expect(firstStudent.allSatisfy { $0.value.storage == secondStudent[$0.key]!.storage }, "same recipe and seed must give the same student")
+        #expect(firstStudent.allSatisfy { $0.value.storage == secondStudent[$0.key]!.storage },
+                "same recipe and seed must give the same student")
 
         // --resume after a finished run trains nothing and still reports every phase's epochs.
         let resumed = try condenser("distill", recipe, "--resume")
         try #require(resumed.status == 0, "\(resumed.standardError)")
         #expect(!resumed.standardOutput.contains("epoch 1/2  step"), "a finished run must not train again")
         let resumedLog = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n")
-        #expect(resumedLog.dropFirst().map { $0.split(separator: ",")[0] } == ["teacher", "teacher", "student", "student", "student-scratch", "student-scratch"])
+        #expect(resumedLog.dropFirst().map { $0.split(separator: ",")[0] }
+                == ["teacher", "teacher", "student", "student", "student-scratch", "student-scratch"])
         #expect(resumed.standardOutput.contains("student-pruned: reusing"))
         let resumedStudent = try CheckpointFile.read(from: folder.file("out/student.h5")).tensors
         #expect(firstStudent.allSatisfy { $0.value.storage == resumedStudent[$0.key]!.storage })
@@ -155,8 +161,9 @@ import TestSupport
 
         let log = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
         let scratchRows = log.filter { $0.hasPrefix("student-scratch") }
-        #expect(scratchRows.map { $0.split(separator: ",")[0] } == ["student-scratch", "student-scratch", "student-scratch-2", "student-scratch-2",
-                                                                    "student-scratch-3", "student-scratch-3"])
+        #expect(scratchRows.map { $0.split(separator: ",")[0] }
+                == ["student-scratch", "student-scratch", "student-scratch-2", "student-scratch-2",
+                    "student-scratch-3", "student-scratch-3"])
         // Other initial weights and data orders: the first epoch's training losses differ.
         let firstLosses = Set(scratchRows.filter { $0.split(separator: ",")[1] == "1" }.map { $0.split(separator: ",")[2] })
         #expect(firstLosses.count == 3)
@@ -184,7 +191,8 @@ import TestSupport
         try #require(result.status == 0, "\(result.standardError)")
         let log = try String(contentsOf: folder.file("out/train-log.csv"), encoding: .utf8).split(separator: "\n")
         #expect(log.dropFirst().map { $0.split(separator: ",")[0] }
-                == ["teacher", "teacher", "student-stage1", "student", "student", "student-scratch-stage1", "student-scratch", "student-scratch"])
+                == ["teacher", "teacher", "student-stage1", "student", "student", "student-scratch-stage1", "student-scratch",
+                    "student-scratch"])
         let bad = try quickRecipe { r in
             var d = r["distill"] as! [String: Any]
             d["curriculum"] = [["epochs": 1, "relations": ["beside"]]]
@@ -255,9 +263,11 @@ import TestSupport
             ({ r in var d = r["distill"] as! [String: Any]; var l = d["losses"] as! [String: Any]; l["logits"] = "x"; d["losses"] = l; r["distill"] = d },
              "distill.losses.logits: expected a number, got \"x\""),
             ({ r in var d = r["distill"] as! [String: Any]; d["epoch"] = 3; r["distill"] = d }, "distill: unknown key \"epoch\""),
-            ({ r in var t = r["teacher"] as! [String: Any]; var m = t["model"] as! [String: Any]; m["image_size"] = 64; t["model"] = m; r["teacher"] = t },
+            ({ r in var t = r["teacher"] as! [String: Any]; var m = t["model"] as! [String: Any]
+                m["image_size"] = 64; t["model"] = m; r["teacher"] = t },
              "image_size"),
-            ({ r in r["quantize"] = ["calibration": "kl"] }, "quantize.calibration: expected one of \"percentile\", \"minmax\", \"mse\", \"entropy\", got \"kl\""),
+            ({ r in r["quantize"] = ["calibration": "kl"] },
+             "quantize.calibration: expected one of \"percentile\", \"minmax\", \"mse\", \"entropy\", got \"kl\""),
             ({ r in r["quantize"] = ["samples": 0] }, "quantize.samples: expected an integer between 1 and"),
             ({ r in r["prune"] = ["heads": 1] }, "prune.heads: expected a fraction in [0, 1), got 1"),
             ({ r in var s = r["student"] as! [String: Any]; var m = s["model"] as! [String: Any]; m["vision_token_keep"] = ["after_layer": 1, "keep": 8]; s["model"] = m; r["student"] = s },

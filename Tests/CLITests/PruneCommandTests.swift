@@ -81,8 +81,10 @@ import TestSupport
 
     @Test func badRequestsFailWithOneMessageAndWriteNothing() throws {
         try prepare()
-        try "{\"image_size\": 16, \"patch_size\": 4, \"vision_dim\": 8, \"vision_depth\": 1, \"vision_heads\": 2, \"vocab_size\": 64, \"max_text_len\": 16, \"text_dim\": 8, \"text_depth\": 1, \"text_heads\": 2, \"fusion_dim\": 8, \"fusion_heads\": 2, \"num_classes\": 32}"
-            .write(to: folder.file("small.json"), atomically: true, encoding: .utf8)
+        let smallConfig = "{\"image_size\": 16, \"patch_size\": 4, \"vision_dim\": 8, \"vision_depth\": 1, \"vision_heads\": 2, "
+            + "\"vocab_size\": 64, \"max_text_len\": 16, \"text_dim\": 8, \"text_depth\": 1, \"text_heads\": 2, \"fusion_dim\": 8, "
+            + "\"fusion_heads\": 2, \"num_classes\": 32}"
+        try smallConfig.write(to: folder.file("small.json"), atomically: true, encoding: .utf8)
         try #require(condenser("init", "--model", path("small.json"), "--out", path("small.h5")).status == 0)
         let cases: [([String], String)] = [
             ([path("s.h5"), "--data", path("d.h5"), "--heads", "1"], "--heads: expected a fraction in [0, 1), got 1"),
@@ -93,7 +95,8 @@ import TestSupport
             ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--after-layer", "0"], "--after-layer: expected an integer >= 1, got 0 (0 needs text-guided token scoring)"),
             ([path("s.h5"), "--data", path("d.h5"), "--keep-tokens", "0.5", "--token-scoring", "saliency"], "Please provide one of 'attention' and 'text'"),
             ([path("s.h5"), "--data", path("d.h5")], "nothing to prune"),
-            ([path("s.h5"), "--data", path("d.h5"), "--heads", "0.5", "--teacher", path("s.h5")], "recovery needs both --teacher and --recover-epochs"),
+            ([path("s.h5"), "--data", path("d.h5"), "--heads", "0.5", "--teacher", path("s.h5")],
+             "recovery needs both --teacher and --recover-epochs"),
             ([path("d.h5"), "--data", path("d.h5"), "--heads", "0.5"], "not a condenser checkpoint"),
             ([path("small.h5"), "--data", path("d.h5"), "--heads", "0.5"], "image_size"),
         ]

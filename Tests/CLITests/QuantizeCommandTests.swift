@@ -9,7 +9,9 @@ import Testing
 
     init() throws {
         folder = try TemporaryDirectory()
-        let config = #"{"image_size": 32, "patch_size": 8, "vision_dim": 16, "vision_depth": 1, "vision_heads": 2, "vocab_size": 64, "max_text_len": 16, "text_dim": 16, "text_depth": 1, "text_heads": 2, "fusion_dim": 16, "fusion_heads": 2, "num_classes": 32}"#
+        let config = #"{"image_size": 32, "patch_size": 8, "vision_dim": 16, "vision_depth": 1, "vision_heads": 2, "vocab_size": 64, "#
+            + #""max_text_len": 16, "text_dim": 16, "text_depth": 1, "text_heads": 2, "fusion_dim": 16, "fusion_heads": 2, "#
+            + #""num_classes": 32}"#
         try Data(config.utf8).write(to: folder.file("model.json"))
         for arguments in [["init", "--model", folder.file("model.json").path, "--out", folder.file("model.h5").path],
                           ["data", "shapes", "--count", "64", "--seed", "3", "--out", folder.file("data.h5").path]] {

@@ -62,7 +62,8 @@ import TestSupport
     @Test func unexpectedTensor() throws {
         var raw = RawCheckpoint(model: model)
         raw.tensors["vision.layers.0.extra.weight"] = (.float32([1, 2]), [2])
-        #expect(try readError(raw) == .unexpectedTensor(file: folder.file("unexpectedTensor.h5").path, name: "vision.layers.0.extra.weight"))
+        #expect(try readError(raw) == .unexpectedTensor(file: folder.file("unexpectedTensor.h5").path,
+                                                         name: "vision.layers.0.extra.weight"))
     }
 
     @Test func wrongShape() throws {

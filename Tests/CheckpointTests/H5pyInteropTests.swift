@@ -19,7 +19,11 @@ import TestSupport
             case string(String), integer(Int64)
             init(from decoder: Decoder) throws {
                 let container = try decoder.singleValueContainer()
-                if let integer = try? container.decode(Int64.self) { self = .integer(integer) } else { self = .string(try container.decode(String.self)) }
+                if let integer = try? container.decode(Int64.self) {
+                    self = .integer(integer)
+                } else {
+                    self = .string(try container.decode(String.self))
+                }
             }
         }
         struct Tensor: Decodable {

@@ -10,7 +10,8 @@ import TestSupport
     init() throws { folder = try TemporaryDirectory() }
 
     /// Three 8×8 samples with questions of length 4; pixel values count up from the sample index.
-    private func sample(labels: [Int32]? = [2, 0, 1], tokens: [Int32]? = nil, source: String = "in-memory dataset") throws -> MultimodalDataset {
+    private func sample(labels: [Int32]? = [2, 0, 1], tokens: [Int32]? = nil,
+                        source: String = "in-memory dataset") throws -> MultimodalDataset {
         try MultimodalDataset(
             images: (0..<3 * 8 * 8 * 3).map { UInt8($0 % 251) }, count: 3, imageHeight: 8, imageWidth: 8,
             tokens: tokens ?? [1, 2, 0, 0, 3, 1, 2, 0, 4, 0, 0, 0], textLength: 4, labels: labels,

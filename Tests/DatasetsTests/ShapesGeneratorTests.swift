@@ -137,7 +137,8 @@ import Testing
                 for x in 0..<32 {
                     for (i, object) in objects.enumerated() where object.contains(Float(x) + 0.5, Float(y) + 0.5) {
                         let patch = (y / 4) * 8 + x / 4
-                        #expect(owner[patch] == -1 || owner[patch] == i, "sample \(index): patch \(patch) shows objects \(owner[patch]) and \(i)")
+                        #expect(owner[patch] == -1 || owner[patch] == i,
+                                "sample \(index): patch \(patch) shows objects \(owner[patch]) and \(i)")
                         owner[patch] = i
                     }
                 }

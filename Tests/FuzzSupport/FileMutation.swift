@@ -90,7 +90,9 @@ public enum FileMutation {
             return "attribute \(name) of the other type"
         default:
             let strings = names.filter { if case .string = image.attributes[$0]! { true } else { false } }
-            guard let name = strings.randomElement(using: &generator), case let .string(text)? = image.attributes[name] else { return "nothing" }
+            guard let name = strings.randomElement(using: &generator), case let .string(text)? = image.attributes[name] else {
+                return "nothing"
+            }
             let (mutated, what) = JSONMutation.mutate(text, generator: &generator)
             image.attributes[name] = .string(mutated)
             return "attribute \(name): \(what)"

@@ -36,11 +36,18 @@ public struct FuzzCampaign: Sendable {
     }
 
     /// A small model config: cases stay fast, and a 4 GiB limit is far above what it needs.
-    static let modelConfig = #"{"image_size": 32, "patch_size": 8, "vision_dim": 16, "vision_depth": 1, "vision_heads": 2, "vocab_size": 64, "max_text_len": 16, "text_dim": 16, "text_depth": 1, "text_heads": 2, "fusion_dim": 16, "fusion_heads": 2, "num_classes": 32, "vision_coordinates": "sincos", "fusion_depth": 1, "head": "tokens", "head_hidden": 16}"#
+    static let modelConfig = #"{"image_size": 32, "patch_size": 8, "vision_dim": 16, "vision_depth": 1, "vision_heads": 2, "#
+        + #""vocab_size": 64, "max_text_len": 16, "text_dim": 16, "text_depth": 1, "text_heads": 2, "fusion_dim": 16, "fusion_heads": 2, "#
+        + #""num_classes": 32, "vision_coordinates": "sincos", "fusion_depth": 1, "head": "tokens", "head_hidden": 16}"#
 
     /// A recipe that trains a tiny teacher in about a second when a mutation leaves it valid.
     static func recipe(output: String) -> String {
-        #"{"name": "fuzz", "seed": 1, "output": "\#(output)", "data": {"train": {"generator": "shapes", "count": 32, "seed": 1}, "test": {"generator": "shapes", "count": 16, "seed": 2}}, "teacher": {"checkpoint": "\#(output)/teacher.h5", "model": \#(modelConfig), "train": {"epochs": 1, "batch_size": 16, "lr": 1e-3, "weight_decay": 0.01, "warmup_steps": 1}}, "student": {"model": \#(modelConfig)}, "distill": {"epochs": 1, "batch_size": 16, "losses": {"hard": 1}}}"#
+        #"{"name": "fuzz", "seed": 1, "output": "\#(output)", "#
+            + #""data": {"train": {"generator": "shapes", "count": 32, "seed": 1}, "#
+            + #""test": {"generator": "shapes", "count": 16, "seed": 2}}, "#
+            + #""teacher": {"checkpoint": "\#(output)/teacher.h5", "model": \#(modelConfig), "#
+            + #""train": {"epochs": 1, "batch_size": 16, "lr": 1e-3, "weight_decay": 0.01, "warmup_steps": 1}}, "#
+            + #""student": {"model": \#(modelConfig)}, "distill": {"epochs": 1, "batch_size": 16, "losses": {"hard": 1}}}"#
     }
 
     /// Makes the seed files with the command itself: a float32 and an int8 checkpoint, a dataset,
@@ -87,7 +94,8 @@ public struct FuzzCampaign: Sendable {
             var commands = [["inspect", x], ["eval", x, "--data", data], ["predict", x, "--data", data, "--out", out],
                             ["bench", x, "--data", data, "--warmup", "0", "--iterations", "1", "--batch-sizes", "1"]]
             if !int8 {
-                commands += [["quantize", x, "--mode", "dynamic", "--out", out], ["quantize", x, "--data", data, "--samples", "4", "--out", out],
+                commands += [["quantize", x, "--mode", "dynamic", "--out", out],
+                             ["quantize", x, "--data", data, "--samples", "4", "--out", out],
                              ["prune", x, "--data", data, "--heads", "0.5", "--samples", "4", "--out", out]]
             }
             return ("\(int8 ? "int8 " : "")checkpoint: \(what)", commands.randomElement(using: &generator)!)
@@ -96,7 +104,8 @@ public struct FuzzCampaign: Sendable {
             let what = try FileMutation.mutate(try HDF5Image(reading: source), seedFile: source, into: input, generator: &generator)
             let x = input.path
             let commands = [["data", "inspect", x], ["eval", model, "--data", x], ["predict", model, "--data", x, "--out", out],
-                            ["quantize", model, "--data", x, "--samples", "4", "--out", out], ["data", "ablate", x, "--drop", "text", "--out", out],
+                            ["quantize", model, "--data", x, "--samples", "4", "--out", out],
+                            ["data", "ablate", x, "--drop", "text", "--out", out],
                             ["prune", model, "--data", x, "--heads", "0.5", "--samples", "4", "--out", out],
                             ["bench", model, "--data", x, "--warmup", "0", "--iterations", "1", "--batch-sizes", "1"]]
             return ("dataset: \(what)", commands.randomElement(using: &generator)!)

@@ -9,7 +9,9 @@ import Testing
             for i in 0..<m {
                 for j in 0..<n {
                     var sum: Float = 0
-                    for p in 0..<k { sum += (transposeA ? a[p * lda + i] : a[i * lda + p]) * (transposeB ? b[j * ldb + p] : b[p * ldb + j]) }
+                    for p in 0..<k {
+                        sum += (transposeA ? a[p * lda + i] : a[i * lda + p]) * (transposeB ? b[j * ldb + p] : b[p * ldb + j])
+                    }
                     c[i * ldc + j] = alpha * sum + beta * c[i * ldc + j]
                 }
             }

@@ -44,7 +44,8 @@ let tinyConfig = ModelConfig(imageSize: 8, patchSize: 4, visionDim: 8, visionDep
     }
 
     @Test func initialisationIsDeterministicPerSeed() {
-        let a = FusionModel(config: tinyConfig, seed: 7), b = FusionModel(config: tinyConfig, seed: 7), c = FusionModel(config: tinyConfig, seed: 8)
+        let a = FusionModel(config: tinyConfig, seed: 7), b = FusionModel(config: tinyConfig, seed: 7)
+        let c = FusionModel(config: tinyConfig, seed: 8)
         #expect(a.parameters.map(\.storage) == b.parameters.map(\.storage))
         #expect(a.parameters.map(\.storage) != c.parameters.map(\.storage))
     }
@@ -116,9 +117,11 @@ let tinyConfig = ModelConfig(imageSize: 8, patchSize: 4, visionDim: 8, visionDep
         #expect(error(valid) == nil)
         #expect(error(valid.replacingOccurrences(of: "\"patch_size\":4", with: "\"patch_size\":3"))
             == .invalidConfig(key: "patch_size", reason: "3 does not divide image_size 8"))
-        #expect(error(valid.replacingOccurrences(of: "\"num_classes\":3", with: "\"num_classes\":\"x\"")) == .invalidConfig(key: "num_classes", reason: "expected an integer"))
+        #expect(error(valid.replacingOccurrences(of: "\"num_classes\":3", with: "\"num_classes\":\"x\""))
+            == .invalidConfig(key: "num_classes", reason: "expected an integer"))
         #expect(error(valid.replacingOccurrences(of: "{", with: "{\"depth\":1,")) == .invalidConfig(key: "depth", reason: "unknown key"))
-        #expect(error(valid.replacingOccurrences(of: ",\"vocab_size\":10", with: "")) == .invalidConfig(key: "vocab_size", reason: "missing"))
+        #expect(error(valid.replacingOccurrences(of: ",\"vocab_size\":10", with: ""))
+            == .invalidConfig(key: "vocab_size", reason: "missing"))
     }
 
     @Test func modelGradientsMatchFiniteDifferences() {

@@ -10,10 +10,13 @@ import Testing
         do { _ = try decode(json); return nil } catch { return "\(error)" }
     }
 
-    static let base = #""fusion_dim":8,"image_size":8,"max_text_len":6,"mlp_ratio":2,"num_classes":3,"patch_size":4,"text_depth":1,"text_dim":8,"vision_depth":1,"vision_dim":8,"vocab_size":10"#
+    static let base = #""fusion_dim":8,"image_size":8,"max_text_len":6,"mlp_ratio":2,"num_classes":3,"patch_size":4,"#
+        + #""text_depth":1,"text_dim":8,"vision_depth":1,"vision_dim":8,"vocab_size":10"#
 
     @Test func unprunedConfigEncodesAsBefore() {
-        #expect(tinyConfig.jsonString() == #"{"fusion_dim":8,"fusion_heads":2,"image_size":8,"max_text_len":6,"mlp_ratio":2,"num_classes":3,"patch_size":4,"text_depth":1,"text_dim":8,"text_heads":2,"vision_depth":1,"vision_dim":8,"vision_heads":2,"vocab_size":10}"#)
+        #expect(tinyConfig.jsonString() == #"{"fusion_dim":8,"fusion_heads":2,"image_size":8,"max_text_len":6,"mlp_ratio":2,"#
+                + #""num_classes":3,"patch_size":4,"text_depth":1,"text_dim":8,"text_heads":2,"vision_depth":1,"vision_dim":8,"#
+                + #""vision_heads":2,"vocab_size":10}"#)
     }
 
     @Test func prunedConfigWritesListsAndHeadSizesOnlyWhereNeeded() throws {
@@ -24,26 +27,41 @@ import Testing
         config.visionMLPWidths = [16, 9]
         config.visionTokenKeep = VisionTokenKeep(afterLayer: 1, keep: 3)
         let json = config.jsonString()
-        #expect(json == #"{"fusion_dim":8,"fusion_heads":2,"image_size":8,"max_text_len":6,"mlp_ratio":2,"num_classes":3,"patch_size":4,"text_depth":1,"text_dim":8,"text_head_dim":4,"text_heads":1,"vision_depth":2,"vision_dim":8,"vision_head_dim":4,"vision_heads":[1,2],"vision_mlp_dims":[16,9],"vision_token_keep":{"after_layer":1,"keep":3},"vocab_size":10}"#)
+        #expect(json == #"{"fusion_dim":8,"fusion_heads":2,"image_size":8,"max_text_len":6,"mlp_ratio":2,"num_classes":3,"#
+                + #""patch_size":4,"text_depth":1,"text_dim":8,"text_head_dim":4,"text_heads":1,"vision_depth":2,"vision_dim":8,"#
+                + #""vision_head_dim":4,"vision_heads":[1,2],"vision_mlp_dims":[16,9],"#
+                + #""vision_token_keep":{"after_layer":1,"keep":3},"vocab_size":10}"#)
         let decoded = try decode(json)
         #expect(decoded == config)
-        #expect(decoded.visionHeads == 2 && decoded.visionHeadCounts == [1, 2] && decoded.textHeadCounts == [1] && decoded.fusionHeadCount == 2)
+        #expect(decoded.visionHeads == 2 && decoded.visionHeadCounts == [1, 2]
+                && decoded.textHeadCounts == [1] && decoded.fusionHeadCount == 2)
         // A list that equals the unpruned values is the unpruned config.
         #expect(try decode("{" + Self.base + #","fusion_heads":2,"text_heads":2,"vision_heads":[2],"vision_head_dim":4}"#) == tinyConfig)
     }
 
     @Test(arguments: [
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":[1]"#, "model config key 'vision_head_dim': missing (required when vision_heads is a per-layer list)"),
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":[1,1],"vision_head_dim":4"#, "model config key 'vision_heads': expected 1 per-layer values (one per layer), got 2"),
-        (#""fusion_heads":2,"text_heads":[3],"text_head_dim":4,"vision_heads":2"#, "model config key 'text_heads': layer 0: expected between 1 and 2 heads, got 3"),
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_head_dim":3"#, "model config key 'vision_head_dim': 3 does not divide the model width 8"),
-        (#""fusion_heads":0,"fusion_head_dim":4,"text_heads":2,"vision_heads":2"#, "model config key 'fusion_heads': expected between 1 and 2 heads, got 0"),
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"text_mlp_dims":[17]"#, "model config key 'text_mlp_dims': layer 0: expected between 1 and 16 hidden units, got 17"),
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":0,"keep":2}"#, "model config key 'vision_token_keep': after_layer must be between 1 and vision_depth 1, got 0 (0 needs \"by\": \"text\")"),
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":1,"keep":5}"#, "model config key 'vision_token_keep': keep must be between 1 and the 4 patches, got 5"),
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":1,"keep":2,"from":"text"}"#, "model config key 'vision_token_keep.from': unknown key"),
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":0,"keep":2,"by":"pixels"}"#, "model config key 'vision_token_keep.by': expected \"attention\" or \"text\""),
-        (#""fusion_heads":2,"text_heads":2,"vision_heads":"2""#, "model config key 'vision_heads': expected an integer or a list of integers (one per layer)"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":[1]"#,
+         "model config key 'vision_head_dim': missing (required when vision_heads is a per-layer list)"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":[1,1],"vision_head_dim":4"#,
+         "model config key 'vision_heads': expected 1 per-layer values (one per layer), got 2"),
+        (#""fusion_heads":2,"text_heads":[3],"text_head_dim":4,"vision_heads":2"#,
+         "model config key 'text_heads': layer 0: expected between 1 and 2 heads, got 3"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_head_dim":3"#,
+         "model config key 'vision_head_dim': 3 does not divide the model width 8"),
+        (#""fusion_heads":0,"fusion_head_dim":4,"text_heads":2,"vision_heads":2"#,
+         "model config key 'fusion_heads': expected between 1 and 2 heads, got 0"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"text_mlp_dims":[17]"#,
+         "model config key 'text_mlp_dims': layer 0: expected between 1 and 16 hidden units, got 17"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":0,"keep":2}"#,
+         "model config key 'vision_token_keep': after_layer must be between 1 and vision_depth 1, got 0 (0 needs \"by\": \"text\")"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":1,"keep":5}"#,
+         "model config key 'vision_token_keep': keep must be between 1 and the 4 patches, got 5"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":1,"keep":2,"from":"text"}"#,
+         "model config key 'vision_token_keep.from': unknown key"),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":2,"vision_token_keep":{"after_layer":0,"keep":2,"by":"pixels"}"#,
+         "model config key 'vision_token_keep.by': expected \"attention\" or \"text\""),
+        (#""fusion_heads":2,"text_heads":2,"vision_heads":"2""#,
+         "model config key 'vision_heads': expected an integer or a list of integers (one per layer)"),
     ] as [(String, String)])
     func invalidPrunedKeys(members: String, expected: String) {
         #expect(failure("{" + Self.base + "," + members + "}") == expected)

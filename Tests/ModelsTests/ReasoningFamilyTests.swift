@@ -18,7 +18,9 @@ import TestSupport
     }
 
     @Test func namesAndShapesFollowPyTorch() {
-        let shapes = Dictionary(uniqueKeysWithValues: FusionModel(config: Self.config, seed: 1).namedParameters.map { ($0.name, $0.tensor.shape) })
+        let shapes = Dictionary(uniqueKeysWithValues: FusionModel(config: Self.config, seed: 1).namedParameters.map {
+            ($0.name, $0.tensor.shape)
+        })
         #expect(shapes["fusion.layers.1.self_attn.in_proj_weight"] == [24, 8])
         #expect(shapes["fusion.layers.1.multihead_attn.out_proj.weight"] == [8, 8])
         #expect(shapes["fusion.layers.0.linear1.weight"] == [16, 8] && shapes["fusion.layers.0.norm3.bias"] == [8])
@@ -43,13 +45,16 @@ import TestSupport
     }
 
     @Test func defaultsKeepTheSeedFamilyAndItsJSON() throws {
-        let json = #"{"image_size": 8, "patch_size": 4, "vision_dim": 8, "vision_depth": 1, "vision_heads": 2, "vocab_size": 10, "max_text_len": 6, "text_dim": 8, "text_depth": 1, "text_heads": 2, "fusion_dim": 8, "fusion_heads": 2, "num_classes": 3, "mlp_ratio": 2}"#
+        let json = #"{"image_size": 8, "patch_size": 4, "vision_dim": 8, "vision_depth": 1, "vision_heads": 2, "vocab_size": 10, "#
+            + #""max_text_len": 6, "text_dim": 8, "text_depth": 1, "text_heads": 2, "fusion_dim": 8, "fusion_heads": 2, "#
+            + #""num_classes": 3, "mlp_ratio": 2}"#
         let config = try ModelConfig.decode(json: Data(json.utf8))
         #expect(config == tinyConfig && config.visionCoordinates == .learned && config.fusionDepth == 0 && config.head == .fused)
         #expect(!config.jsonString().contains("fusion_depth") && !config.jsonString().contains(#""head":"#))
         let reasoning = try ModelConfig.decode(json: Data(Self.config.jsonString().utf8))
         #expect(reasoning == Self.config)
-        #expect(Self.config.jsonString().contains(#""fusion_depth":2"#) && Self.config.jsonString().contains(#""head":"tokens","head_hidden":5"#))
+        #expect(Self.config.jsonString().contains(#""fusion_depth":2"#)
+                && Self.config.jsonString().contains(#""head":"tokens","head_hidden":5"#))
     }
 
     @Test(arguments: [
@@ -63,7 +68,8 @@ import TestSupport
         (#""fusion_depth": 2, "fusion_heads": 3"#, "model config key 'fusion_heads': 3 does not divide fusion_dim 8"),
     ])
     func badKeysAreRefusedByName(extra: String, message: String) {
-        var object = #"{"image_size": 8, "patch_size": 4, "vision_depth": 1, "vocab_size": 10, "max_text_len": 6, "text_dim": 8, "text_depth": 1, "text_heads": 2, "fusion_dim": 8, "num_classes": 3"#
+        var object = #"{"image_size": 8, "patch_size": 4, "vision_depth": 1, "vocab_size": 10, "max_text_len": 6, "text_dim": 8, "#
+            + #""text_depth": 1, "text_heads": 2, "fusion_dim": 8, "num_classes": 3"#
         for (key, value) in [("vision_dim", "8"), ("vision_heads", "2"), ("fusion_heads", "2")] where !extra.contains("\"\(key)\"") {
             object += #", "\#(key)": \#(value)"#
         }
@@ -89,7 +95,8 @@ import TestSupport
         let model = FusionModel(config: Self.config, seed: 3)
         let input = randomInput(Self.config, batch: 2, length: 6, seed: 4)
         let parameters = Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.name, $0.tensor) })
-        let checked = ["fusion.layers.0.multihead_attn.in_proj_weight", "fusion.layers.1.linear1.bias", "head.hidden.weight"].map { parameters[$0]! }
+        let checked = ["fusion.layers.0.multihead_attn.in_proj_weight", "fusion.layers.1.linear1.bias", "head.hidden.weight"]
+            .map { parameters[$0]! }
         checkGradients(checked, step: 1e-2, absolute: 3e-3, relative: 2e-2) { _ in model(input).logits }
     }
 

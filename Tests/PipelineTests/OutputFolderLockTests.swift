@@ -12,7 +12,8 @@ import TestSupport
         #expect(try String(contentsOfFile: first!.path, encoding: .utf8) == "\(getpid())\n")
         // flock(2) locks belong to an open file description, so a second open in this process conflicts like another process.
         let error = #expect(throws: PipelineError.self) { try OutputFolderLock(folder: output) }
-        #expect(error?.description.contains("another run is using this output folder (pid \(getpid())") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("another run is using this output folder (pid \(getpid())") == true,
+                "\(String(describing: error))")
         first = nil
         #expect(throws: Never.self) { try OutputFolderLock(folder: output) }
     }

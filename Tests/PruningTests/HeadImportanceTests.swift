@@ -41,7 +41,9 @@ import Training
         var sums = [[Float]](repeating: [], count: 4)
         for i in 0..<3 {
             let g = HeadImportance.gateGradients(of: model, input: data.batch(i..<(i + 1)).input, labels: [data.labels![i]])
-            for site in 0..<4 { sums[site] = sums[site].isEmpty ? g[site].map(Swift.abs) : zip(sums[site], g[site]).map { $0 + Swift.abs($1) } }
+            for site in 0..<4 {
+                sums[site] = sums[site].isEmpty ? g[site].map(Swift.abs) : zip(sums[site], g[site]).map { $0 + Swift.abs($1) }
+            }
         }
         for (site, sum) in sums.enumerated() {
             let rms = (sum.map { Double($0 * $0) }.reduce(0, +) / Double(sum.count)).squareRoot()

@@ -39,7 +39,8 @@ import TensorCore
         let reference: Tensor = Tensor.withoutGradients {
             let text = model.text(tokens: input.tokens, batch: b, length: length, mask: mask)
             let vision = model.vision
-            let x = vision.patchEmbedding(VisionEncoder.patches(images: input.images, batch: b, imageSize: 8, patchSize: 2)) + vision.positionEmbedding
+            let x = vision.patchEmbedding(VisionEncoder.patches(images: input.images, batch: b, imageSize: 8, patchSize: 2))
+                + vision.positionEmbedding
             let weights = model.fusion.crossAttention(query: model.fusion.textProjection(text.states),
                                                       memory: model.fusion.visionProjection(x)).weights   // [B, 4, L, P]
             var rows = [Float]()
@@ -85,13 +86,16 @@ import TensorCore
 
         let reference: Tensor = Tensor.withoutGradients {
             let vision = model.vision
-            let x = vision.patchEmbedding(VisionEncoder.patches(images: input.images, batch: b, imageSize: 8, patchSize: 2)) + vision.positionEmbedding
+            let x = vision.patchEmbedding(VisionEncoder.patches(images: input.images, batch: b, imageSize: 8, patchSize: 2))
+                + vision.positionEmbedding
             let first = vision.layers[0](x)
             var rows = [Float]()
             for image in 0..<b {
                 // Attention received, summed naively over heads and queries.
                 var received = [Float](repeating: 0, count: p)
-                for h in 0..<4 { for i in 0..<p { for j in 0..<p { received[j] += first.weights.storage[((image * 4 + h) * p + i) * p + j] } } }
+                for h in 0..<4 {
+                    for i in 0..<p { for j in 0..<p { received[j] += first.weights.storage[((image * 4 + h) * p + i) * p + j] } }
+                }
                 let top = (0..<p).sorted { received[$0] > received[$1] }.prefix(keep).sorted()
                 for j in top { rows += first.output.storage[((image * p + j) * d)..<((image * p + j + 1) * d)] }
             }

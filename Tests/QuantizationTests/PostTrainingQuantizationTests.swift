@@ -113,7 +113,8 @@ func selfLabelled(_ data: MultimodalDataset, by model: FusionModel) throws -> Mu
                                         calibration: nil, evaluation: nil, provenance: provenance)
         }
         #expect(throws: QuantizationError.self) {
-            try CheckpointQuantizer.run(input: source, output: folder.file("x.h5"), settings: QuantizationSettings(mode: .dynamic, samples: 0),
+            try CheckpointQuantizer.run(input: source, output: folder.file("x.h5"),
+                                        settings: QuantizationSettings(mode: .dynamic, samples: 0),
                                         calibration: nil, evaluation: nil, provenance: provenance)
         }
         let wrongSize = ShapesGenerator.generate(count: 4, seed: 1)  // 32×32 images fit; change the classes instead
@@ -121,7 +122,8 @@ func selfLabelled(_ data: MultimodalDataset, by model: FusionModel) throws -> Mu
                                       vocabSize: 8, maxTextLen: 16, textDim: 16, textDepth: 1, textHeads: 2,
                                       fusionDim: 16, fusionHeads: 2, numClasses: 32)
         try CheckpointFile.write(model: FusionModel(config: otherConfig, seed: 1),
-                                 metadata: CheckpointMetadata(config: otherConfig, provenance: provenance), to: folder.file("small-vocab.h5"))
+                                 metadata: CheckpointMetadata(config: otherConfig, provenance: provenance),
+                                 to: folder.file("small-vocab.h5"))
         #expect(throws: CheckpointError.self) {
             try CheckpointQuantizer.run(input: folder.file("small-vocab.h5"), output: folder.file("x.h5"),
                                         settings: QuantizationSettings(mode: .static, calibration: .minMax),

@@ -23,7 +23,8 @@ import Testing
         (["distill.baseline": #""yes""#], #"distill.baseline: expected true or false, got "yes""#),
         (["distill.cache_teacher": "1"], "distill.cache_teacher: expected true or false, got 1"),
         (["distill.baseline_seeds": "0"], "distill.baseline_seeds: expected an integer >= 1, got 0"),
-        (["distill.baseline": "false", "distill.baseline_seeds": "3"], #"distill.baseline_seeds: 3 scratch students need "baseline": true"#),
+        (["distill.baseline": "false", "distill.baseline_seeds": "3"],
+         #"distill.baseline_seeds: 3 scratch students need "baseline": true"#),
         (["distill.losses": #"{"hard": 0}"#], "distill.losses: expected at least one weight > 0, got all 0"),
         (["distill.losses": "[1]"], "distill.losses: expected an object, got [1]"),
         (["seed": "-1"], "seed: expected an integer >= 0, got -1"),
@@ -87,17 +88,22 @@ import Testing
         // The teacher's own data.
         (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"path": "t.h5", "fresh_per_epoch": true}}"#],
          "teacher.train.data.fresh_per_epoch: only a generator can draw fresh samples; a file holds a fixed set"),
-        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"generator": "shapes", "count": 8, "seed": 5, "fresh_per_epoch": 1}}"#],
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
+            + #""data": {"generator": "shapes", "count": 8, "seed": 5, "fresh_per_epoch": 1}}"#],
          "teacher.train.data.fresh_per_epoch: expected true or false, got 1"),
         (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"path": "t.h5", "curriculum": [{"epochs": 1}]}}"#],
          "teacher.train.data.curriculum: only a generator can follow a curriculum"),
-        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": {"epochs": 1}}}"#],
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
+            + #""data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": {"epochs": 1}}}"#],
          #"teacher.train.data.curriculum: expected a non-empty list of stages, got {"epochs":1}"#),
-        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 0}]}}"#],
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
+            + #""data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 0}]}}"#],
          "teacher.train.data.curriculum[0].epochs: expected an integer >= 1, got 0"),
-        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 1, "questions": []}]}}"#],
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
+            + #""data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 1, "questions": []}]}}"#],
          "teacher.train.data.curriculum[0].questions: expected a non-empty list of strings, got []"),
-        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 1, "relation": ["left"]}]}}"#],
+        (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
+            + #""data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 1, "relation": ["left"]}]}}"#],
          #"teacher.train.data.curriculum[0]: unknown key "relation" (did you mean "relations"?)"#),
         // Models.
         (["teacher.model.patch_size": "5"], "teacher.model.patch_size: 5 does not divide image_size 32"),
@@ -121,7 +127,8 @@ import Testing
         // The `x` is at line 3, column 8: columns count characters, and `é` is one character of two bytes.
         let text = "{\n  \"name\": \"a\",\n  \"é\": x\n}"
         #expect(F.failure(text) == #"recipes/x.json: invalid JSON at line 3, column 8: expected a value, found "x""#)
-        #expect(F.failure("{\"name\": \"a\",}") == #"recipes/x.json: invalid JSON at line 1, column 14: expected a key in double quotes, found "}""#)
+        #expect(F.failure("{\"name\": \"a\",}")
+                == #"recipes/x.json: invalid JSON at line 1, column 14: expected a key in double quotes, found "}""#)
         #expect(F.failure("{\"seed\": 1, \"seed\": 2}") == #"recipes/x.json: invalid JSON at line 1, column 13: duplicate key "seed""#)
         #expect(F.failure("") == "recipes/x.json: invalid JSON at line 1, column 1: expected a value, found the end of the file")
         #expect(F.failure("[1]") == "recipes/x.json: expected a JSON object at the top level, got [1]")
@@ -140,7 +147,8 @@ import Testing
             try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
             try F.tinyModel.replacingOccurrences(of: "\"patch_size\": 8", with: "\"patch_size\": 5")
                 .write(to: models.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
-            try "{\"image_size\": 32,\n\"patch_size\" 8}".write(to: models.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+            try "{\"image_size\": 32,\n\"patch_size\" 8}"
+                .write(to: models.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
 
             #expect(F.failure(F.minimal(["teacher.model": #""models/missing.json""#]), relativeTo: folder)
                 == #"recipes/x.json: teacher.model: cannot read model config "models/missing.json": no such file "#
@@ -148,7 +156,8 @@ import Testing
             #expect(F.failure(F.minimal(["student.model": #""models/bad.json""#]), relativeTo: folder)
                 == "recipes/x.json: student.model.patch_size: 5 does not divide image_size 32 (in models/bad.json)")
             #expect(F.failure(F.minimal(["student.model": #""models/broken.json""#]), relativeTo: folder)
-                == #"recipes/x.json: student.model: models/broken.json: invalid JSON at line 2, column 14: expected ":" after key "patch_size", found "8""#)
+                == #"recipes/x.json: student.model: models/broken.json: invalid JSON at line 2, column 14: "#
+                + #"expected ":" after key "patch_size", found "8""#)
         }
     }
 }

@@ -16,8 +16,8 @@ let tinyData = ShapesGenerator.generate(count: 40, seed: 5)
 
 func makeTrainer(_ model: FusionModel, statePath: URL?, fingerprint: String = "run", segments: [Int] = []) -> Trainer {
     Trainer(phase: "test", parameters: model.namedParameters,
-            settings: TrainingSettings(epochs: 2, batchSize: 16, learningRate: 3e-3, weightDecay: 0.01, warmupSteps: 2, gradientClip: 1), seed: 9,
-            sampleCount: tinyData.count, statePath: statePath, fingerprint: fingerprint,
+            settings: TrainingSettings(epochs: 2, batchSize: 16, learningRate: 3e-3, weightDecay: 0.01, warmupSteps: 2, gradientClip: 1),
+            seed: 9, sampleCount: tinyData.count, statePath: statePath, fingerprint: fingerprint,
             progress: ProgressReporter(interactive: false, interval: 1e9), segments: segments)
 }
 
@@ -54,8 +54,8 @@ func step(_ model: FusionModel) -> ([Int]) -> Trainer.StepResult {
 
         // A finished run resumes to nothing new.
         let again = FusionModel(config: tinyConfig, seed: 78)
-        #expect(try makeTrainer(again, statePath: statePath, segments: segments).run(resume: true, step: { _ in fatalError("no steps expected") },
-                                                                 evaluate: { 0 }).count == 2)
+        #expect(try makeTrainer(again, statePath: statePath, segments: segments)
+            .run(resume: true, step: { _ in fatalError("no steps expected") }, evaluate: { 0 }).count == 2)
     }
 
     @Test func epochDataIsToldEveryEpochAlsoOnResume() throws {
@@ -78,7 +78,8 @@ func step(_ model: FusionModel) -> ([Int]) -> Trainer.StepResult {
         let model = FusionModel(config: tinyConfig, seed: 1)
         _ = try makeTrainer(model, statePath: folder.file("s.h5")).run(resume: false, step: step(model), evaluate: { 0 })
         #expect {
-            try makeTrainer(model, statePath: folder.file("s.h5"), fingerprint: "other").run(resume: true, step: step(model), evaluate: { 0 })
+            try makeTrainer(model, statePath: folder.file("s.h5"), fingerprint: "other")
+                .run(resume: true, step: step(model), evaluate: { 0 })
         } throws: { error in
             guard case .stateMismatch(let file, _) = error as? TrainingError else { return false }
             return file.hasSuffix("s.h5")

@@ -25,7 +25,9 @@ struct CondenserFuzz: ParsableCommand {
     var timeout: Double = 30
 
     func validate() throws {
-        guard cases >= 1, jobs >= 1, first >= 0, timeout > 0 else { throw ValidationError("--cases, --jobs and --timeout must be positive") }
+        guard cases >= 1, jobs >= 1, first >= 0, timeout > 0 else {
+            throw ValidationError("--cases, --jobs and --timeout must be positive")
+        }
     }
 
     func run() throws {
@@ -43,7 +45,8 @@ struct CondenserFuzz: ParsableCommand {
                     lock.withLock {
                         outcomes.append(outcome)
                         if let failure = outcome.failure {
-                            print("FAIL case \(index): \(outcome.mutation) | condenser \(outcome.arguments.joined(separator: " ")) | \(failure)")
+                            print("FAIL case \(index): \(outcome.mutation) | "
+                                  + "condenser \(outcome.arguments.joined(separator: " ")) | \(failure)")
                             print("  " + outcome.standardError.split(separator: "\n").suffix(3).joined(separator: "\n  "))
                         }
                         if outcomes.count % 500 == 0 {
