@@ -38,7 +38,8 @@ struct BenchCommand: ParsableCommand {
         var sizes: [Int] = []
         for part in parts {
             guard let size = Int(part), size >= 1 else {
-                throw ValidationError("--batch-sizes: \"\(part)\" is not a batch size; expected whole numbers >= 1 separated by commas, e.g. 1,32")
+                throw ValidationError("--batch-sizes: \"\(part)\" is not a batch size; "
+                                      + "expected whole numbers >= 1 separated by commas, e.g. 1,32")
             }
             guard !sizes.contains(size) else { throw ValidationError("--batch-sizes: \(size) is listed twice") }
             sizes.append(size)

@@ -16,7 +16,8 @@ struct Condenser: ParsableCommand {
                       InitCommand.self, InspectCommand.self, PredictCommand.self, EvalCommand.self, BenchCommand.self])
 
     /// `CONDENSER_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical; default info).
-    static let logLevel = ProcessInfo.processInfo.environment["CONDENSER_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    static let logLevel = ProcessInfo.processInfo.environment["CONDENSER_LOG_LEVEL"]
+        .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
 
     static func main() {
         // A child reading an HDF5 file for its parent does only that.

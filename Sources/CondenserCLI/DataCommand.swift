@@ -67,7 +67,8 @@ struct DataCommand: ParsableCommand {
                 for (answer, n) in zip(data.answers, counts) where n > 0 {
                     let share = Double(n) / Double(data.count)
                     print("    " + answer.padding(toLength: 10, withPad: " ", startingAt: 0)
-                          + String(format: "%6d  %5.1f%%  ", n, 100 * share) + String(repeating: "█", count: Int((share * 200).rounded())))
+                          + String(format: "%6d  %5.1f%%  ", n, 100 * share)
+                          + String(repeating: "█", count: Int((share * 200).rounded())))
                 }
             } else {
                 print("  labels      none")

@@ -70,18 +70,21 @@ func summary(_ report: DistillationReport) -> String {
     for (name, model) in [("teacher", report.teacher), ("student", report.student), ("student-scratch", report.studentScratch),
                           ("student-pruned", report.studentPruned)] {
         guard let model else { continue }
-        rows.append(pad(name, 20) + pad(String(format: "%.2f%%", 100 * model.accuracy), 10) + pad(model.parameters.formatted(), 12) + model.checkpoint.path)
+        rows.append(pad(name, 20) + pad(String(format: "%.2f%%", 100 * model.accuracy), 10) + pad(model.parameters.formatted(), 12)
+                    + model.checkpoint.path)
     }
     if let int8 = report.studentInt8 {
         let note = int8.floatLayers.isEmpty ? "" : " (\(int8.floatLayers.count) layers kept in float32)"
         let name = int8.checkpoint.deletingPathExtension().lastPathComponent
         rows.append(pad(name, 20) + pad(String(format: "%.2f%%", 100 * int8.accuracy), 10)
-                    + pad((report.studentPruned ?? report.student).map { $0.parameters.formatted() } ?? "", 12) + int8.checkpoint.path + note)
+                    + pad((report.studentPruned ?? report.student).map { $0.parameters.formatted() } ?? "", 12)
+                    + int8.checkpoint.path + note)
     }
     if let retained = report.retained { rows.append(String(format: "student keeps %.1f%% of the teacher's accuracy", 100 * retained)) }
     if let gain = report.gainPoints { rows.append(String(format: "distillation gain over the scratch student: %+.2f points", gain)) }
     if let gain = report.meanGainPoints, let spread = report.scratchSpreadPoints {
-        rows.append(String(format: "distillation gain over the mean of %d scratch students: %+.2f points (their accuracies span %.2f points)",
+        rows.append(String(format: "distillation gain over the mean of %d scratch students: %+.2f points "
+                                 + "(their accuracies span %.2f points)",
                            report.scratchRuns.count, gain, spread))
     }
     return rows.joined(separator: "\n")

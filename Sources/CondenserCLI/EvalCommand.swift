@@ -23,7 +23,8 @@ struct EvalCommand: ParsableCommand {
         runtime.apply(logger: logger)
         let (model, data) = try loadModelAndData(checkpoint: checkpoint, data: dataOptions.data)
         guard let labels = data.labels else {
-            throw CommandError.unusableInput(file: dataOptions.data, reason: "has no /labels dataset, so accuracy cannot be computed (use predict)")
+            throw CommandError.unusableInput(file: dataOptions.data,
+                                             reason: "has no /labels dataset, so accuracy cannot be computed (use predict)")
         }
         let logits = Evaluation.logits(of: model, on: data, batchSize: dataOptions.batchSize)
         let accuracy = Evaluation.accuracy(logits: logits, classes: model.config.numClasses, labels: labels)

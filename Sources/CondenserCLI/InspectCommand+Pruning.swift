@@ -19,7 +19,9 @@ func pruningLines(config: ModelConfig, record: PruningRecord) -> [String] {
     let originalParameters = FusionModel(config: original, seed: 0).parameterCount
     var lines = [
         "  pruning     heads \(record.heads) (\(record.headsMethod)), mlp \(record.mlp)"
-            + (record.keepTokens.map { ", keep tokens \($0) after layer \(record.afterLayer ?? 1) by \(record.tokenScoring ?? "attention")" } ?? "")
+            + (record.keepTokens.map {
+                ", keep tokens \($0) after layer \(record.afterLayer ?? 1) by \(record.tokenScoring ?? "attention")"
+            } ?? "")
             + ", \(record.steps) round(s), calibration \(record.calibration) (\(record.samples) samples)"
             + (record.teacher.map { ", recovery \(record.recoverEpochs) epoch(s) from \($0)" } ?? ""),
         "    heads       vision \(config.visionHeadCounts) text \(config.textHeadCounts) fusion \(config.fusionHeadCount)"
@@ -39,6 +41,8 @@ func pruningLines(config: ModelConfig, record: PruningRecord) -> [String] {
     ]
     let accuracies = [("before", record.accuracyBefore), ("pruned", record.accuracyPruned), ("recovered", record.accuracyRecovered)]
         .compactMap { name, value in value.map { String(format: "%@ %.2f%%", name, 100 * $0) } }
-    if !accuracies.isEmpty { lines.append("    accuracy    " + accuracies.joined(separator: ", ") + (record.test.map { " on \($0)" } ?? "")) }
+    if !accuracies.isEmpty {
+        lines.append("    accuracy    " + accuracies.joined(separator: ", ") + (record.test.map { " on \($0)" } ?? ""))
+    }
     return lines
 }

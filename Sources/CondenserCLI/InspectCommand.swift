@@ -39,14 +39,17 @@ struct InspectCommand: ParsableCommand {
         if let metrics = metadata.metrics, !metrics.isEmpty {
             print("  metrics     " + metrics.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
-        let int8 = Dictionary(uniqueKeysWithValues: model.quantizableLayers.compactMap { named in named.layer.int8.map { (named.name, $0) } })
+        let int8 = Dictionary(uniqueKeysWithValues: model.quantizableLayers.compactMap { named in
+            named.layer.int8.map { (named.name, $0) }
+        })
         if metadata.precision == .int8 {
             let q = metadata.quantization
             let scheme = "weights int8 per output channel (symmetric); inputs 7-bit codes with a zero point, "
                 + (q?.mode == "dynamic" ? "scaled per row at run time" : "one calibrated scale per product")
             print("  int8        \(int8.count) of \(model.quantizableLayers.count) weight products; \(scheme)")
             if let q {
-                var details = [q.mode] + [q.calibration, q.percentile.map { "percentile \($0)" }, q.samples.map { "\($0) samples" }].compactMap { $0 }
+                var details = [q.mode]
+                    + [q.calibration, q.percentile.map { "percentile \($0)" }, q.samples.map { "\($0) samples" }].compactMap { $0 }
                 if let a = q.accuracyFloat32, let b = q.accuracyInt8 {
                     details.append(String(format: "accuracy %.4f → %.4f on %@", a, b, q.evaluatedOn ?? "?"))
                 }
@@ -59,7 +62,11 @@ struct InspectCommand: ParsableCommand {
         print("  tensors     \(parameters.count)")
         let width = parameters.map(\.name.count).max() ?? 0
         for (name, tensor) in parameters {
-            let type = int8[name].map { " int8" + ($0.input == nil ? " (dynamic input)" : String(format: " (input scale %.4g, zero point %d)", $0.input!.scale, $0.input!.zeroPoint)) } ?? ""
+            let type = int8[name].map {
+                " int8" + ($0.input == nil
+                    ? " (dynamic input)"
+                    : String(format: " (input scale %.4g, zero point %d)", $0.input!.scale, $0.input!.zeroPoint))
+            } ?? ""
             print("    \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(tensor.shape)\(type)")
         }
     }

@@ -16,7 +16,8 @@ func checkOutput(_ output: URL, inputs: [String], overwrite: Bool) throws {
     for input in inputs {
         var source = stat()
         if stat(input, &source) == 0, source.st_dev == target.st_dev, source.st_ino == target.st_ino {
-            throw CommandError.refusedOutput(path: output.path, reason: "is this command's input \(input); write the result to another file")
+            throw CommandError.refusedOutput(path: output.path,
+                                             reason: "is this command's input \(input); write the result to another file")
         }
     }
     guard (target.st_mode & S_IFMT) == S_IFREG else {

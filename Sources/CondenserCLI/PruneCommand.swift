@@ -29,7 +29,10 @@ struct PruneCommand: ParsableCommand {
     var keepTokens: Double?
     @Option(help: "Vision layers that still see every patch before token pruning (0 only with --token-scoring text).")
     var afterLayer = 1
-    @Option(help: "How patches are ranked: attention (received in layer --after-layer) or text (the question's attention in a light fusion pass).")
+    @Option(help: """
+        How patches are ranked: attention (received in layer --after-layer) or \
+        text (the question's attention in a light fusion pass).
+        """)
     var tokenScoring = VisionTokenKeep.Scoring.attention
     @Option(help: "Fraction of each MLP's hidden units to remove, in [0, 1).")
     var mlp = 0.0

@@ -67,7 +67,8 @@ struct QuantizeCommand: ParsableCommand {
                 print("calibrating on \(calibrationData.source)")
             } else if mode == .static {
                 throw CommandError.unusableInput(file: checkpoint, reason: "--mode static needs calibration data, and the checkpoint's "
-                                                 + "provenance names no training data to make again: pass --data FILE, or use --mode dynamic")
+                                                 + "provenance names no training data to make again: "
+                                                 + "pass --data FILE, or use --mode dynamic")
             } else {
                 print("no calibration data: quantizing dynamically (input scales per row at run time); "
                       + "pass --data FILE for static calibration")
@@ -86,7 +87,8 @@ struct QuantizeCommand: ParsableCommand {
             provenance: provenance, log: { logger.info("\($0)") })
         let sizes = [input, output].map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int) ?? 0 }
         print("wrote \(output.path): int8 \(record.mode)\(record.calibration.map { " (\($0))" } ?? ""), "
-              + "\(byteString(sizes[1])) (\(String(format: "%.2f", Double(sizes[1]) / Double(max(sizes[0], 1))))× of \(byteString(sizes[0])))")
+              + "\(byteString(sizes[1])) "
+              + "(\(String(format: "%.2f", Double(sizes[1]) / Double(max(sizes[0], 1))))× of \(byteString(sizes[0])))")
         if let float = outcome.floatAccuracy, let int8 = outcome.int8Accuracy {
             print(String(format: "accuracy float32 %.4f, int8 %.4f (%+.2f points) on %@", float, int8, (int8 - float) * 100,
                          evaluationData?.source ?? ""))
@@ -95,7 +97,8 @@ struct QuantizeCommand: ParsableCommand {
             print("kept in float32 (most harmful first): " + outcome.floatLayers.joined(separator: ", "))
         }
         if let met = outcome.metTarget, let maxDrop {
-            print(met ? "meets --max-drop \(maxDrop)" : "does NOT meet --max-drop \(maxDrop) even with every layer in float32; wrote the best model found")
+            print(met ? "meets --max-drop \(maxDrop)"
+                      : "does NOT meet --max-drop \(maxDrop) even with every layer in float32; wrote the best model found")
         }
     }
 }

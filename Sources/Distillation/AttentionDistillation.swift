@@ -13,7 +13,9 @@ extension DistillationLoss {
     /// student: [B, Hs, L, P] weights, rows summing to 1; teacher: [B, L, P], already head-averaged
     /// (see `headAverage`); queryMask: B·L flags (true = real token) → scalar [].
     public static func attention(student: Tensor, teacher: Tensor, queryMask: [Bool]) -> Tensor {
-        precondition(student.rank == 4 && teacher.rank == 3, "attention distillation needs student [B, H, L, P] and teacher [B, L, P], got \(student.shape) and \(teacher.shape)")
+        precondition(student.rank == 4 && teacher.rank == 3,
+                     "attention distillation needs student [B, H, L, P] and teacher [B, L, P], "
+                         + "got \(student.shape) and \(teacher.shape)")
         let averaged = headAverage(student)
         precondition(averaged.shape == teacher.shape, "student maps \(averaged.shape) and teacher maps \(teacher.shape) differ")
         precondition(queryMask.count == teacher.shape[0] * teacher.shape[1],

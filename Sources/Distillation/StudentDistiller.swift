@@ -23,7 +23,8 @@ public final class StudentDistiller {
     /// Everything the optimizer updates: the student's parameters, then `projection.*` when the
     /// feature term is on.
     public var trainableParameters: [(name: String, tensor: Tensor)] {
-        student.namedParameters + (objective.weights.features > 0 ? projection.namedParameters.map { ("projection.\($0.name)", $0.tensor) } : [])
+        student.namedParameters
+            + (objective.weights.features > 0 ? projection.namedParameters.map { ("projection.\($0.name)", $0.tensor) } : [])
     }
 
     /// The loss of `batch`; `teacher` holds the teacher's outputs for the same samples, in order.
@@ -40,7 +41,8 @@ public final class StudentDistiller {
             let t = teacher.batch(teacherIndices, textLength: batch.textLength)
             if objective.weights.logits > 0 {
                 terms.append(Term(name: "logits", weight: objective.weights.logits,
-                                  value: DistillationLoss.logits(student: output.logits, teacher: t.logits, temperature: objective.temperature)))
+                                  value: DistillationLoss.logits(student: output.logits, teacher: t.logits,
+                                                                 temperature: objective.temperature)))
             }
             if objective.weights.features > 0 {
                 terms.append(Term(name: "features", weight: objective.weights.features,

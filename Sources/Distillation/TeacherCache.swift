@@ -45,7 +45,8 @@ public enum TeacherCache {
             "cross_attention": .init(shape: [n, data.textLength, teacher.config.fusionPatchCount], values: outputs.crossAttention),
         ], attributes: ["teacher_hash": teacherHash, "data_hash": dataHash, "teacher": teacherFile.path])
         try archive.write(to: url)
-        report(String(format: "teacher outputs: computed for %d samples in %.1f s, cached in %@", n, Date().timeIntervalSince(started), url.path))
+        report(String(format: "teacher outputs: computed for %d samples in %.1f s, cached in %@",
+                      n, Date().timeIntervalSince(started), url.path))
         return outputs
     }
 
@@ -57,7 +58,8 @@ public enum TeacherCache {
               let text = archive.arrays["text_global"], text.shape == [n, width],
               let attention = archive.arrays["cross_attention"], attention.shape == [n, data.textLength, teacher.config.fusionPatchCount]
         else { return nil }
-        var outputs = TeacherOutputs(classes: teacher.config.numClasses, width: width, attentionSize: data.textLength * teacher.config.fusionPatchCount)
+        var outputs = TeacherOutputs(classes: teacher.config.numClasses, width: width,
+                                     attentionSize: data.textLength * teacher.config.fusionPatchCount)
         (outputs.logits, outputs.fused, outputs.visionGlobal, outputs.textGlobal, outputs.crossAttention) =
             (logits.values, fused.values, vision.values, text.values, attention.values)
         return outputs

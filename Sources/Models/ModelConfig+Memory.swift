@@ -28,7 +28,8 @@ extension ModelConfig {
         }
         let head = 2 * d + (self.head == .tokens ? linear(headInputSize, headHidden) + linear(headHidden, numClasses)
                                                  : linear(d, numClasses))
-        return [("vision_dim", vision), ("text_dim", text), ("fusion_dim", fusion), (self.head == .tokens ? "head_hidden" : "fusion_dim", head)]
+        return [("vision_dim", vision), ("text_dim", text), ("fusion_dim", fusion),
+                (self.head == .tokens ? "head_hidden" : "fusion_dim", head)]
     }
 
     /// Every parameter of a model of this config.

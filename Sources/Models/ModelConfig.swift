@@ -288,8 +288,10 @@ extension ModelConfig {
         numClasses = try c.decode(Int.self, forKey: .numClasses)
         mlpRatio = try c.decodeIfPresent(Int.self, forKey: .mlpRatio) ?? 4
         // Per-layer lists are built from the depths below: bound them before anything is sized by them.
-        for (key, depth) in [(CodingKeys.visionDepth, visionDepth), (.textDepth, textDepth)] where !(0...Self.maximumDepth).contains(depth) {
-            throw ModelError.invalidConfig(key: key.rawValue, reason: "expected an integer between 0 and \(Self.maximumDepth), got \(depth)")
+        for (key, depth) in [(CodingKeys.visionDepth, visionDepth), (.textDepth, textDepth)]
+        where !(0...Self.maximumDepth).contains(depth) {
+            throw ModelError.invalidConfig(key: key.rawValue,
+                                           reason: "expected an integer between 0 and \(Self.maximumDepth), got \(depth)")
         }
 
         /// `heads` is an int or a per-layer list; with `head_dim` the unpruned head count is dim / head_dim.
@@ -302,7 +304,8 @@ extension ModelConfig {
             }
             layers = try c.decode([Int].self, forKey: key)
             guard let headDim = try c.decodeIfPresent(Int.self, forKey: headDimKey) else {
-                throw ModelError.invalidConfig(key: headDimKey.rawValue, reason: "missing (required when \(key.rawValue) is a per-layer list)")
+                throw ModelError.invalidConfig(key: headDimKey.rawValue,
+                                               reason: "missing (required when \(key.rawValue) is a per-layer list)")
             }
             return (try original(headDim, headDimKey, dimension), layers)
         }
@@ -399,7 +402,8 @@ extension ModelConfig {
             case "vision_heads", "text_heads": "an integer or a list of integers (one per layer)"
             case "vision_mlp_dims", "text_mlp_dims", "fusion_mlp_dims", "fusion_layer_heads", "fusion_cross_heads":
                 "a list of integers (one per layer)"
-            case "vision_token_keep": "an object {\"after_layer\": N, \"keep\": K} of integers, with optional \"by\": \"attention\" or \"text\""
+            case "vision_token_keep":
+                "an object {\"after_layer\": N, \"keep\": K} of integers, with optional \"by\": \"attention\" or \"text\""
             case "vision_coordinates": "\"learned\" or \"sincos\""
             case "head": "\"fused\" or \"tokens\""
             default: "an integer"

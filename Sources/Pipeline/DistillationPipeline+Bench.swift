@@ -13,7 +13,9 @@ extension DistillationPipeline {
         let runThreads = Parallel.threadCount
         if let threads = section.threads {
             let cores = ProcessInfo.processInfo.activeProcessorCount
-            if threads > cores { progress.line("warning: bench.threads \(threads) is more than the \(cores) cores; latency figures will suffer") }
+            if threads > cores {
+                progress.line("warning: bench.threads \(threads) is more than the \(cores) cores; latency figures will suffer")
+            }
             Parallel.threadCount = threads
         }
         defer { Parallel.threadCount = runThreads }

@@ -11,7 +11,8 @@ extension DistillationPipeline {
         let output = CheckpointQuantizer.defaultOutput(for: source.file)
         let (outcome, record) = try CheckpointQuantizer.run(
             input: source.file, output: output, settings: settings, calibration: train.named("data.train"),
-            evaluation: test.named("data.test"), provenance: Provenance(command: commandLine, source: source.file.path, toolVersion: toolVersion),
+            evaluation: test.named("data.test"),
+            provenance: Provenance(command: commandLine, source: source.file.path, toolVersion: toolVersion),
             log: progress.line)
         progress.line(String(format: "int8: saved %@, test accuracy %.2f%% (float32 %.2f%%)", output.path,
                              100 * (outcome.int8Accuracy ?? 0), 100 * (outcome.floatAccuracy ?? 0)))

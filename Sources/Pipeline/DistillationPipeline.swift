@@ -134,8 +134,9 @@ public final class DistillationPipeline {
                 + "(\(recipe.teacher.model.patchCount) and \(recipe.student.model.patchCount) patches), so their attention maps "
                 + "cannot be compared; set it to 0")
         }
-        if objective.weights.attention > 0, let (model, _) = [("teacher.model", recipe.teacher.model), ("student.model", recipe.student.model)]
-            .first(where: { $0.1.visionTokenKeep != nil }) {
+        if objective.weights.attention > 0,
+           let (model, _) = [("teacher.model", recipe.teacher.model), ("student.model", recipe.student.model)]
+               .first(where: { $0.1.visionTokenKeep != nil }) {
             throw PipelineError.invalidRecipe(key: "distill.losses.attention", reason: "\(model) drops vision tokens "
                 + "(vision_token_keep), so its attention maps cover other patches than the other model's; set it to 0")
         }
@@ -155,7 +156,9 @@ public final class DistillationPipeline {
             let accuracy = Evaluation.accuracy(of: teacher, on: test)
             progress.line(String(format: "teacher: loaded %@, test accuracy %.2f%%", url.path, 100 * accuracy))
             // A resumed run keeps the epochs of the teacher it trained before the interruption.
-            let records = resume ? recipe.teacher.train.flatMap { teacherTrainer(teacher, $0, samples: train.count, train, test).completedRecords() } ?? [] : []
+            let records = resume
+                ? recipe.teacher.train.flatMap { teacherTrainer(teacher, $0, samples: train.count, train, test).completedRecords() } ?? []
+                : []
             return (SavedModel(model: teacher, file: url, accuracy: accuracy, trained: !records.isEmpty), records)
         }
         guard let settings = recipe.teacher.train else {
@@ -234,11 +237,15 @@ public final class DistillationPipeline {
         let scratch = report.scratchMeanAccuracy ?? report.studentScratch!.accuracy
         let basis = count > 1 ? ", mean of \(count) seeds" : ""
         if report.teacher.accuracy <= scratch {
-            report.warnings.append(String(format: "the teacher (%.1f%%) is not more accurate than the student trained from scratch (%.1f%%%@): distilling from a weaker teacher usually hurts. Train the teacher longer or on more data.",
+            report.warnings.append(String(format: "the teacher (%.1f%%) is not more accurate than the student trained from scratch "
+                                              + "(%.1f%%%@): distilling from a weaker teacher usually hurts. "
+                                              + "Train the teacher longer or on more data.",
                                           100 * report.teacher.accuracy, 100 * scratch, basis))
         }
         if let spread = report.scratchSpreadPoints, let gain = report.meanGainPoints, spread >= abs(gain) {
-            report.warnings.append(String(format: "the scratch students' accuracy spans %.1f points over %d seeds, as much as the distillation gain of %+.1f points over their mean: the gain is within seed-to-seed variation.",
+            report.warnings.append(String(format: "the scratch students' accuracy spans %.1f points over %d seeds, "
+                                              + "as much as the distillation gain of %+.1f points over their mean: "
+                                              + "the gain is within seed-to-seed variation.",
                                           spread, count, gain))
         }
         return saved!
@@ -252,7 +259,8 @@ public final class DistillationPipeline {
     func trainStudent(phase: String, objective: DistillationObjective, teacher: FusionModel?, teacherOutputs: TeacherOutputs?,
                       train: MultimodalDataset, test: MultimodalDataset, seedOffset: UInt64 = 0) throws -> (FusionModel, [EpochRecord]) {
         let student = FusionModel(config: recipe.student.model, seed: studentSeed(seedOffset))
-        let distiller = StudentDistiller(student: student, teacherWidth: recipe.teacher.model.fusionDim, objective: objective, seed: recipe.seed &+ 2)
+        let distiller = StudentDistiller(student: student, teacherWidth: recipe.teacher.model.fusionDim, objective: objective,
+                                         seed: recipe.seed &+ 2)
         func step(_ indices: [Int]) -> Trainer.StepResult {
             let batch = train.batch(indices)
             if objective.needsTeacher, teacherOutputs == nil, let teacher {
@@ -277,7 +285,8 @@ public final class DistillationPipeline {
             let trainer = Trainer(phase: stagePhase, parameters: distiller.trainableParameters, settings: settings,
                                   seed: recipe.seed &+ 11 &+ seedOffset &+ UInt64(index + 1), sampleCount: subset.count,
                                   statePath: stateFile(stagePhase), fingerprint: fingerprint(stagePhase, train, test), progress: progress)
-            records += try trainer.run(resume: resume, step: { step($0.map { subset[$0] }) }, evaluate: { Evaluation.accuracy(of: student, on: test) })
+            records += try trainer.run(resume: resume, step: { step($0.map { subset[$0] }) },
+                                       evaluate: { Evaluation.accuracy(of: student, on: test) })
         }
         let trainer = Trainer(phase: phase, parameters: distiller.trainableParameters,
                               settings: recipe.distill.training, seed: recipe.seed &+ 11 &+ seedOffset, sampleCount: train.count,

@@ -24,7 +24,8 @@ final class OutputFolderLock {
         }
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw PipelineError.outputFolder(path: path, reason: "cannot open the output folder's lock: \(String(cString: strerror(errno)))")
+            throw PipelineError.outputFolder(path: path,
+                                             reason: "cannot open the output folder's lock: \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

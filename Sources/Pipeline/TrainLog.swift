@@ -9,7 +9,8 @@ enum TrainLog {
             + ["seconds", "samples_per_second"]).joined(separator: ",")]
         for r in records {
             let values = [r.phase, String(r.epoch), format(r.trainLoss), format(r.trainAccuracy), format(r.testAccuracy)]
-                + terms.map { r.components[$0].map(format) ?? "" } + [String(format: "%.2f", r.seconds), String(format: "%.1f", r.samplesPerSecond)]
+                + terms.map { r.components[$0].map(format) ?? "" }
+                + [String(format: "%.2f", r.seconds), String(format: "%.1f", r.samplesPerSecond)]
             lines.append(values.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -32,9 +32,11 @@ public enum HeadImportance {
     /// `batchSize`. → one [H] array per site, in `AttentionSite.all` order, each with root-mean-square 1
     /// (or all zeros when the layer's gradients all vanish).
     /// - Throws: `.unusableData` when `data` has no labels.
-    public static func measure(model: FusionModel, data: MultimodalDataset, samples: Int, batchSize: Int) throws(PruningError) -> [[Float]] {
+    public static func measure(model: FusionModel, data: MultimodalDataset, samples: Int,
+                               batchSize: Int) throws(PruningError) -> [[Float]] {
         guard let labels = data.labels else {
-            throw .unusableData(file: data.source, reason: "has no /labels dataset; head importance needs the loss, so the calibration set must be labelled")
+            throw .unusableData(file: data.source, reason: "has no /labels dataset; head importance needs the loss, "
+                + "so the calibration set must be labelled")
         }
         let count = min(samples, data.count)
         var sums: [[Float]]? = nil

@@ -77,15 +77,19 @@ public struct Pruner {
                                             keep: min(target, $0.linear1.outputSize))
                 }
             }
-            selection.visionUnits = units(model.vision.layers.map { ($0.linear1, $0.linear2) }, originalWidth: original.visionDim * original.mlpRatio)
-            selection.textUnits = units(model.text.layers.map { ($0.linear1, $0.linear2) }, originalWidth: original.textDim * original.mlpRatio)
-            selection.fusionUnits = units(model.fusion.layers.map { ($0.linear1, $0.linear2) }, originalWidth: original.fusionDim * original.mlpRatio)
+            selection.visionUnits = units(model.vision.layers.map { ($0.linear1, $0.linear2) },
+                                          originalWidth: original.visionDim * original.mlpRatio)
+            selection.textUnits = units(model.text.layers.map { ($0.linear1, $0.linear2) },
+                                        originalWidth: original.textDim * original.mlpRatio)
+            selection.fusionUnits = units(model.fusion.layers.map { ($0.linear1, $0.linear2) },
+                                          originalWidth: original.fusionDim * original.mlpRatio)
         }
 
         if let keepTokens = settings.keepTokens {
             let patches = config.patchCount
             let dropped = Int((Double(patches) * (1 - keepTokens) * progress).rounded())
-            selection.tokenKeep = VisionTokenKeep(afterLayer: settings.afterLayer, keep: max(1, patches - dropped), scoring: settings.tokenScoring)
+            selection.tokenKeep = VisionTokenKeep(afterLayer: settings.afterLayer, keep: max(1, patches - dropped),
+                                                  scoring: settings.tokenScoring)
         }
         return selection.apply(to: model)
     }

@@ -31,9 +31,13 @@ public final class PruningRecovery {
     /// Checks that the teacher reads the same inputs and answers the same classes as `student`,
     /// and that the training data fits both. - Throws: `PruningError`.
     public func check(student config: ModelConfig) throws(PruningError) {
-        guard train.labels != nil else { throw .unusableData(file: train.source, reason: "recovery needs labelled training data (/labels)") }
-        for (name, a, b) in [("image_size", config.imageSize, teacher.config.imageSize), ("vocab_size", config.vocabSize, teacher.config.vocabSize),
-                             ("num_classes", config.numClasses, teacher.config.numClasses), ("max_text_len", config.maxTextLen, teacher.config.maxTextLen)]
+        guard train.labels != nil else {
+            throw .unusableData(file: train.source, reason: "recovery needs labelled training data (/labels)")
+        }
+        for (name, a, b) in [("image_size", config.imageSize, teacher.config.imageSize),
+                             ("vocab_size", config.vocabSize, teacher.config.vocabSize),
+                             ("num_classes", config.numClasses, teacher.config.numClasses),
+                             ("max_text_len", config.maxTextLen, teacher.config.maxTextLen)]
         where a != b {
             throw .unusableData(file: teacherFile.path, reason: "teacher \(name) \(b) differs from the student's \(a)")
         }

@@ -21,7 +21,9 @@ public struct PruningSelection {
     /// its config records the per-layer head counts and MLP widths. `model` is unchanged.
     public func apply(to model: FusionModel) -> FusionModel {
         var config = model.config
-        var tensors = Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.name, Tensor(shape: $0.tensor.shape, storage: $0.tensor.storage)) })
+        var tensors = Dictionary(uniqueKeysWithValues: model.namedParameters.map {
+            ($0.name, Tensor(shape: $0.tensor.shape, storage: $0.tensor.storage))
+        })
         if let heads {
             let sites = AttentionSite.all(in: model)
             precondition(heads.count == sites.count, "\(heads.count) head lists for \(sites.count) attention layers")

@@ -61,7 +61,8 @@ extension DataSplits {
         switch (train, test) {
         case let (.generator(trainName, _, trainSeed), .generator(testName, _, testSeed))
             where trainName == testName && trainSeed == testSeed:
-            throw reader.error("test", "uses the same generator and seed as \(reader.path("train")), so it would repeat the training samples")
+            throw reader.error("test", "uses the same generator and seed as \(reader.path("train")), "
+                + "so it would repeat the training samples")
         case let (.file(trainPath), .file(testPath)) where trainPath == testPath:
             throw reader.error("test", "is the same file as \(reader.path("train")), so it would repeat the training samples")
         default: break

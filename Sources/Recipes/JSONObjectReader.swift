@@ -103,7 +103,8 @@ struct JSONObjectReader {
         var strings: [String] = []
         for (index, element) in elements.enumerated() {
             guard case let .string(text) = element, !text.isEmpty else {
-                throw RecipeError(file: file, keyPath: "\(path(key))[\(index)]", message: "expected a non-empty string, got \(element.quoted)")
+                throw RecipeError(file: file, keyPath: "\(path(key))[\(index)]",
+                                  message: "expected a non-empty string, got \(element.quoted)")
             }
             strings.append(text)
         }
@@ -134,7 +135,8 @@ struct JSONObjectReader {
         var integers: [Integer] = []
         for (index, element) in elements.enumerated() {
             guard let integer = element.exactInteger(Integer.self), integer >= minimum else {
-                throw RecipeError(file: file, keyPath: "\(path(key))[\(index)]", message: "expected an integer >= \(minimum), got \(element.quoted)")
+                throw RecipeError(file: file, keyPath: "\(path(key))[\(index)]",
+                                  message: "expected an integer >= \(minimum), got \(element.quoted)")
             }
             integers.append(integer)
         }

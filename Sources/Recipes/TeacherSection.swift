@@ -36,7 +36,8 @@ extension TeacherSection {
                 trainData = try TeacherTrainingData(reading: data, keyPath: trainReader.path("data"), file: trainReader.file)
                 let staged = trainData!.curriculum.reduce(0) { $0 + $1.epochs }
                 if staged > train!.epochs {
-                    throw trainReader.error("data", "the curriculum's stages take \(staged) epochs, more than the \(train!.epochs) of teacher.train.epochs")
+                    throw trainReader.error("data", "the curriculum's stages take \(staged) epochs, "
+                        + "more than the \(train!.epochs) of teacher.train.epochs")
                 }
             }
             try trainReader.finish()

@@ -53,7 +53,8 @@ struct TrainingState {
             archive.arrays["adam_v/\(name)"] = .init(shape: tensor.shape, values: optimizer.secondMoments[index])
         }
         let position = Position(epoch: epoch, stepInEpoch: stepInEpoch, optimizerStep: optimizer.step, completed: completed)
-        archive.attributes = ["fingerprint": fingerprint, "position": Self.json(position), "sums": Self.json(sums), "records": Self.json(records)]
+        archive.attributes = ["fingerprint": fingerprint, "position": Self.json(position), "sums": Self.json(sums),
+                              "records": Self.json(records)]
         try archive.write(to: url)
     }
 

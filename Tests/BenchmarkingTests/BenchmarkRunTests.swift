@@ -83,7 +83,8 @@ import TestSupport
             try Benchmark(settings: BenchmarkSettings()).run(checkpoints: [url], data: unlabelled)
         }
         let data = try Self.data(count: 2)
-        #expect(throws: BenchmarkError.invalidSettings(SettingError("batch_sizes", "batch size 0 is not allowed; each must be at least 1"))) {
+        #expect(throws: BenchmarkError.invalidSettings(
+            SettingError("batch_sizes", "batch size 0 is not allowed; each must be at least 1"))) {
             try Benchmark(settings: BenchmarkSettings(batchSizes: [1, 0])).run(checkpoints: [url], data: data)
         }
         #expect(throws: BenchmarkError.invalidSettings(SettingError("batch_sizes", "batch size 4 is listed twice"))) {

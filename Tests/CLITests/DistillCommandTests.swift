@@ -260,7 +260,8 @@ import TestSupport
 
     @Test func badRecipeIsRejectedBeforeAnythingIsWritten() throws {
         let cases: [((inout [String: Any]) -> Void, String)] = [
-            ({ r in var d = r["distill"] as! [String: Any]; var l = d["losses"] as! [String: Any]; l["logits"] = "x"; d["losses"] = l; r["distill"] = d },
+            ({ r in var d = r["distill"] as! [String: Any]; var l = d["losses"] as! [String: Any]
+                l["logits"] = "x"; d["losses"] = l; r["distill"] = d },
              "distill.losses.logits: expected a number, got \"x\""),
             ({ r in var d = r["distill"] as! [String: Any]; d["epoch"] = 3; r["distill"] = d }, "distill: unknown key \"epoch\""),
             ({ r in var t = r["teacher"] as! [String: Any]; var m = t["model"] as! [String: Any]
@@ -270,7 +271,8 @@ import TestSupport
              "quantize.calibration: expected one of \"percentile\", \"minmax\", \"mse\", \"entropy\", got \"kl\""),
             ({ r in r["quantize"] = ["samples": 0] }, "quantize.samples: expected an integer between 1 and"),
             ({ r in r["prune"] = ["heads": 1] }, "prune.heads: expected a fraction in [0, 1), got 1"),
-            ({ r in var s = r["student"] as! [String: Any]; var m = s["model"] as! [String: Any]; m["vision_token_keep"] = ["after_layer": 1, "keep": 8]; s["model"] = m; r["student"] = s },
+            ({ r in var s = r["student"] as! [String: Any]; var m = s["model"] as! [String: Any]
+                m["vision_token_keep"] = ["after_layer": 1, "keep": 8]; s["model"] = m; r["student"] = s },
              "distill.losses.attention: student.model drops vision tokens"),
         ]
         for (edit, expected) in cases {

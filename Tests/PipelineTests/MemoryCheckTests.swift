@@ -16,7 +16,8 @@ import Testing
         let json = """
             {"name": "big", "output": "out", "data": {"train": {"generator": "shapes", "count": 64, "seed": 1},
              "test": {"generator": "shapes", "count": 8, "seed": 2}},
-             "teacher": {"checkpoint": "out/teacher.h5", "model": \(model), "train": {"epochs": 1, "batch_size": \(teacherBatch), "lr": 0.01}},
+             "teacher": {"checkpoint": "out/teacher.h5", "model": \(model),\
+             "train": {"epochs": 1, "batch_size": \(teacherBatch), "lr": 0.01}},
              "student": {"model": \(model)}, "distill": {"epochs": 1, "batch_size": \(batchSize), "lr": 0.01}}
             """
         return try Recipe.parse(json: Data(json.utf8), file: "big.json")
@@ -36,7 +37,8 @@ import Testing
         let recipe = try Self.recipe(imageSize: 1024, teacherBatch: 64, batchSize: 64)
         // 16,384 patches: 2 heads · 16,384² · 2 floats of attention per sample.
         let error = #expect(throws: PipelineError.self) { try recipe.checkMemory(available: 24 << 30) }
-        #expect(error?.description.hasPrefix("teacher.model: training it at batch size 64 needs about") == true, "\(String(describing: error))")
+        #expect(error?.description.hasPrefix("teacher.model: training it at batch size 64 needs about") == true,
+                "\(String(describing: error))")
         #expect(throws: Never.self) { try Self.recipe(imageSize: 32, batchSize: 64).checkMemory(available: 24 << 30) }
         // The student alone is checked at its own batch size, beside the teacher's weights.
         let student = #expect(throws: PipelineError.self) {

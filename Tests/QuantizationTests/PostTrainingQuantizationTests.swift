@@ -74,7 +74,8 @@ func selfLabelled(_ data: MultimodalDataset, by model: FusionModel) throws -> Mu
         let provenance = Provenance(command: "test", source: "test", toolVersion: "test")
         try CheckpointFile.write(model: FusionModel(config: tinyConfig, seed: 6),
                                  metadata: CheckpointMetadata(config: tinyConfig, provenance: provenance), to: source)
-        _ = try CheckpointQuantizer.run(input: source, output: output, settings: QuantizationSettings(mode: mode, calibration: method, samples: 32, maxDrop: maxDrop),
+        _ = try CheckpointQuantizer.run(input: source, output: output,
+                                        settings: QuantizationSettings(mode: mode, calibration: method, samples: 32, maxDrop: maxDrop),
                                         calibration: data.named("calibration"), evaluation: nil, provenance: provenance)
         return output
     }
@@ -109,7 +110,8 @@ func selfLabelled(_ data: MultimodalDataset, by model: FusionModel) throws -> Mu
         }
         let source = folder.file("model.h5")
         #expect(throws: QuantizationError.needsCalibrationData) {
-            try CheckpointQuantizer.run(input: source, output: folder.file("x.h5"), settings: QuantizationSettings(mode: .static, calibration: .minMax),
+            try CheckpointQuantizer.run(input: source, output: folder.file("x.h5"),
+                                        settings: QuantizationSettings(mode: .static, calibration: .minMax),
                                         calibration: nil, evaluation: nil, provenance: provenance)
         }
         #expect(throws: QuantizationError.self) {

@@ -79,7 +79,8 @@ import Testing
     @Test func benchSection() throws {
         #expect(try F.parse(F.minimal).bench == nil)
         #expect(try F.parse(F.minimal(["bench": "{}"])).bench == BenchSection())
-        let full = try F.parse(F.minimal(["bench": #"{"batch_sizes": [8, 1.0, 64], "threads": 1, "warmup": 0, "iterations": 5, "report": "out/r"}"#]))
+        let full = try F.parse(F.minimal(["bench": #"{"batch_sizes": [8, 1.0, 64], "threads": 1, "warmup": 0, "#
+                                                   + #""iterations": 5, "report": "out/r"}"#]))
         #expect(full.bench == BenchSection(settings: BenchmarkSettings(batchSizes: [8, 1, 64], warmup: 0, iterations: 5),
                                            threads: 1, report: "out/r"))
         // Written back with every default, and read again to the same section.
@@ -164,7 +165,8 @@ import Testing
     }
 
     @Test func pruneSectionReadsTextGuidedTokensBeforeTheFirstLayer() throws {
-        let recipe = try F.parse(F.minimal(["prune": #"{"keep_tokens": 0.25, "after_layer": 0, "token_scoring": "text", "recover_epochs": 1}"#]))
+        let recipe = try F.parse(F.minimal(["prune": #"{"keep_tokens": 0.25, "after_layer": 0, "#
+                                                     + #""token_scoring": "text", "recover_epochs": 1}"#]))
         #expect(recipe.prune == PruningSettings(keepTokens: 0.25, afterLayer: 0, tokenScoring: .text, recovery: TrainingSettings(
             epochs: 1, batchSize: 16, learningRate: PruningSettings.defaultRecoveryLearningRate, weightDecay: 0, warmupSteps: 0)))
         #expect(try F.parse(recipe.normalizedJSON()) == recipe)
