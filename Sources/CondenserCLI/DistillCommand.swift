@@ -24,8 +24,17 @@ struct RecipeOptions: ParsableArguments {
         do {
             return try body(pipeline)
         } catch let error as TrainingError {
-            guard case .interrupted = error else { throw error }
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            switch error {
+            case let .interrupted(phase, statePath?):
+                FileHandle.standardError.write(Data("\(phase): interrupted; state saved to \(statePath), continue with --resume\n".utf8))
+            case .interrupted:
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+            case let .stateMismatch(file, reason):
+                throw CommandError.unusableInput(file: file, reason: "cannot resume: \(reason). Delete it, or run without --resume "
+                                                 + "to start over.")
+            default:
+                throw error
+            }
             throw ExitCode(130)  // the shell's convention for a run ended by SIGINT
         }
     }

@@ -14,8 +14,7 @@ struct RuntimeOptions: ParsableArguments {
 
     /// Applies the thread count, warning when it exceeds the cores.
     func apply(logger: Logger) {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        if threads > cores { logger.warning("--threads \(threads) is more than the \(cores) cores; figures will suffer") }
+        if let warning = Parallel.oversubscription("--threads", threads: threads) { logger.warning("\(warning)") }
         Parallel.threadCount = threads
     }
 }

@@ -15,6 +15,20 @@ public enum Parallel {
 
     nonisolated(unsafe) static var pool = WorkerPool(threads: ProcessInfo.processInfo.activeProcessorCount)
 
+    /// "`setting` N is more than the C cores; figures will suffer" when `threads` oversubscribes the machine.
+    public static func oversubscription(_ setting: String, threads: Int) -> String? {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return threads > cores ? "\(setting) \(threads) is more than the \(cores) cores; figures will suffer" : nil
+    }
+
+    /// Runs `body` with `threads` workers (nil: the current count), then restores the count.
+    public static func withThreadCount<T>(_ threads: Int?, _ body: () throws -> T) rethrows -> T {
+        let previous = threadCount
+        if let threads { threadCount = threads }
+        defer { threadCount = previous }
+        return try body()
+    }
+
     /// How many chunks `forEachChunk` makes: one per worker, but each at least `grain` items.
     public static func chunkCount(_ count: Int, grain: Int) -> Int {
         max(1, min(threadCount, count / max(grain, 1)))

@@ -2,7 +2,7 @@ import Checkpoint
 import Foundation
 import TensorCore
 
-/// Where a training run is and what it has learnt: the file behind `--resume`
+/// Where a training run is and what it has learnt: the file a resumed run starts from
 /// (a `TensorArchive` of kind `condenser-training-state`).
 ///
 /// Arrays: `parameters/<name>`, `adam_m/<name>`, `adam_v/<name>`. Attributes: `fingerprint`,
