@@ -72,6 +72,17 @@ extension BenchmarkReport {
                        + #" text-anchor="middle" fill="darkred">no model could be measured</text>"#)
         }
 
+        svg += seriesElements(series, x: x, y: y)
+        svg += legendElements()
+        svg.append("</svg>")
+        return svg.joined(separator: "\n") + "\n"
+    }
+
+    /// Each batch size's Pareto frontier and labelled points, on the plot's scales `x` (ms) and `y` (%).
+    private func seriesElements(_ series: [(batchSize: Int, points: [ParetoPoint])],
+                                x: (Double) -> Double, y: (Double) -> Double) -> [String] {
+        var svg: [String] = []
+        let allPoints = series.flatMap(\.points)
         let markers = allPoints.map { ChartLabels.Box(centreX: x($0.latency), centreY: y(100 * $0.accuracy), width: 12, height: 12) }
         var labels = ChartLabels(obstacles: markers, bounds: (Self.plotLeft, Self.plotTop, Self.plotRight, Self.plotBottom))
         for (index, (batchSize, points)) in series.enumerated() {
@@ -98,8 +109,12 @@ extension BenchmarkReport {
                 svg.append("</g>")
             }
         }
+        return svg
+    }
 
-        // Legend, right of the plot.
+    /// The legend, right of the plot: a marker and a dashed frontier line per batch size, and the run's passes.
+    private func legendElements() -> [String] {
+        var svg: [String] = []
         let legendX = Self.plotRight + 24
         svg.append(#"<g class="legend">"#)
         svg.append(#"<text x="\#(Self.number(legendX))" y="\#(Self.number(Self.plotTop + 4))" font-weight="bold">Batch size</text>"#)
@@ -116,8 +131,7 @@ extension BenchmarkReport {
         svg.append(#"<text x="\#(Self.number(legendX))" y="\#(Self.number(Self.plotBottom - 8))" fill="dimgray">"#
                    + #"\#(settings.iterations) passes, \#(settings.warmup) warm-up</text>"#)
         svg.append("</g>")
-        svg.append("</svg>")
-        return svg.joined(separator: "\n") + "\n"
+        return svg
     }
 
     /// Marker `index` (circle, square, triangle, diamond, …) centred on (x, y).

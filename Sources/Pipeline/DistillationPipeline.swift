@@ -37,77 +37,80 @@ public final class DistillationPipeline {
     /// recipe and data have passed every check, the output folder is held for the rest of the run
     /// (`OutputFolderLock`), so nothing is written for a bad recipe and two runs never mix files.
     public func run(teacherOnly: Bool = false) throws -> DistillationReport {
-        let started = Date()
-        var seconds: [String: Double] = [:]
-        func timed<T>(_ key: String, _ body: () throws -> T) rethrows -> T {
-            let start = Date()
-            defer { seconds[key] = Date().timeIntervalSince(start) }
-            return try body()
-        }
-
+        let timer = PhaseTimer()
         try recipe.checkMemory(teacherOnly: teacherOnly)
-        let (train, test) = try timed("data") { try loadData() }
+        let (train, test) = try timer.time("data") { try loadData() }
         let lock = try OutputFolderLock(folder: output)
         defer { withExtendedLifetime(lock) {} }
-        let (teacher, teacherRecords) = try timed("teacher") { try prepareTeacher(train: train, test: test) }
+        let (teacher, teacherRecords) = try timer.time("teacher") { try prepareTeacher(train: train, test: test) }
         var report = DistillationReport(name: recipe.name, teacher: teacher.summary, recipeJSON: recipe.normalizedJSON())
         report.epochs = teacherRecords
-        // The checkpoints this run wrote or loaded, in report order (never files left by an earlier run),
-        // with the model when it is in memory.
-        var written: [(name: String, model: FusionModel?, file: URL)] = [("teacher", teacher.model, teacher.file)]
 
         if !teacherOnly {
-            let settings = recipe.distill
-            let teacherOutputs: TeacherOutputs? = try timed("teacher_outputs") {
-                guard settings.cacheTeacher, objective.needsTeacher else { return nil }
-                return try TeacherCache.outputs(teacher: teacher.model, teacherFile: teacher.file, data: train,
-                                                batchSize: 128, report: progress.line)
-            }
-            let (studentModel, studentRecords) = try timed("student") {
-                try trainStudent(phase: "student", objective: objective, teacher: teacher.model, teacherOutputs: teacherOutputs,
-                                 train: train, test: test)
-            }
-            let student = try save(studentModel, phase: "student", file: "student.h5", accuracy: studentRecords.last!.testAccuracy)
-            report.student = student.summary
-            report.epochs += studentRecords
-            var pruned: SavedModel?
-            if let prune = recipe.prune {
-                let (model, records) = try timed("student_pruned") {
-                    try pruneStudent(student, settings: prune, teacher: teacher, train: train, test: test)
-                }
-                (pruned, report.studentPruned) = (model, model.summary)
-                report.epochs += records
-            }
-            let scratch = try settings.baseline ? timed("student_scratch") {
-                try trainScratchStudents(settings.baselineSeeds, train: train, test: test, into: &report)
-            } : nil
-            written += [("student", student), ("student-scratch", scratch), ("student-pruned", pruned)]
-                .compactMap { name, saved in saved.map { (name, $0.model, $0.file) } }
-            if let quantize = recipe.quantize {
-                let source = pruned ?? student
-                let int8 = try timed("quantize") { try quantizeStudent(quantize, source: source, train: train, test: test) }
-                report.studentInt8 = int8
-                written.append((source.file.deletingPathExtension().lastPathComponent + "-int8", nil, int8.checkpoint))
-            }
+            // The checkpoints this run wrote or loaded, in report order (never files left by an earlier run).
+            let written = [(name: "teacher", model: teacher.model, file: teacher.file)]
+                + (try studentPhases(teacher: teacher, train: train, test: test, report: &report, timer: timer))
             for (name, model, file) in written {
                 guard let model = model ?? (try? CheckpointFile.loadModel(from: file).model) else { continue }
                 report.accuracyByKind[name] = accuracyByKind(model, on: test)
             }
+            if let bench = recipe.bench {
+                let (benchReport, folder) = try timer.time("bench") {
+                    try runBench(bench, checkpoints: written.map(\.file), test: test)
+                }
+                report.bench = benchReport
+                report.benchReportFolder = folder.path
+            }
         }
-        if !teacherOnly, let bench = recipe.bench {
-            let (benchReport, folder) = try timed("bench") { try runBench(bench, checkpoints: written.map(\.file), test: test) }
-            report.bench = benchReport
-            report.benchReportFolder = folder.path
-        }
-        seconds["total"] = Date().timeIntervalSince(started)
-        report.seconds = seconds
+        report.seconds = timer.finish()
         try writeFileAtomically(Data(TrainLog.csv(report.epochs).utf8), to: output.appendingPathComponent("train-log.csv"))
-        try writeFileAtomically(report.jsonData(in: output), to: output.appendingPathComponent(teacherOnly ? "train.json" : "distill.json"))
+        try writeFileAtomically(report.jsonData(in: output),
+                                to: output.appendingPathComponent(teacherOnly ? "train.json" : "distill.json"))
         for warning in report.warnings { progress.line("warning: \(warning)") }
         if let failures = report.bench?.failures, !failures.isEmpty {
             throw PipelineError.benchFailed(failures.map { $0.error ?? $0.path })
         }
         return report
+    }
+
+    /// The phases after the teacher: distilled student, pruned student, scratch students, int8
+    /// student, each as the recipe asks, recorded in `report`.
+    /// - Returns: the checkpoints written, in report order, with the model when it is in memory.
+    func studentPhases(teacher: SavedModel, train: MultimodalDataset, test: MultimodalDataset,
+                       report: inout DistillationReport, timer: PhaseTimer) throws -> [(name: String, model: FusionModel?, file: URL)] {
+        let settings = recipe.distill
+        let teacherOutputs: TeacherOutputs? = try timer.time("teacher_outputs") {
+            guard settings.cacheTeacher, objective.needsTeacher else { return nil }
+            return try TeacherCache.outputs(teacher: teacher.model, teacherFile: teacher.file, data: train,
+                                            batchSize: 128, report: progress.line)
+        }
+        let (studentModel, studentRecords) = try timer.time("student") {
+            try trainStudent(phase: "student", objective: objective, teacher: teacher.model, teacherOutputs: teacherOutputs,
+                             train: train, test: test)
+        }
+        let student = try save(studentModel, phase: "student", file: "student.h5", accuracy: studentRecords.last!.testAccuracy)
+        report.student = student.summary
+        report.epochs += studentRecords
+        var pruned: SavedModel?
+        if let prune = recipe.prune {
+            let (model, records) = try timer.time("student_pruned") {
+                try pruneStudent(student, settings: prune, teacher: teacher, train: train, test: test)
+            }
+            (pruned, report.studentPruned) = (model, model.summary)
+            report.epochs += records
+        }
+        let scratch = try settings.baseline ? timer.time("student_scratch") {
+            try trainScratchStudents(settings.baselineSeeds, train: train, test: test, into: &report)
+        } : nil
+        var written = [("student", student), ("student-scratch", scratch), ("student-pruned", pruned)]
+            .compactMap { name, saved in saved.map { (name: name, model: Optional($0.model), file: $0.file) } }
+        if let quantize = recipe.quantize {
+            let source = pruned ?? student
+            let int8 = try timer.time("quantize") { try quantizeStudent(quantize, source: source, train: train, test: test) }
+            report.studentInt8 = int8
+            written.append((source.file.deletingPathExtension().lastPathComponent + "-int8", nil, int8.checkpoint))
+        }
+        return written
     }
 
     var objective: DistillationObjective {
