@@ -65,6 +65,8 @@ let package = Package(
         // Latency, accuracy and size of checkpoints beside an sgemm yardstick measured in the same run,
         // the Pareto frontier, and the bench report (table, Markdown, CSV, JSON, SVG chart).
         .target(name: "Benchmarking", dependencies: ["Hardware", "TensorCore", "Models", "Checkpoint", "Evaluation"]),
+        // Deployment: modality certainty, the student → teacher cascade (calibration, runtime, measurement).
+        .target(name: "Deployment", dependencies: ["TensorCore", "Models", "Checkpoint", "Evaluation", "Benchmarking"]),
         // Recipe files: the JSON that drives `condenser distill` and `train`, parsed into each pass's settings.
         .target(name: "Recipes", dependencies: ["Models", "Training", "Distillation", "Pruning", "Quantization", "Benchmarking"]),
         // Recipe runs: data → teacher → distilled student → scratch baseline → pruned → int8 → bench, with their reports.
@@ -72,7 +74,7 @@ let package = Package(
                                                  "Pruning", "Quantization", "Benchmarking"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
-            "Hardware", "HDF5", "Checkpoint", "Datasets", "Imaging", "Evaluation", "Training", "Recipes", "Pipeline", "Pruning", "Quantization",
+            "Hardware", "HDF5", "Checkpoint", "Datasets", "Imaging", "Evaluation", "Training", "Recipes", "Deployment", "Pipeline", "Pruning", "Quantization",
             "Benchmarking", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -102,6 +104,8 @@ let package = Package(
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Models", "Checkpoint", "Training", "TestSupport"]),
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Checkpoint", "Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Models", "Checkpoint", "TensorCore", "TestSupport"],
+                    exclude: ["certainty_reference.py"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Recipes", "Models", "Checkpoint", "Training",
                                                          "TestSupport"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Evaluation",

@@ -13,7 +13,8 @@ struct Condenser: ParsableCommand {
         abstract: "Compress image + text fusion models: distill, prune, quantize, benchmark.",
         version: version,
         subcommands: [DistillCommand.self, TrainCommand.self, PruneCommand.self, QuantizeCommand.self, DataCommand.self,
-                      InitCommand.self, InspectCommand.self, PredictCommand.self, EvalCommand.self, BenchCommand.self])
+                      InitCommand.self, InspectCommand.self, PredictCommand.self, EvalCommand.self, BenchCommand.self,
+                      CascadeCommand.self])
 
     /// `CONDENSER_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical; default info).
     static let logLevel = ProcessInfo.processInfo.environment["CONDENSER_LOG_LEVEL"]

@@ -1,6 +1,7 @@
 import Evaluation
 import ArgumentParser
 import Checkpoint
+import Deployment
 import Datasets
 import Foundation
 import Logging
@@ -11,7 +12,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Accuracy of a model against a dataset's /labels.")
 
-    @Argument(help: "Checkpoint (.h5).")
+    @Argument(help: "Checkpoint (.h5), or a cascade (cascade.json).")
     var checkpoint: String
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var runtime: RuntimeOptions
@@ -26,10 +27,15 @@ struct EvalCommand: ParsableCommand {
             throw CommandError.unusableInput(file: dataOptions.data,
                                              reason: "has no /labels dataset, so accuracy cannot be computed (use predict)")
         }
-        let logits = Evaluation.logits(of: model, on: data, batchSize: dataOptions.batchSize)
+        let (logits, escalated) = model.logits(on: data, batchSize: dataOptions.batchSize)
         let accuracy = Evaluation.accuracy(logits: logits, classes: model.config.numClasses, labels: labels)
         let hits = Int((accuracy * Double(labels.count)).rounded())
         print(String(format: "accuracy %.4f (%d/%d) on %@", accuracy, hits, labels.count, dataOptions.data))
+        if let escalated {
+            let sent = escalated.filter { $0 }.count
+            print(String(format: "teacher share %.4f (%d/%d samples sent to the teacher)", Double(sent) / Double(data.count), sent,
+                         data.count))
+        }
         guard byKind else { return }
         let predictions = Evaluation.predictions(logits: logits, classes: model.config.numClasses)
         for (kind, correct, total) in try ShapesGenerator.Kind.accuracies(predictions: predictions, on: data) {
