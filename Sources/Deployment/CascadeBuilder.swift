@@ -12,7 +12,9 @@ public enum CascadeBuilder {
     /// Member paths are written relative to `output`'s folder when they lie inside it.
     public static func build(student studentFile: URL, teacher teacherFile: URL, calibration: MultimodalDataset,
                              retain: Double, signal: CascadeSignal?, output: URL, batchSize: Int = 128) throws -> CascadeDefinition {
-        guard retain > 0 && retain <= 1 else { throw CascadeError.invalid(file: output.path, reason: "retain must be in (0, 1], got \(retain)") }
+        guard retain > 0 && retain <= 1 else {
+            throw CascadeError.invalid(file: output.path, reason: "retain must be in (0, 1], got \(retain)")
+        }
         guard let labels = calibration.labels, calibration.count > 0 else {
             throw CascadeError.invalid(file: calibration.source, reason: "calibration needs labelled samples (/labels)")
         }

@@ -109,7 +109,8 @@ public struct Certainty: Equatable, Sendable {
 
 extension Certainty {
     /// Logits [N, classes] and the signals of every sample of `data`, in batches, without an autograd graph.
-    public static func measure(_ model: FusionModel, on data: MultimodalDataset, batchSize: Int) -> (logits: [Float], certainty: Certainty) {
+    public static func measure(_ model: FusionModel, on data: MultimodalDataset,
+                               batchSize: Int) -> (logits: [Float], certainty: Certainty) {
         precondition(batchSize > 0, "batch size must be positive")
         var logits: [Float] = [], parts: [Certainty] = []
         for start in stride(from: 0, to: data.count, by: batchSize) {

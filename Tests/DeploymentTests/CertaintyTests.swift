@@ -24,7 +24,8 @@ import TestSupport
         try JSONSerialization.data(withJSONObject: ["vision": nested(vision), "text": nested(text), "logits": nested(logits)])
             .write(to: input)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("certainty_reference.py")
-        let reference = try #require(try JSONSerialization.jsonObject(with: Python.run(script: script, [input.path])) as? [String: [Double]])
+        let output = try Python.run(script: script, [input.path])
+        let reference = try #require(try JSONSerialization.jsonObject(with: output) as? [String: [Double]])
 
         let answer = Certainty.answer(logits: logits)
         let swift: [String: [Float]] = ["vision": Certainty.vision(states: vision), "text": Certainty.text(states: text),
