@@ -70,7 +70,7 @@ let package = Package(
         // Recipe files: the JSON that drives `condenser distill` and `train`, parsed into each pass's settings.
         .target(name: "Recipes", dependencies: ["Models", "Training", "Distillation", "Pruning", "Quantization", "Benchmarking"]),
         // Recipe runs: data → teacher → distilled student → scratch baseline → pruned → int8 → bench, with their reports.
-        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Evaluation", "Checkpoint",
+        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Evaluation", "Checkpoint", "Deployment",
                                                  "Pruning", "Quantization", "Benchmarking"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [

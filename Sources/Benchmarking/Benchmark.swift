@@ -14,14 +14,38 @@ import TensorCore
 /// and `rewarmPasses` before each later one (the other models have since filled the caches).
 public struct Benchmark {
     public var settings: BenchmarkSettings
+    /// Reads one model file and measures all but its latency; `loadCheckpoint` unless the caller
+    /// knows other kinds of model file (a cascade).
+    public var load: Loader = Benchmark.loadCheckpoint
+
+    /// A model ready to time: its forward pass, what was measured of it, the config its inputs
+    /// fit, and a row name other than the file's (nil: the file's).
+    public struct LoadedModel {
+        public var predict: (ModelInput) -> Void
+        public var measurement: ModelMeasurement
+        public var config: ModelConfig
+        public var name: String?
+
+        public init(predict: @escaping (ModelInput) -> Void, measurement: ModelMeasurement, config: ModelConfig, name: String? = nil) {
+            self.predict = predict; self.measurement = measurement; self.config = config; self.name = name
+        }
+    }
+
+    /// url, data, evaluation batch size → the loaded model. Errors become the row's failure.
+    public typealias Loader = (URL, MultimodalDataset?, Int) throws(BenchmarkError) -> LoadedModel
     /// Blocks each model's timed passes are split into (fewer when there are fewer iterations).
     public static let rounds = 5
     /// Untimed passes before every block after the first.
     public static let rewarmPasses = 2
 
-    public init(settings: BenchmarkSettings) {
+    public init(settings: BenchmarkSettings, load: @escaping Loader = Benchmark.loadCheckpoint) {
         self.settings = settings
+        self.load = load
     }
+
+    /// Distinct batches of real samples each timed pass cycles through, per batch size, so that a
+    /// model whose work depends on the sample (a cascade) is timed on many samples, not one.
+    public static let rotatingBatches = 16
 
     /// Benchmarks `checkpoints` in order (the first is the baseline). A checkpoint that cannot be
     /// read, or that does not fit `data`, becomes a failed row; the others are still measured.
@@ -46,12 +70,15 @@ public struct Benchmark {
         // Load and evaluate every checkpoint; those that fail keep their error.
         let paths = checkpoints.map(\.relativePath)
         var entries: [BenchmarkEntry] = []
-        let dataInputs = data.map { data in settings.batchSizes.map { Self.input(from: data, batchSize: $0) } }
-        var loaded: [(entry: Int, model: FusionModel, inputs: [ModelInput])] = []
-        for (url, name) in zip(checkpoints, BenchmarkEntry.names(for: paths)) {
+        let dataInputs = data.map { data in settings.batchSizes.map { Self.inputs(from: data, batchSize: $0) } }
+        var loaded: [(entry: Int, model: LoadedModel, inputs: [[ModelInput]])] = []
+        for (url, fileName) in zip(checkpoints, BenchmarkEntry.names(for: paths)) {
+            var name = fileName
             do {
-                let (model, measurement) = try load(checkpoint: url, data: data)
-                let inputs = dataInputs ?? settings.batchSizes.map { Self.syntheticInput(for: model.config, batchSize: $0) }
+                let model = try load(url, data, settings.evaluationBatchSize)
+                name = model.name ?? fileName
+                let measurement = model.measurement
+                let inputs = dataInputs ?? settings.batchSizes.map { [Self.syntheticInput(for: model.config, batchSize: $0)] }
                 loaded.append((entries.count, model, inputs))
                 entries.append(BenchmarkEntry(name: name, path: url.relativePath, outcome: .measured(measurement)))
                 if let accuracy = measurement.accuracy { progress(String(format: "bench: %@: accuracy %.2f%%", name, 100 * accuracy)) }
@@ -67,9 +94,12 @@ public struct Benchmark {
         for round in 0..<rounds {
             let passes = settings.iterations * (round + 1) / rounds - settings.iterations * round / rounds
             for (modelIndex, (_, model, inputs)) in loaded.enumerated() {
-                for (inputIndex, input) in inputs.enumerated() {
-                    for _ in 0..<(round == 0 ? settings.warmup : Self.rewarmPasses) { _ = model.predict(input) }
-                    for _ in 0..<passes { seconds[modelIndex][inputIndex].append(WallClock.seconds { _ = model.predict(input) }) }
+                for (inputIndex, batches) in inputs.enumerated() {
+                    for pass in 0..<(round == 0 ? settings.warmup : Self.rewarmPasses) { model.predict(batches[pass % batches.count]) }
+                    for _ in 0..<passes {
+                        let input = batches[seconds[modelIndex][inputIndex].count % batches.count]
+                        seconds[modelIndex][inputIndex].append(WallClock.seconds { model.predict(input) })
+                    }
                 }
             }
         }
@@ -89,7 +119,8 @@ public struct Benchmark {
     }
 
     /// Loads one checkpoint, checks it against the data and measures all but its latency.
-    func load(checkpoint url: URL, data: MultimodalDataset?) throws(BenchmarkError) -> (FusionModel, ModelMeasurement) {
+    public static func loadCheckpoint(_ url: URL, data: MultimodalDataset?,
+                                      evaluationBatchSize: Int) throws(BenchmarkError) -> LoadedModel {
         let model: FusionModel, metadata: CheckpointMetadata
         do {
             (model, metadata) = try CheckpointFile.loadModel(from: url)
@@ -103,11 +134,12 @@ public struct Benchmark {
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
         let accuracy = data.map { data in
-            Evaluation.accuracy(logits: Evaluation.logits(of: model, on: data, batchSize: settings.evaluationBatchSize),
+            Evaluation.accuracy(logits: Evaluation.logits(of: model, on: data, batchSize: evaluationBatchSize),
                                 classes: model.config.numClasses, labels: data.labels!)
         }
-        return (model, ModelMeasurement(precision: metadata.precision.rawValue, parameters: model.parameterCount, bytes: bytes,
-                                        flopsPerSample: model.config.forwardFLOPs(), accuracy: accuracy, latency: [:]))
+        let measurement = ModelMeasurement(precision: metadata.precision.rawValue, parameters: model.parameterCount, bytes: bytes,
+                                           flopsPerSample: model.config.forwardFLOPs(), accuracy: accuracy, latency: [:])
+        return LoadedModel(predict: { _ = model.predict($0) }, measurement: measurement, config: model.config)
     }
 
     /// What the report names as its data when none was given.
@@ -122,8 +154,10 @@ public struct Benchmark {
         return ModelInput(images: images, tokens: tokens, batchSize: batchSize, textLength: config.maxTextLen)
     }
 
-    /// The first `batchSize` samples of `data` (non-empty), starting again from the first when it has fewer.
-    public static func input(from data: MultimodalDataset, batchSize: Int) -> ModelInput {
-        data.batch((0..<batchSize).map { $0 % data.count }).input
+    /// Up to `rotatingBatches` consecutive batches of `batchSize` samples of `data` (non-empty),
+    /// starting again from the first sample when it has fewer.
+    public static func inputs(from data: MultimodalDataset, batchSize: Int) -> [ModelInput] {
+        let count = max(1, min(rotatingBatches, data.count / batchSize))
+        return (0..<count).map { batch in data.batch((0..<batchSize).map { (batch * batchSize + $0) % data.count }).input }
     }
 }

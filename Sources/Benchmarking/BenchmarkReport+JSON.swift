@@ -62,6 +62,11 @@ extension BenchmarkReport {
         object["fraction_of_sgemm"] = ofSGEMM
         object["fraction_of_peak"] = ofPeak
         object["accuracy_retained"] = accuracyRetained(measurement).map { ReportFormat.rounded($0, places: 6) } ?? NSNull()
+        if let members = measurement.members { object["members"] = members }
+        if let curve = measurement.cascadeCurve {
+            object["cascade_curve"] = curve.map { ["teacher_share": ReportFormat.rounded($0.teacherShare, places: 6),
+                                                   "accuracy": ReportFormat.rounded($0.accuracy, places: 6)] }
+        }
         return object
     }
 }

@@ -14,8 +14,9 @@ extension BenchmarkReport {
     public func svg() -> String {
         let series = settings.batchSizes.map { (batchSize: $0, points: points(batchSize: $0)) }
         let allPoints = series.flatMap(\.points)
-        let decades = ChartAxes.decades(enclosing: allPoints.map(\.latency))
-        let (percentRange, percentStep) = ChartAxes.percentRange(enclosing: allPoints.map { 100 * $0.accuracy })
+        let plotted = allPoints + settings.batchSizes.flatMap { cascadeCurves(batchSize: $0).flatMap(\.points) }
+        let decades = ChartAxes.decades(enclosing: plotted.map(\.latency))
+        let (percentRange, percentStep) = ChartAxes.percentRange(enclosing: plotted.map { 100 * $0.accuracy })
         func x(_ milliseconds: Double) -> Double {
             let position = (log10(milliseconds) - Double(decades.lowerBound)) / Double(decades.upperBound - decades.lowerBound)
             return Self.plotLeft + position * (Self.plotRight - Self.plotLeft)
@@ -87,6 +88,12 @@ extension BenchmarkReport {
         var labels = ChartLabels(obstacles: markers, bounds: (Self.plotLeft, Self.plotTop, Self.plotRight, Self.plotBottom))
         for (index, (batchSize, points)) in series.enumerated() {
             let colour = Self.colours[index % Self.colours.count]
+            for curve in cascadeCurves(batchSize: batchSize) {
+                let corners = curve.points.map { "\(Self.number(x($0.latency))),\(Self.number(y(100 * $0.accuracy)))" }
+                svg.append(#"<polyline class="cascade-curve" data-model="\#(Self.escape(curve.name))" data-batch="\#(batchSize)""#
+                           + #" fill="none" stroke="\#(colour)" stroke-width="1" stroke-dasharray="1 3""#
+                           + #" points="\#(corners.joined(separator: " "))"/>"#)
+            }
             // The frontier as a step line: across at each model's accuracy to the next, then up.
             var corners: [(Double, Double)] = []
             for point in ParetoFrontier.frontier(of: points) {
@@ -171,5 +178,21 @@ extension BenchmarkReport {
             }
         }
         return escaped
+    }
+
+    /// Each cascade's accuracy over teacher shares at `batchSize`, with latency modelled from its
+    /// members' measured p50s in this report (student + share × teacher); cascades whose members
+    /// are not rows of the report have no curve.
+    func cascadeCurves(batchSize: Int) -> [(name: String, points: [ParetoPoint])] {
+        entries.compactMap { entry in
+            guard let measurement = entry.measurement, let members = measurement.members, members.count == 2,
+                  let curve = measurement.cascadeCurve else { return nil }
+            let latencies = members.map { member in
+                entries.first { $0.path == member || URL(fileURLWithPath: $0.path).standardizedFileURL.path
+                                == URL(fileURLWithPath: member).standardizedFileURL.path }?.measurement?.latency[batchSize]?.p50
+            }
+            guard let student = latencies[0], let teacher = latencies[1] else { return nil }
+            return (entry.name, curve.map { ParetoPoint(name: entry.name, latency: student + $0.teacherShare * teacher, accuracy: $0.accuracy) })
+        }
     }
 }

@@ -1,3 +1,14 @@
+/// A cascade's accuracy when the given share of samples goes to its teacher.
+public struct CascadeCurvePoint: Equatable, Sendable {
+    public var teacherShare: Double
+    public var accuracy: Double
+
+    public init(teacherShare: Double, accuracy: Double) {
+        self.teacherShare = teacherShare
+        self.accuracy = accuracy
+    }
+}
+
 /// Everything measured about one checkpoint.
 public struct ModelMeasurement: Equatable, Sendable {
     /// The checkpoint's `precision` attribute ("float32", "int8", …).
@@ -12,15 +23,21 @@ public struct ModelMeasurement: Equatable, Sendable {
     public var accuracy: Double?
     /// Latency per batch size.
     public var latency: [Int: LatencyStatistics]
+    /// For a cascade: its members' paths (student, teacher), and its accuracy on the data at other
+    /// teacher shares, lowest-scored samples escalated first.
+    public var members: [String]?
+    public var cascadeCurve: [CascadeCurvePoint]?
 
     public init(precision: String, parameters: Int, bytes: Int, flopsPerSample: Int, accuracy: Double?,
-                latency: [Int: LatencyStatistics]) {
+                latency: [Int: LatencyStatistics], members: [String]? = nil, cascadeCurve: [CascadeCurvePoint]? = nil) {
         self.precision = precision
         self.parameters = parameters
         self.bytes = bytes
         self.flopsPerSample = flopsPerSample
         self.accuracy = accuracy
         self.latency = latency
+        self.members = members
+        self.cascadeCurve = cascadeCurve
     }
 
     /// Samples per second at `batchSize`: batch size / p50 latency.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarking
 import Checkpoint
+import Deployment
 import Foundation
 import Logging
 import Models
@@ -17,7 +18,8 @@ struct BenchCommand: ParsableCommand {
             writing the report, so that scripts and CI notice.
             """)
 
-    @Argument(help: ArgumentHelp("Checkpoints; the first is the baseline (normally the teacher).", valueName: "model.h5"))
+    @Argument(help: ArgumentHelp("Checkpoints or cascades (cascade.json); the first is the baseline (normally the teacher).",
+                                 valueName: "model.h5"))
     var checkpoints: [String] = []
     @Option(help: ArgumentHelp("Labelled dataset file for accuracy and as latency inputs (without it: latency only, on generated inputs).",
                                valueName: "test.h5"))
@@ -65,7 +67,7 @@ struct BenchCommand: ParsableCommand {
             FileHandle.standardError.write(Data(("bench: no --data: latency on generated inputs that fit each model; "
                                                  + "accuracy is left empty (pass --data test.h5 to measure it)\n").utf8))
         }
-        let benchmark = Benchmark(settings: try settings())
+        let benchmark = Benchmark(settings: try settings(), load: Cascade.benchmarkLoader)
         let result = try benchmark.run(checkpoints: checkpoints.map { URL(fileURLWithPath: $0) }, data: dataset) { line in
             FileHandle.standardError.write(Data("\(line)\n".utf8))
         }

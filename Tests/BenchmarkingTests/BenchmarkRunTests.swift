@@ -70,9 +70,17 @@ import TestSupport
 
     @Test func batchesRepeatTheDataWhenItIsSmall() throws {
         let data = try Self.data(count: 3)
-        let input = Benchmark.input(from: data, batchSize: 7)
+        let inputs = Benchmark.inputs(from: data, batchSize: 7)
         let expected = data.batch([0, 1, 2, 0, 1, 2, 0])
-        #expect(input.batchSize == 7 && input.images == expected.images && input.tokens == expected.tokens)
+        #expect(inputs.count == 1 && inputs[0].batchSize == 7 && inputs[0].images == expected.images
+                && inputs[0].tokens == expected.tokens)
+    }
+
+    @Test func timedPassesRotateThroughConsecutiveBatches() throws {
+        let data = try Self.data(count: 10)
+        let inputs = Benchmark.inputs(from: data, batchSize: 3)
+        #expect(inputs.count == 3)
+        #expect(inputs.map(\.images) == [[0, 1, 2], [3, 4, 5], [6, 7, 8]].map { data.batch($0).images })
     }
 
     @Test func unusableDataOrSettingsStopBeforeMeasuring() throws {

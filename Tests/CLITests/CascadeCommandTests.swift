@@ -43,6 +43,17 @@ import Testing
         #expect(predict.status == 0, "\(predict.standardError)")
         let escalated = try LogitsFile.readPerSample("escalated", from: folder.file("l.h5"))
         #expect(escalated.count == 32 && escalated.allSatisfy { $0 == 0 || $0 == 1 })
+
+        // A bench row naming both members, with the cascade's curve drawn from their measured latencies.
+        let bench = try condenser(["bench", folder.file("t.h5").path, folder.file("s.h5").path, out, "--data", folder.file("test.h5").path,
+                                   "--batch-sizes", "1", "--warmup", "0", "--iterations", "3", "--report", folder.file("r").path])
+        try #require(bench.status == 0, "\(bench.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("r/report.json"))) as? [String: Any])
+        let rows = try #require(report["models"] as? [[String: Any]])
+        let row = try #require(rows.last)
+        #expect(row["name"] as? String == "cascade (s → t)" && row["precision"] as? String == "cascade")
+        #expect((row["members"] as? [String])?.count == 2 && (row["cascade_curve"] as? [[String: Any]])?.count == 14)
+        #expect(try String(contentsOf: folder.file("r/report.svg"), encoding: .utf8).contains(#"class="cascade-curve""#))
     }
 
     @Test func badRequestsGiveOneLine() throws {
