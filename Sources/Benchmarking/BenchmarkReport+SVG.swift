@@ -192,7 +192,9 @@ extension BenchmarkReport {
                                 == URL(fileURLWithPath: member).standardizedFileURL.path }?.measurement?.latency[batchSize]?.p50
             }
             guard let student = latencies[0], let teacher = latencies[1] else { return nil }
-            return (entry.name, curve.map { ParetoPoint(name: entry.name, latency: student + $0.teacherShare * teacher, accuracy: $0.accuracy) })
+            return (entry.name, curve.map {
+                ParetoPoint(name: entry.name, latency: student + $0.teacherShare * teacher, accuracy: $0.accuracy)
+            })
         }
     }
 }

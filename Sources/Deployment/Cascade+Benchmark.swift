@@ -30,7 +30,8 @@ extension Cascade {
         }
         let flops = cascade.student.config.forwardFLOPs() + Int((share * Double(cascade.teacher.config.forwardFLOPs())).rounded())
         let names = [cascade.studentFile, cascade.teacherFile].map { $0.deletingPathExtension().lastPathComponent }
-        let measurement = ModelMeasurement(precision: "cascade", parameters: cascade.student.parameterCount + cascade.teacher.parameterCount,
+        let parameters = cascade.student.parameterCount + cascade.teacher.parameterCount
+        let measurement = ModelMeasurement(precision: "cascade", parameters: parameters,
                                            bytes: bytes, flopsPerSample: flops, accuracy: accuracy, latency: [:],
                                            members: [cascade.studentFile.relativePath, cascade.teacherFile.relativePath],
                                            cascadeCurve: curve)

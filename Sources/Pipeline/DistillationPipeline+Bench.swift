@@ -15,7 +15,8 @@ extension DistillationPipeline {
             progress.line("warning: \(warning)")
         }
         let report = try Parallel.withThreadCount(section.threads) {
-            try Benchmark(settings: section.settings, load: Cascade.benchmarkLoader).run(checkpoints: checkpoints, data: test, progress: progress.line)
+            try Benchmark(settings: section.settings, load: Cascade.benchmarkLoader)
+                .run(checkpoints: checkpoints, data: test, progress: progress.line)
         }
         let folder = section.report.map { URL(fileURLWithPath: $0) } ?? output.appendingPathComponent("report")
         try report.write(to: folder)
