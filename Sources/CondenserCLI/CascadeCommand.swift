@@ -3,6 +3,7 @@ import Checkpoint
 import Deployment
 import Foundation
 import Logging
+import Models
 
 /// `condenser cascade`: a student that answers everything and a teacher for what it is unsure of,
 /// calibrated on held-out data and written as `cascade.json`.
@@ -40,8 +41,10 @@ struct CascadeCommand: ParsableCommand {
     var overwrite = false
     @OptionGroup var runtime: RuntimeOptions
 
+    var settings: CascadeSettings { CascadeSettings(retain: retain, signal: CascadeSignal(rawValue: signal)) }
+
     func validate() throws {
-        guard retain > 0 && retain <= 1 else { throw ValidationError("--retain: expected a fraction in (0, 1], got \(retain)") }
+        try validateSettings { () throws(SettingError) in try settings.validate() }
         guard signal == "auto" || CascadeSignal(rawValue: signal) != nil else {
             throw ValidationError("--signal: expected auto or one of \(CascadeSignal.allCases.map(\.rawValue).joined(separator: ", ")), "
                                   + "got \(signal)")
@@ -57,8 +60,7 @@ struct CascadeCommand: ParsableCommand {
         let calibration = try MultimodalDataset.read(from: URL(fileURLWithPath: data)).named(data)
         let testData = try test.map { try MultimodalDataset.read(from: URL(fileURLWithPath: $0)).named($0) }
         let definition = try CascadeBuilder.build(student: URL(fileURLWithPath: student), teacher: URL(fileURLWithPath: teacher),
-                                                  calibration: calibration, retain: retain, signal: CascadeSignal(rawValue: signal),
-                                                  output: output)
+                                                  calibration: calibration, settings: settings, output: output)
         try writeFileAtomically(try definition.jsonData(), to: output)
         let rule = definition.calibration
         print("wrote \(out): signal \(definition.signal.rawValue), escalate below \(String(format: "%.6g", definition.threshold))")

@@ -89,6 +89,12 @@ func summary(_ report: DistillationReport) -> String {
                     + pad((report.studentPruned ?? report.student).map { $0.parameters.formatted() } ?? "", 12)
                     + int8.checkpoint.path + note)
     }
+    if let cascade = report.cascade {
+        let m = cascade.measurement
+        rows.append(pad("cascade", 20) + pad(String(format: "%.2f%%", 100 * m.accuracy), 10) + pad("", 12) + cascade.checkpoint.path
+                    + String(format: " (%@: %.2f%% to the teacher, mean batch-1 latency %.2f× the teacher's)", cascade.signal,
+                             100 * m.teacherShare, m.latencyRatio))
+    }
     if let retained = report.retained { rows.append(String(format: "student keeps %.1f%% of the teacher's accuracy", 100 * retained)) }
     if let gain = report.gainPoints { rows.append(String(format: "distillation gain over the scratch student: %+.2f points", gain)) }
     if let gain = report.meanGainPoints, let spread = report.scratchSpreadPoints {

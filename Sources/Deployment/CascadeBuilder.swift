@@ -7,14 +7,13 @@ import Models
 /// writes `cascade.json`.
 public enum CascadeBuilder {
     /// Runs both members over `calibration` (labelled, never the test set), fits the combined
-    /// signal, calibrates every signal to the smallest teacher share keeping `retain` × the
-    /// teacher's accuracy, and keeps `signal` (nil: the signal with the smallest share).
+    /// signal, calibrates every signal to the smallest teacher share keeping `settings.retain` × the
+    /// teacher's accuracy, and keeps `settings.signal` (nil: the signal with the smallest share).
     /// Member paths are written relative to `output`'s folder when they lie inside it.
     public static func build(student studentFile: URL, teacher teacherFile: URL, calibration: MultimodalDataset,
-                             retain: Double, signal: CascadeSignal?, output: URL, batchSize: Int = 128) throws -> CascadeDefinition {
-        guard retain > 0 && retain <= 1 else {
-            throw CascadeError.invalid(file: output.path, reason: "retain must be in (0, 1], got \(retain)")
-        }
+                             settings: CascadeSettings, output: URL, batchSize: Int = 128) throws -> CascadeDefinition {
+        try settings.validate()
+        let (retain, signal) = (settings.retain, settings.signal)
         guard let labels = calibration.labels, calibration.count > 0 else {
             throw CascadeError.invalid(file: calibration.source, reason: "calibration needs labelled samples (/labels)")
         }

@@ -104,11 +104,18 @@ public final class DistillationPipeline {
         } : nil
         var written = [("student", student), ("student-scratch", scratch), ("student-pruned", pruned)]
             .compactMap { name, saved in saved.map { (name: name, model: Optional($0.model), file: $0.file) } }
+        var final = (pruned ?? student).file
         if let quantize = recipe.quantize {
             let source = pruned ?? student
             let int8 = try timer.time("quantize") { try quantizeStudent(quantize, source: source, train: train, test: test) }
             report.studentInt8 = int8
+            final = int8.checkpoint
             written.append((source.file.deletingPathExtension().lastPathComponent + "-int8", nil, int8.checkpoint))
+        }
+        if let section = recipe.cascade {
+            let cascade = try timer.time("cascade") { try cascadeStudent(section, student: final, teacher: teacher, test: test) }
+            report.cascade = cascade
+            written.append(("cascade", nil, cascade.checkpoint))
         }
         return written
     }
@@ -325,9 +332,10 @@ public final class DistillationPipeline {
         if dataFingerprint == nil {
             dataFingerprint = Fingerprint.dataset(train) + Fingerprint.dataset(test)
         }
-        // The bench settings do not change what a training phase computes.
+        // The bench and cascade settings do not change what a training phase computes.
         var trainingRecipe = recipe
         trainingRecipe.bench = nil
+        trainingRecipe.cascade = nil
         return Fingerprint.text([phase, trainingRecipe.normalizedJSON(), dataFingerprint!].joined(separator: "\n"))
     }
 

@@ -1,4 +1,5 @@
 import Benchmarking
+import Deployment
 import Foundation
 import Training
 
@@ -36,6 +37,25 @@ public struct DistillationReport {
         }
     }
 
+    /// The cascade of the `cascade` phase, measured on the test data.
+    public struct CascadeSummary {
+        public var checkpoint: URL
+        public var signal: String
+        /// Share of the calibration samples the rule sends to the teacher.
+        public var calibrationShare: Double
+        public var measurement: CascadeMeasurement
+
+        func json(in folder: URL) -> [String: Any] {
+            let m = measurement
+            return ["checkpoint": relativePath(checkpoint.path, in: folder), "signal": signal, "calibration_share": calibrationShare,
+                    "accuracy": m.accuracy, "retained": m.retained, "teacher_share": m.teacherShare,
+                    "mean_latency_ms": m.cascadeMeanMilliseconds, "teacher_mean_latency_ms": m.teacherMeanMilliseconds,
+                    "latency_ratio": m.latencyRatio,
+                    "latency_ms": ["p50": m.cascadeLatency.p50, "p90": m.cascadeLatency.p90, "p99": m.cascadeLatency.p99],
+                    "throughput_batch_32": m.cascadeThroughput, "teacher_throughput_batch_32": m.teacherThroughput]
+        }
+    }
+
     public var name: String
     public var teacher: ModelSummary
     public var student: ModelSummary?
@@ -45,6 +65,7 @@ public struct DistillationReport {
     /// The distilled student after the recipe's `prune` section.
     public var studentPruned: ModelSummary?
     public var studentInt8: Int8Summary?
+    public var cascade: CascadeSummary?
     /// Test accuracy per question kind of each model (`teacher`, `student`, `student-scratch`,
     /// `student-scratch-2`, …, `student-pruned`, `student-pruned-int8`), when the test data is `shapes`.
     public var accuracyByKind: [String: [String: Double]] = [:]
@@ -93,6 +114,7 @@ public struct DistillationReport {
         if let studentScratch { object["student_scratch"] = studentScratch.json(in: folder) }
         if let studentPruned { object["student_pruned"] = studentPruned.json(in: folder) }
         if let studentInt8 { object["student_int8"] = studentInt8.json(in: folder) }
+        if let cascade { object["cascade"] = cascade.json(in: folder) }
         if let retained { object["retained"] = retained }
         if let gainPoints { object["distillation_gain_points"] = gainPoints }
         if scratchRuns.count > 1 {

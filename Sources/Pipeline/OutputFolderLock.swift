@@ -22,7 +22,10 @@ final class OutputFolderLock {
         } catch {
             throw PipelineError.outputFolder(path: folder.path, reason: "cannot create the output folder: \(error.localizedDescription)")
         }
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // The descriptor is stored only once the lock is held: a class whose init throws after every
+        // property is set runs its deinit, which would close the descriptor a second time (and with
+        // it whatever file another thread had since opened under the same number).
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw PipelineError.outputFolder(path: path,
                                              reason: "cannot open the output folder's lock: \(String(cString: strerror(errno)))")
@@ -35,6 +38,7 @@ final class OutputFolderLock {
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
         _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        self.descriptor = descriptor
     }
 
     deinit {

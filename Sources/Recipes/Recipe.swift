@@ -24,6 +24,8 @@ public struct Recipe: Sendable, Equatable {
     public var prune: PruningSettings?
     /// int8 quantization of the final (pruned, if pruning) student (`quantize`, optional).
     public var quantize: QuantizationSettings?
+    /// A student → teacher cascade of the final student (`cascade`, optional).
+    public var cascade: CascadeSection?
     /// Benchmarking of the run's checkpoints at its end; nil when the recipe has no `bench` section.
     public var bench: BenchSection?
 
@@ -35,7 +37,7 @@ public struct Recipe: Sendable, Equatable {
 
     public init(name: String, seed: UInt64 = 0, output: String, data: DataSplits, teacher: TeacherSection,
                 student: StudentSection, distill: DistillSettings, prune: PruningSettings? = nil, quantize: QuantizationSettings? = nil,
-                bench: BenchSection? = nil) {
+                cascade: CascadeSection? = nil, bench: BenchSection? = nil) {
         self.name = name
         self.seed = seed
         self.output = output
@@ -45,6 +47,7 @@ public struct Recipe: Sendable, Equatable {
         self.distill = distill
         self.prune = prune
         self.quantize = quantize
+        self.cascade = cascade
         self.bench = bench
     }
 
@@ -117,6 +120,10 @@ extension Recipe {
         }
         var quantize: QuantizationSettings?
         if var quantizeReader = try reader.optionalObject("quantize") { quantize = try QuantizationSettings(reading: &quantizeReader) }
+        var cascade: CascadeSection?
+        if var cascadeReader = try reader.optionalObject("cascade") {
+            cascade = try CascadeSection(reading: &cascadeReader, splits: data)
+        }
         var bench: BenchSection?
         if var benchReader = try reader.optionalObject("bench") { bench = try BenchSection(reading: &benchReader) }
         try reader.finish()
@@ -126,7 +133,7 @@ extension Recipe {
                 + "\(teacher.model[keyPath: value]); the student must read the same inputs and answer the same classes")
         }
         self.init(name: name, seed: seed, output: output, data: data, teacher: teacher, student: student, distill: distill,
-                  prune: prune, quantize: quantize, bench: bench)
+                  prune: prune, quantize: quantize, cascade: cascade, bench: bench)
     }
 
     var json: JSONValue {
@@ -135,6 +142,7 @@ extension Recipe {
                                             "distill": distill.json]
         if let prune { members["prune"] = prune.json }
         if let quantize { members["quantize"] = quantize.json }
+        if let cascade { members["cascade"] = cascade.json }
         if let bench { members["bench"] = bench.json }
         return .object(members)
     }

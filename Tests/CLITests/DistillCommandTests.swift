@@ -66,7 +66,11 @@ import TestSupport
         // The bench phase: every checkpoint of the run in the report, and the table printed.
         let bench = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/report/report.json"))) as! [String: Any]
         #expect((bench["models"] as! [[String: Any]]).map { $0["name"] as? String }
-                == ["teacher", "student", "student-scratch", "student-pruned", "student-pruned-int8"])
+                == ["teacher", "student", "student-scratch", "student-pruned", "student-pruned-int8",
+                    "cascade (student-pruned-int8 → teacher)"])
+        // The cascade phase: the final student and the teacher, calibrated on held-out data and measured.
+        let cascade = report["cascade"] as! [String: Any]
+        #expect(cascade["checkpoint"] as? String == "cascade.json" && (0...1).contains(cascade["teacher_share"] as! Double))
         for file in ["report.md", "report.csv", "report.svg"] {
             #expect(FileManager.default.fileExists(atPath: folder.file("out/report/\(file)").path), "missing report/\(file)")
         }
@@ -131,7 +135,7 @@ import TestSupport
         #expect(resumed.status == 0, "\(resumed.standardError)")
         let bench = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.file("out/report/report.json"))) as! [String: Any]
         let models = bench["models"] as! [[String: Any]]
-        #expect(models.map { $0["name"] as? String } == ["teacher", "student", "student-scratch"])
+        #expect(models.map { $0["name"] as? String } == ["teacher", "student", "student-scratch", "cascade (student → teacher)"])
     }
 
     /// Several scratch students: one saved checkpoint, every run's accuracy in distill.json, and the

@@ -1,5 +1,6 @@
 import Foundation
 import Benchmarking
+import Deployment
 import Distillation
 import Models
 import Pruning
@@ -58,6 +59,7 @@ import Testing
                                                                         weightDecay: 0.01, warmupSteps: 50)),
             quantize: QuantizationSettings(mode: .static, calibration: .percentile(99.99), samples: 512, maxDrop: 0.5,
                                            batchSize: 128),
+            cascade: CascadeSection(data: .generator(name: "shapes", count: 5000, seed: 3), settings: CascadeSettings(retain: 0.99)),
             bench: BenchSection(settings: BenchmarkSettings(batchSizes: [1, 32], warmup: 20, iterations: 200)))
         #expect(try shipped("shapes-vqa.json") == expected)
     }
