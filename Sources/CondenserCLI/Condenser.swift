@@ -14,7 +14,7 @@ struct Condenser: ParsableCommand {
         version: version,
         subcommands: [DistillCommand.self, TrainCommand.self, PruneCommand.self, QuantizeCommand.self, DataCommand.self,
                       InitCommand.self, InspectCommand.self, PredictCommand.self, EvalCommand.self, BenchCommand.self,
-                      CascadeCommand.self])
+                      CascadeCommand.self, MonitorCommand.self])
 
     /// `CONDENSER_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical; default info).
     static let logLevel = ProcessInfo.processInfo.environment["CONDENSER_LOG_LEVEL"]

@@ -20,6 +20,11 @@ struct DataCommand: ParsableCommand {
         var seed: UInt64 = 0
         @Option(help: "Dataset file to write (.h5).")
         var out: String
+        @Option(help: """
+            Shift the samples, to test a drift monitor: \(DataShift.allCases.map(\.rawValue).joined(separator: ", ")) \
+            (docs/deployment.md).
+            """)
+        var shift: DataShift?
         @Flag(help: "Replace an existing file at --out.")
         var overwrite = false
 
@@ -29,9 +34,11 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             try checkOutput(URL(fileURLWithPath: out), inputs: [], overwrite: overwrite)
-            let data = ShapesGenerator.generate(count: count, seed: seed)
+            var data = ShapesGenerator.generate(count: count, seed: seed)
+            if let shift { data = shift.apply(to: data, seed: seed &+ 1) }
             try data.write(to: URL(fileURLWithPath: out))
-            print("wrote \(out): \(count) samples, \(data.vocab.count) words, \(data.answers.count) answers")
+            print("wrote \(out): \(count) samples, \(data.vocab.count) words, \(data.answers.count) answers"
+                  + (shift.map { ", shifted by \($0.rawValue)" } ?? ""))
         }
     }
 
@@ -127,3 +134,5 @@ extension MultimodalDataset {
     /// The words of sample `index`'s question, padding left out.
     func question(at index: Int) -> String { questionWords(at: index).joined(separator: " ") }
 }
+
+extension DataShift: ExpressibleByArgument {}
