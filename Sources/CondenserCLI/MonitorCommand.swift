@@ -84,7 +84,8 @@ struct MonitorCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: svg.deletingLastPathComponent(), withIntermediateDirectories: true)
             try writeFileAtomically(Data(DriftHistogram.svg(reference: profiles[0], data: profiles[1]).utf8), to: svg)
         }
-        print("wrote \(out)" + (svg.map { ", \($0.path)" } ?? "") + (alarmed.isEmpty ? ": healthy" : ": drifted (\(alarmed.joined(separator: ", ")))"))
+        print("wrote \(out)" + (svg.map { ", \($0.path)" } ?? "")
+              + (alarmed.isEmpty ? ": healthy" : ": drifted (\(alarmed.joined(separator: ", ")))"))
         if !alarmed.isEmpty { throw ExitCode(3) }
     }
 }
