@@ -4,7 +4,7 @@
 // Targets, lowest first; dependencies point one way only:
 //   COpenBLAS, CHDF5, CCPUID (C shims) → Hardware (CPU features, BLAS core) → TensorCore → Models → HDF5 → Checkpoint (files)
 //   → Datasets, Evaluation → Training → Distillation → Pruning, Quantization, Benchmarking (each pass with its settings)
-//   → Recipes (JSON into those settings) → Pipeline (recipe runs)
+//   → Deployment (certainty, cascade, drift monitor) → Recipes (JSON into those settings) → Pipeline (recipe runs)
 //   → CondenserCLI
 import PackageDescription
 

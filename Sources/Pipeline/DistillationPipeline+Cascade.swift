@@ -9,7 +9,8 @@ extension DistillationPipeline {
     /// on the test data.
     func cascadeStudent(_ section: CascadeSection, student: URL, teacher: SavedModel,
                         test: MultimodalDataset) throws -> DistillationReport.CascadeSummary {
-        let calibration = try section.data.load().named("cascade.data")
+        let loaded = try section.data.load()
+        let calibration = loaded.named("cascade.data: \(loaded.source)")
         guard calibration.labels != nil else {
             throw PipelineError.unusableData(key: "cascade.data", reason: "calibration data need /labels")
         }
