@@ -9,11 +9,7 @@ extension DistillationPipeline {
     /// on the test data.
     func cascadeStudent(_ section: CascadeSection, student: URL, teacher: SavedModel,
                         test: MultimodalDataset) throws -> DistillationReport.CascadeSummary {
-        let loaded = try section.data.load()
-        let calibration = loaded.named("cascade.data: \(loaded.source)")
-        guard calibration.labels != nil else {
-            throw PipelineError.unusableData(key: "cascade.data", reason: "calibration data need /labels")
-        }
+        guard let calibration = cascadeData else { preconditionFailure("loadData() reads the cascade's data") }
         let url = output.appendingPathComponent("cascade.json")
         let definition = try CascadeBuilder.build(student: student, teacher: teacher.file, calibration: calibration,
                                                   settings: section.settings, output: url)

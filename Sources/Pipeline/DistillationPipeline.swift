@@ -132,7 +132,14 @@ public final class DistillationPipeline {
             throw PipelineError.unusableData(key: "data", reason: "training and test data need /labels")
         }
         _ = try recipe.distill.curriculum.questions(keyPath: "distill.curriculum")  // unknown kinds or words stop the run here
-        for (data, key) in [(train, "data.train"), (test, "data.test")] {
+        if let section = recipe.cascade {
+            let loaded = try section.data.load()
+            guard loaded.labels != nil else {
+                throw PipelineError.unusableData(key: "cascade.data", reason: "calibration data need /labels")
+            }
+            cascadeData = loaded.named("cascade.data: \(loaded.source)")
+        }
+        for (data, key) in [(train, "data.train"), (test, "data.test")] + (cascadeData.map { [($0, "cascade.data")] } ?? []) {
             for (config, model) in [(recipe.teacher.model, "teacher.model"), (recipe.student.model, "student.model")] {
                 do { try data.validate(against: config) } catch {
                     throw PipelineError.unusableData(key: key, reason: "does not fit \(model): \(error)")
@@ -341,4 +348,6 @@ public final class DistillationPipeline {
 
     /// Hash of the run's training and test data, computed once (the data are tens of megabytes).
     private var dataFingerprint: String?
+    /// The `cascade` section's calibration data, read and checked with the other data before any work.
+    var cascadeData: MultimodalDataset?
 }
