@@ -48,9 +48,9 @@ extension Cascade {
                batchSize: Int) -> (measured: CascadeCurvePoint, curve: [CascadeCurvePoint]) {
         let measured = Certainty.measure(student, on: data, batchSize: batchSize)
         let classes = config.numClasses
-        let studentRight = zip(Evaluation.predictions(logits: measured.logits, classes: classes), labels).map { $0 == Int($1) }
-        let teacherLogits = Evaluation.logits(of: teacher, on: data, batchSize: batchSize)
-        let teacherRight = zip(Evaluation.predictions(logits: teacherLogits, classes: classes), labels).map { $0 == Int($1) }
+        let studentRight = Evaluation.right(logits: measured.logits, classes: classes, labels: labels)
+        let teacherRight = Evaluation.right(logits: Evaluation.logits(of: teacher, on: data, batchSize: batchSize),
+                                            classes: classes, labels: labels)
         let scores = definition.signal.scores(measured.certainty, combination: definition.combination)
         let order = scores.indices.sorted { (scores[$0], $0) < (scores[$1], $1) }
         func accuracy(escalating count: Int) -> Double {

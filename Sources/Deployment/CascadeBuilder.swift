@@ -25,9 +25,9 @@ public enum CascadeBuilder {
 
         let measured = Certainty.measure(student, on: calibration, batchSize: batchSize)
         let classes = student.config.numClasses
-        let studentRight = zip(Evaluation.predictions(logits: measured.logits, classes: classes), labels).map { $0 == Int($1) }
-        let teacherLogits = Evaluation.logits(of: teacher, on: calibration, batchSize: batchSize)
-        let teacherRight = zip(Evaluation.predictions(logits: teacherLogits, classes: classes), labels).map { $0 == Int($1) }
+        let studentRight = Evaluation.right(logits: measured.logits, classes: classes, labels: labels)
+        let teacherRight = Evaluation.right(logits: Evaluation.logits(of: teacher, on: calibration, batchSize: batchSize),
+                                            classes: classes, labels: labels)
         let combination = LogisticCombination.fit(measured.certainty, right: studentRight)
         let calibrations = CascadeSignal.allCases.map { candidate in
             (candidate, CascadeCalibration(scores: candidate.scores(measured.certainty, combination: combination),

@@ -27,7 +27,12 @@ public enum Evaluation {
 
     /// How many samples' top logit is the label: logits [N, classes] row-major.
     public static func hits(logits: [Float], classes: Int, labels: [Int32]) -> Int {
-        zip(predictions(logits: logits, classes: classes), labels).filter { $0 == Int($1) }.count
+        right(logits: logits, classes: classes, labels: labels).filter { $0 }.count
+    }
+
+    /// Whether each sample's top logit is its label: logits [N, classes] row-major → N flags.
+    public static func right(logits: [Float], classes: Int, labels: [Int32]) -> [Bool] {
+        zip(predictions(logits: logits, classes: classes), labels).map { $0 == Int($1) }
     }
 
     /// How many rows' top logit is the label: logits [B, classes].
