@@ -55,10 +55,15 @@ public struct FuzzCampaign: Sendable {
     public func prepare() throws {
         try FileManager.default.createDirectory(at: seeds, withIntermediateDirectories: true)
         try Self.modelConfig.write(to: seed("model.json"), atomically: true, encoding: .utf8)
+        // The cascade lives in a folder of its own, so that it records its members' absolute paths.
+        try FileManager.default.createDirectory(at: seed("cascade"), withIntermediateDirectories: true)
         for arguments in [["init", "--model", seed("model.json").path, "--seed", "1", "--out", seed("model.h5").path, "--overwrite"],
+                          ["init", "--model", seed("model.json").path, "--seed", "2", "--out", seed("model2.h5").path, "--overwrite"],
                           ["data", "shapes", "--count", "8", "--seed", "3", "--out", seed("data.h5").path, "--overwrite"],
                           ["quantize", seed("model.h5").path, "--data", seed("data.h5").path, "--samples", "8",
-                           "--out", seed("model-int8.h5").path, "--overwrite"]] {
+                           "--out", seed("model-int8.h5").path, "--overwrite"],
+                          ["cascade", seed("model.h5").path, seed("model2.h5").path, "--data", seed("data.h5").path, "--retain", "1",
+                           "--out", seed("cascade/cascade.json").path, "--overwrite"]] {
             let result = try run(arguments, in: seeds)
             guard result.failure == nil, result.status == 0 else {
                 throw FuzzError("preparing the seeds: condenser \(arguments.joined(separator: " ")) failed: \(result.standardError)")
@@ -72,7 +77,10 @@ public struct FuzzCampaign: Sendable {
         let work = folder.appendingPathComponent("case-\(index)")
         try? FileManager.default.removeItem(at: work)
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        let (mutation, arguments) = try makeCase(in: work, generator: &generator)
+        // Every 19th case reads a deployment input; the others are drawn as before, so that the cases
+        // kept as regressions still make the same inputs.
+        let (mutation, arguments) = index % 19 == 18 ? try makeDeploymentCase(in: work, generator: &generator)
+            : try makeCase(in: work, generator: &generator)
         let result = try run(arguments, in: work)
         if result.failure == nil { try? FileManager.default.removeItem(at: work) }
         return Outcome(index: index, mutation: mutation, arguments: arguments, failure: result.failure,
@@ -120,6 +128,31 @@ public struct FuzzCampaign: Sendable {
         }
     }
 
+    /// A mutated cascade.json for the commands that take one as a model, or a mutated dataset for
+    /// `monitor` and `cascade`.
+    func makeDeploymentCase(in work: URL, generator: inout RandomGenerator) throws -> (String, [String]) {
+        let (model, model2, data) = (seed("model.h5").path, seed("model2.h5").path, seed("data.h5").path)
+        let out = work.appendingPathComponent("out").path
+        switch generator.integer(below: 3) {
+        case 0:
+            let input = work.appendingPathComponent("input.json")
+            let seedText = try String(contentsOf: seed("cascade/cascade.json"), encoding: .utf8)
+            let (text, what) = JSONMutation.mutate(seedText, generator: &generator)
+            try text.write(to: input, atomically: true, encoding: .utf8)
+            let x = input.path
+            let commands = [["eval", x, "--data", data], ["predict", x, "--data", data, "--out", out + ".h5"],
+                            ["bench", x, "--data", data, "--warmup", "0", "--iterations", "1", "--batch-sizes", "1"]]
+            return ("cascade: \(what)", commands.randomElement(using: &generator)!)
+        default:
+            let input = work.appendingPathComponent("input")
+            let what = try FileMutation.mutate(try HDF5Image(reading: seed("data.h5")), seedFile: seed("data.h5"), into: input,
+                                               generator: &generator)
+            let commands = [["monitor", model, "--reference", data, "--data", input.path, "--out", out + ".json"],
+                            ["cascade", model, model2, "--data", input.path, "--out", out + ".json"]]
+            return ("dataset: \(what)", commands.randomElement(using: &generator)!)
+        }
+    }
+
     struct RunResult {
         let status: Int32
         let standardError: String
@@ -161,7 +194,7 @@ public struct FuzzCampaign: Sendable {
         } else if let marker = ["Fatal error", "HDF5-DIAG", "Stack dump", "failed to allocate", "Illegal instruction"]
             .first(where: standardError.contains) {
             failure = "stderr shows \"\(marker)\""
-        } else if status == 0 {
+        } else if status == 0 || (status == 3 && arguments.first == "monitor") {   // 3: the monitor saw drift
             failure = nil
         } else if status != 1 {
             failure = "exit status \(status)"
