@@ -68,7 +68,7 @@ let package = Package(
         // Deployment: modality certainty, the student → teacher cascade (calibration, runtime, measurement).
         .target(name: "Deployment", dependencies: ["TensorCore", "Models", "Checkpoint", "Evaluation", "Benchmarking"]),
         // Recipe files: the JSON that drives `condenser distill` and `train`, parsed into each pass's settings.
-        .target(name: "Recipes", dependencies: ["Models", "Training", "Distillation", "Pruning", "Quantization", "Benchmarking",
+        .target(name: "Recipes", dependencies: ["Models", "Checkpoint", "Training", "Distillation", "Pruning", "Quantization", "Benchmarking",
                                                 "Deployment"]),
         // Recipe runs: data → teacher → distilled student → scratch baseline → pruned → int8 → bench, with their reports.
         .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Evaluation", "Checkpoint", "Deployment",
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"], exclude: ["h5py_interop.py"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Checkpoint"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
-        .testTarget(name: "RecipeTests", dependencies: ["Recipes", "Models", "Deployment"]),
+        .testTarget(name: "RecipeTests", dependencies: ["Recipes", "Models", "Checkpoint", "Deployment"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore", "TestSupport"]),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Models", "Checkpoint", "Training", "TestSupport"]),
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Checkpoint", "Models", "TestSupport"]),

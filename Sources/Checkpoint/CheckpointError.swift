@@ -26,6 +26,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case incompatibleWithModel(file: String, key: String, reason: String)
     /// Saving failed; the previous file at `file`, if any, is unchanged.
     case cannotWrite(file: String, reason: String)
+    /// A valid checkpoint that cannot serve as asked (an int8 one to initialise from, a prefix that matches nothing).
+    case unusable(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -47,6 +49,7 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case let .invalidDataset(file, name, reason): "\(file): '\(name)': \(reason)"
         case let .incompatibleWithModel(file, key, reason): "\(file): does not fit the model (config '\(key)'): \(reason)"
         case let .cannotWrite(file, reason): "\(file): cannot save (any previous file is unchanged): \(reason)"
+        case let .unusable(file, reason): "\(file): \(reason)"
         }
     }
 }

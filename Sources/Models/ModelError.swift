@@ -4,6 +4,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case missingParameter(name: String)
     case unexpectedParameter(name: String)
     case mismatchedShape(name: String, expected: [Int], actual: [Int])
+    /// No parameter's name starts with the prefix an initialisation names.
+    case unmatchedPrefix(String)
 
     public var description: String {
         switch self {
@@ -11,6 +13,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         case let .missingParameter(name): "missing tensor '\(name)'"
         case let .unexpectedParameter(name): "unexpected tensor '\(name)'"
         case let .mismatchedShape(name, expected, actual): "tensor '\(name)' has shape \(actual), expected \(expected)"
+        case let .unmatchedPrefix(prefix): "no parameter name starts with '\(prefix)'"
         }
     }
 }

@@ -38,6 +38,26 @@ extension Module {
     /// Total number of parameter elements.
     public var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.tensor.count } }
 
+    /// Copies into every parameter whose name starts with one of `prefixes` the value of the same
+    /// name in `values`; the other parameters keep theirs, and other values are ignored.
+    /// - Returns: the names copied, in parameter order.
+    /// - Throws: `.unmatchedPrefix` for a prefix no parameter has, `.missingParameter` or
+    ///   `.mismatchedShape` for a parameter under a prefix; nothing is copied then.
+    @discardableResult
+    public func loadParameters(_ values: [String: Tensor], prefixes: [String]) throws(ModelError) -> [String] {
+        let own = namedParameters
+        if let unmatched = prefixes.first(where: { prefix in !own.contains { $0.name.hasPrefix(prefix) } }) {
+            throw .unmatchedPrefix(unmatched)
+        }
+        let chosen = own.filter { name, _ in prefixes.contains { name.hasPrefix($0) } }
+        for (name, tensor) in chosen {
+            guard let value = values[name] else { throw .missingParameter(name: name) }
+            guard value.shape == tensor.shape else { throw .mismatchedShape(name: name, expected: tensor.shape, actual: value.shape) }
+        }
+        for (name, tensor) in chosen { tensor.storage = values[name]!.storage }
+        return chosen.map(\.name)
+    }
+
     /// Copies values into every parameter, checking that the names and shapes match exactly.
     /// - Throws: `ModelError.missingParameter`, `.unexpectedParameter` or `.mismatchedShape`.
     public func loadParameters(_ values: [String: Tensor]) throws(ModelError) {

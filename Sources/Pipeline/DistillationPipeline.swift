@@ -132,6 +132,7 @@ public final class DistillationPipeline {
             throw PipelineError.unusableData(key: "data", reason: "training and test data need /labels")
         }
         _ = try recipe.distill.curriculum.questions(keyPath: "distill.curriculum")  // unknown kinds or words stop the run here
+        try checkInitialisations()
         if let section = recipe.cascade {
             let loaded = try section.data.load()
             guard loaded.labels != nil else {
@@ -160,6 +161,23 @@ public final class DistillationPipeline {
         return (train, test)
     }
 
+    /// Checks each `init` against its model before any work; a student initialised from the teacher
+    /// this run will train is checked once the teacher exists (the shapes cannot be known before).
+    func checkInitialisations() throws {
+        for (key, initialisation, config) in [("teacher.init", recipe.teacher.initialisation, recipe.teacher.model),
+                                              ("student.init", recipe.student.initialisation, recipe.student.model)] {
+            guard let initialisation else { continue }
+            let producedByThisRun = initialisation.checkpoint == recipe.teacher.checkpoint
+                && !FileManager.default.fileExists(atPath: recipe.teacher.checkpoint)
+            if producedByThisRun && key == "student.init" { continue }
+            do {
+                try initialisation.apply(to: FusionModel(config: config, seed: 0))
+            } catch {
+                throw PipelineError.invalidRecipe(key: key, reason: "\(error)")
+            }
+        }
+    }
+
     /// Loads the teacher checkpoint when it exists (its config must be the recipe's), else trains and saves it.
     func prepareTeacher(train: MultimodalDataset, test: MultimodalDataset) throws -> (SavedModel, [EpochRecord]) {
         let url = URL(fileURLWithPath: recipe.teacher.checkpoint)
@@ -183,6 +201,7 @@ public final class DistillationPipeline {
                 + "teacher.train section to train one")
         }
         let teacher = FusionModel(config: recipe.teacher.model, seed: recipe.seed)
+        try recipe.teacher.initialisation?.apply(to: teacher)
         let ownData = recipe.teacher.trainData
         var teacherTrain = try ownData.map { try teacherData($0, epoch: 0) } ?? train
         var loadedEpoch = 0
@@ -268,6 +287,13 @@ public final class DistillationPipeline {
         return saved!
     }
 
+    /// A student before training: random from `studentSeed(seedOffset)`, then `student.init`'s weights.
+    func newStudent(seedOffset: UInt64) throws -> FusionModel {
+        let student = FusionModel(config: recipe.student.model, seed: studentSeed(seedOffset))
+        try recipe.student.initialisation?.apply(to: student)
+        return student
+    }
+
     /// Initial-weight seed of a student; `seedOffset` 0 is the distilled student's.
     func studentSeed(_ seedOffset: UInt64) -> UInt64 { recipe.seed &+ 1 &+ seedOffset }
 
@@ -275,7 +301,7 @@ public final class DistillationPipeline {
     /// same initial weights and sees the data in the same order.
     func trainStudent(phase: String, objective: DistillationObjective, teacher: FusionModel?, teacherOutputs: TeacherOutputs?,
                       train: MultimodalDataset, test: MultimodalDataset, seedOffset: UInt64 = 0) throws -> (FusionModel, [EpochRecord]) {
-        let student = FusionModel(config: recipe.student.model, seed: studentSeed(seedOffset))
+        let student = try newStudent(seedOffset: seedOffset)
         let distiller = StudentDistiller(student: student, teacherWidth: recipe.teacher.model.fusionDim, objective: objective,
                                          seed: recipe.seed &+ 2)
         func step(_ indices: [Int]) -> Trainer.StepResult {

@@ -1,3 +1,4 @@
+import Checkpoint
 import Training
 import Foundation
 import Models
@@ -13,14 +14,17 @@ public struct TeacherSection: Sendable, Equatable {
     public var train: TrainingSettings?
     /// The teacher's own training samples (`teacher.train.data`); nil: `data.train`.
     public var trainData: TeacherTrainingData?
+    /// Starting weights from a checkpoint when the teacher is trained (`init`); nil: random.
+    public var initialisation: ModelInitialisation?
 
     public init(checkpoint: String, model: ModelConfig, modelSource: String, train: TrainingSettings?,
-                trainData: TeacherTrainingData? = nil) {
+                trainData: TeacherTrainingData? = nil, initialisation: ModelInitialisation? = nil) {
         self.checkpoint = checkpoint
         self.model = model
         self.modelSource = modelSource
         self.train = train
         self.trainData = trainData
+        self.initialisation = initialisation
     }
 }
 
@@ -42,12 +46,17 @@ extension TeacherSection {
             }
             try trainReader.finish()
         }
-        self.init(checkpoint: checkpoint, model: model, modelSource: source, train: train, trainData: trainData)
+        let initialisation = try reader.optional("init").map { (value) throws(RecipeError) in
+            try ModelInitialisation(reading: value, keyPath: reader.path("init"), file: reader.file)
+        }
+        self.init(checkpoint: checkpoint, model: model, modelSource: source, train: train, trainData: trainData,
+                  initialisation: initialisation)
         try reader.finish()
     }
 
     var json: JSONValue {
         var members: [String: JSONValue] = ["checkpoint": .string(checkpoint), "model": model.json]
+        members["init"] = initialisation?.json
         members["train"] = train.map { settings in
             .object(settings.jsonMembers.merging(trainData.map { ["data": $0.json] } ?? [:]) { own, _ in own })
         }

@@ -137,3 +137,30 @@ import TestSupport
         }
     }
 }
+
+/// Initialisation from another model's parameters, by name prefix.
+@Suite struct PrefixLoadTests {
+    @Test func copiesOnlyTheNamedPartsAndNamesWhatDoesNotFit() throws {
+        let source = FusionModel(config: tinyConfig, seed: 1), target = FusionModel(config: tinyConfig, seed: 2)
+        let before = Dictionary(uniqueKeysWithValues: target.namedParameters.map { ($0.name, $0.tensor.storage) })
+        let values = Dictionary(uniqueKeysWithValues: source.namedParameters.map { ($0.name, $0.tensor) })
+        let copied = try target.loadParameters(values, prefixes: ["vision.", "head.fc."])
+        for (name, tensor) in target.namedParameters {
+            let chosen = name.hasPrefix("vision.") || name.hasPrefix("head.fc.")
+            #expect(copied.contains(name) == chosen, "\(name)")
+            #expect(tensor.storage == (chosen ? values[name]!.storage : before[name]!), "\(name)")
+        }
+        #expect(throws: ModelError.unmatchedPrefix("audio.")) { try target.loadParameters(values, prefixes: ["audio."]) }
+        var wider = tinyConfig
+        wider.visionDim = 16
+        let mismatched = Dictionary(uniqueKeysWithValues: FusionModel(config: wider, seed: 3).namedParameters
+            .map { ($0.name, $0.tensor) })
+        // Nothing is copied when anything does not fit: the head would, the vision encoder does not.
+        let fresh = FusionModel(config: tinyConfig, seed: 4)
+        let freshBefore = fresh.namedParameters.map(\.tensor.storage)
+        #expect(throws: ModelError.mismatchedShape(name: "vision.patch_embed.weight", expected: [8, 48], actual: [16, 48])) {
+            try fresh.loadParameters(mismatched, prefixes: ["head.", "vision."])
+        }
+        #expect(fresh.namedParameters.map(\.tensor.storage) == freshBefore)
+    }
+}

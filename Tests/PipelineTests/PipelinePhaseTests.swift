@@ -1,4 +1,5 @@
 import Checkpoint
+import Models
 import Training
 import Foundation
 import Testing
@@ -57,5 +58,40 @@ import TestSupport
         let json = try #require(try JSONSerialization.jsonObject(with: report.jsonData(in: output)) as? [String: Any])
         #expect((json["student_pruned"] as? [String: Any])?["checkpoint"] as? String == "student-pruned.h5")
         #expect(Set(report.accuracyByKind.keys) == ["teacher", "student", "student-scratch", "student-pruned", "student-pruned-int8"])
+    }
+}
+
+/// `student.init`: the students start from another checkpoint's weights under the named prefixes,
+/// and an init that cannot fit stops the run before any work, naming the key.
+@Suite struct StudentInitialisationTests {
+    @Test func studentsStartFromTheCheckpointAndBadInitsStopTheRun() throws {
+        let folder = try TemporaryDirectory()
+        let output = folder.file("out")
+        var recipe = try PipelinePhaseTests.recipe(output: output)
+        (recipe.prune, recipe.quantize, recipe.cascade, recipe.bench) = (nil, nil, nil, nil)
+        // A source of the student's architecture, saved as a float32 checkpoint.
+        let source = FusionModel(config: recipe.student.model, seed: 99)
+        try CheckpointFile.write(model: source, metadata: CheckpointMetadata(
+            config: source.config, provenance: Provenance(command: "test", source: "test", toolVersion: "test")),
+            to: folder.file("source.h5"))
+        recipe.student.initialisation = ModelInitialisation(checkpoint: folder.file("source.h5").path, prefixes: ["text."])
+        let pipeline = DistillationPipeline(recipe: recipe, recipeFile: "phases.json", resume: false,
+                                            progress: ProgressReporter(interactive: false, interval: 1e9), toolVersion: "test",
+                                            commandLine: "test")
+        let student = try pipeline.newStudent(seedOffset: 0)
+        let random = FusionModel(config: recipe.student.model, seed: pipeline.studentSeed(0))
+        let sourceValues = Dictionary(uniqueKeysWithValues: source.namedParameters.map { ($0.name, $0.tensor.storage) })
+        for ((name, tensor), (_, fresh)) in zip(student.namedParameters, random.namedParameters) {
+            #expect(tensor.storage == (name.hasPrefix("text.") ? sourceValues[name]! : fresh.storage), "\(name)")
+        }
+
+        recipe.student.initialisation = ModelInitialisation(checkpoint: folder.file("source.h5").path, prefixes: ["speech."])
+        let bad = DistillationPipeline(recipe: recipe, recipeFile: "phases.json", resume: false,
+                                       progress: ProgressReporter(interactive: false, interval: 1e9), toolVersion: "test",
+                                       commandLine: "test")
+        let error = #expect(throws: PipelineError.self) { try bad.run() }
+        #expect(error?.description.hasPrefix("student.init: ") == true && error?.description.contains("'speech.'") == true,
+                "\(String(describing: error))")
+        #expect(!FileManager.default.fileExists(atPath: output.path), "nothing may be written for a bad init")
     }
 }

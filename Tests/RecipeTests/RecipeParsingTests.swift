@@ -1,5 +1,6 @@
 import Foundation
 import Benchmarking
+import Checkpoint
 import Deployment
 import Distillation
 import Models
@@ -164,6 +165,16 @@ import Testing
         fromFiles.student.modelSource = "inline"
         #expect(reread == fromFiles)
         #expect(try F.parse(recipe.normalizedJSON()) == recipe)
+    }
+
+    @Test func initSectionsReadTheirCheckpointAndPrefixes() throws {
+        let recipe = try F.parse(F.minimal(["student.init": #"{"checkpoint": "out/teacher.h5", "prefixes": ["text.", "head."]}"#,
+                                            "teacher.init": #"{"checkpoint": "pre.h5"}"#]))
+        #expect(recipe.student.initialisation == ModelInitialisation(checkpoint: "out/teacher.h5", prefixes: ["text.", "head."]))
+        #expect(recipe.teacher.initialisation == ModelInitialisation(checkpoint: "pre.h5", prefixes: []))
+        #expect(try F.parse(recipe.normalizedJSON()) == recipe)
+        #expect(F.failure(F.minimal(["student.init": #"{"checkpoint": "a.h5", "prefix": ["x."]}"#]))?
+                    .contains(#"student.init: unknown key "prefix" (did you mean "prefixes"?)"#) == true)
     }
 
     @Test func pruneSectionReadsTextGuidedTokensBeforeTheFirstLayer() throws {
