@@ -2,7 +2,8 @@ import Foundation
 import HDF5
 
 /// The dataset file: `/images` uint8 [N, H, W, 3], `/tokens` int32 [N, L], optional `/labels`
-/// int32 [N], and root attributes `vocab` and `answers` (JSON lists of strings; index = id).
+/// int32 [N], optional `/captions` int32 [N, C], and root attributes `vocab` and `answers` (JSON
+/// lists of strings; index = id).
 extension MultimodalDataset {
     /// Reads and validates the dataset file at `url`.
     /// - Throws: `.hdf5` if it cannot be opened, `.invalidDataset` or `.invalidAttribute`
@@ -27,12 +28,19 @@ extension MultimodalDataset {
             }
             labels = stored.values
         }
+        var captions: (values: [Int32], shape: [Int])?
+        if try CheckpointError.wrappingHDF5({ () throws(HDF5Error) in try file.root.kind(of: "captions") }) != nil {
+            captions = try readArray("captions", of: Int32.self, layout: ["N", "C"], from: file.root)
+            guard captions!.shape[0] == count else {
+                throw .invalidDataset(file: path, name: "captions", reason: "has \(captions!.shape[0]) samples, images has \(count)")
+            }
+        }
         return try MultimodalDataset(
             images: images.values, count: count, imageHeight: images.shape[1], imageWidth: images.shape[2],
             tokens: tokens.values, textLength: tokens.shape[1], labels: labels,
             vocab: RootAttribute.json([String].self, "vocab", on: file.root),
             answers: RootAttribute.json([String].self, "answers", on: file.root),
-            source: path)
+            source: path, captions: captions?.values, captionLength: captions?.shape[1] ?? 0)
     }
 
     /// Saves this dataset to `url`, atomically (see `writeAtomically`).
@@ -46,6 +54,7 @@ extension MultimodalDataset {
                 try file.root.createDataset("images", values: images, shape: [count, imageHeight, imageWidth, 3])
                 try file.root.createDataset("tokens", values: tokens, shape: [count, textLength])
                 if let labels { try file.root.createDataset("labels", values: labels, shape: [count]) }
+                if let captions { try file.root.createDataset("captions", values: captions, shape: [count, captionLength]) }
                 try file.root.setAttribute("vocab", vocabJSON)
                 try file.root.setAttribute("answers", answersJSON)
                 try file.close()

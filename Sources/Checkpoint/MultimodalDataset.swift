@@ -20,6 +20,11 @@ public struct MultimodalDataset: Sendable {
     public let vocab: [String]
     /// Answer of each label id.
     public let answers: [String]
+    /// int32 [N, C]: a caption of each image in the same vocabulary, 0 is padding (`/captions`,
+    /// optional: what contrastive image–text alignment learns from). nil without captions.
+    public let captions: [Int32]?
+    /// C, the padded caption length; 0 without captions.
+    public let captionLength: Int
     /// The file this dataset was read from, or a description for one made in memory; errors and records name it.
     public var source: String
 
@@ -27,7 +32,8 @@ public struct MultimodalDataset: Sendable {
     /// - Throws: `.invalidDataset` naming `source` and the array.
     public init(images: [UInt8], count: Int, imageHeight: Int, imageWidth: Int,
                 tokens: [Int32], textLength: Int, labels: [Int32]?,
-                vocab: [String], answers: [String], source: String = "in-memory dataset") throws(CheckpointError) {
+                vocab: [String], answers: [String], source: String = "in-memory dataset",
+                captions: [Int32]? = nil, captionLength: Int = 0) throws(CheckpointError) {
         func invalid(_ name: String, _ reason: String) -> CheckpointError {
             .invalidDataset(file: source, name: name, reason: reason)
         }
@@ -45,6 +51,15 @@ public struct MultimodalDataset: Sendable {
             throw invalid("tokens", "id \(tokens[index]) at sample \(index / textLength), position \(index % textLength) "
                               + "is outside the vocabulary of \(vocab.count)")
         }
+        if let captions {
+            guard captionLength > 0, captions.count == count * captionLength else {
+                throw invalid("captions", "\(captions.count) ids do not fill [\(count), \(captionLength)]")
+            }
+            if let index = captions.firstIndex(where: { $0 < 0 || Int($0) >= vocab.count }) {
+                throw invalid("captions", "id \(captions[index]) at sample \(index / captionLength), position "
+                              + "\(index % captionLength) is outside the vocabulary of \(vocab.count)")
+            }
+        }
         if let labels, let index = labels.firstIndex(where: { $0 < 0 || Int($0) >= answers.count }) {
             throw invalid("labels", "id \(labels[index]) at sample \(index) is outside the \(answers.count) answers")
         }
@@ -58,6 +73,8 @@ public struct MultimodalDataset: Sendable {
         self.vocab = vocab
         self.answers = answers
         self.source = source
+        self.captions = captions
+        self.captionLength = captions == nil ? 0 : captionLength
     }
 }
 

@@ -25,6 +25,8 @@ struct DataCommand: ParsableCommand {
             (docs/deployment.md).
             """)
         var shift: DataShift?
+        @Flag(help: "Also write /captions: each scene described in words (\"a small red circle left of a large blue square\").")
+        var captions = false
         @Flag(help: "Replace an existing file at --out.")
         var overwrite = false
 
@@ -34,11 +36,11 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             try checkOutput(URL(fileURLWithPath: out), inputs: [], overwrite: overwrite)
-            var data = ShapesGenerator.generate(count: count, seed: seed)
+            var data = ShapesGenerator.generate(count: count, seed: seed, captions: captions)
             if let shift { data = shift.apply(to: data, seed: seed &+ 1) }
             try data.write(to: URL(fileURLWithPath: out))
             print("wrote \(out): \(count) samples, \(data.vocab.count) words, \(data.answers.count) answers"
-                  + (shift.map { ", shifted by \($0.rawValue)" } ?? ""))
+                  + (captions ? ", captions" : "") + (shift.map { ", shifted by \($0.rawValue)" } ?? ""))
         }
     }
 
@@ -128,7 +130,9 @@ extension MultimodalDataset {
         try MultimodalDataset(images: modality == .images ? [UInt8](repeating: 0, count: images.count) : images,
                               count: count, imageHeight: imageHeight, imageWidth: imageWidth,
                               tokens: modality == .text ? [Int32](repeating: 0, count: tokens.count) : tokens,
-                              textLength: textLength, labels: labels, vocab: vocab, answers: answers, source: source)
+                              textLength: textLength, labels: labels, vocab: vocab, answers: answers, source: source,
+                              captions: modality == .images ? captions.map { [Int32](repeating: 0, count: $0.count) } : captions,
+                              captionLength: captionLength)
     }
 
     /// The words of sample `index`'s question, padding left out.

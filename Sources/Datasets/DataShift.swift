@@ -18,7 +18,7 @@ public enum DataShift: String, CaseIterable, Sendable {
     /// `data` with the shift applied; questions and answers unchanged except for `mismatched`.
     public func apply(to data: MultimodalDataset, seed: UInt64) -> MultimodalDataset {
         var generator = RandomGenerator(seed: seed)
-        var images = data.images
+        var images = data.images, captions = data.captions
         let (height, width) = (data.imageHeight, data.imageWidth)
         let pixels = height * width
         switch self {
@@ -70,12 +70,19 @@ public enum DataShift: String, CaseIterable, Sendable {
                 let source = order[(position + 1) % order.count]
                 images.replaceSubrange((sample * imageBytes)..<((sample + 1) * imageBytes),
                                        with: data.images[(source * imageBytes)..<((source + 1) * imageBytes)])
+                // A caption describes its image, so it moves with it.
+                if let original = data.captions {
+                    let length = data.captionLength
+                    captions!.replaceSubrange((sample * length)..<((sample + 1) * length),
+                                              with: original[(source * length)..<((source + 1) * length)])
+                }
             }
         }
         // Same shapes and ranges as `data`, so the checks cannot fail.
         return try! MultimodalDataset(images: images, count: data.count, imageHeight: height, imageWidth: width, tokens: data.tokens,
                                       textLength: data.textLength, labels: data.labels, vocab: data.vocab, answers: data.answers,
-                                      source: "\(data.source) shifted by \(rawValue)")
+                                      source: "\(data.source) shifted by \(rawValue)", captions: captions,
+                                      captionLength: data.captionLength)
     }
 
     static func clamp(_ value: Double) -> UInt8 { UInt8(max(0, min(255, value.rounded()))) }

@@ -10,6 +10,8 @@ import TensorCore
 public enum ShapesGenerator {
     public static let imageSize = 32
     public static let textLength = 16
+    /// Tokens of a caption: four objects of four words and three relations of two.
+    public static let captionLength = 24
 
     /// The question families, by the names recipes use.
     public enum Kind: String, CaseIterable, Sendable {
@@ -32,9 +34,11 @@ public enum ShapesGenerator {
         public static let all = Questions()
     }
 
-    /// `count` samples for `seed`, asking `questions`.
-    public static func generate(count: Int, seed: UInt64, questions: Questions = .all) -> MultimodalDataset {
-        var images = [UInt8](), tokens = [Int32](), labels = [Int32]()
+    /// `count` samples for `seed`, asking `questions`; with `captions`, each scene also described in
+    /// words (`caption(of:)`). Captions take nothing from the random stream, so the samples are the
+    /// same with and without them.
+    public static func generate(count: Int, seed: UInt64, questions: Questions = .all, captions: Bool = false) -> MultimodalDataset {
+        var images = [UInt8](), tokens = [Int32](), labels = [Int32](), captionTokens = [Int32]()
         images.reserveCapacity(count * imageSize * imageSize * 3)
         for index in 0..<count {
             var generator = RandomGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index))
@@ -42,12 +46,31 @@ public enum ShapesGenerator {
             images += sample.image
             tokens += ShapesVocabulary.encode(sample.question, length: textLength)
             labels.append(ShapesVocabulary.label(sample.answer))
+            if captions { captionTokens += ShapesVocabulary.encode(caption(of: sample.objects), length: captionLength) }
         }
         // The arrays are consistent by construction, so validation cannot fail.
         return try! MultimodalDataset(images: images, count: count, imageHeight: imageSize, imageWidth: imageSize,
                                       tokens: tokens, textLength: textLength, labels: labels,
                                       vocab: ShapesVocabulary.words, answers: ShapesVocabulary.answers,
-                                      source: "shapes(count: \(count), seed: \(seed)\(questions.description))")
+                                      source: "shapes(count: \(count), seed: \(seed)\(questions.description))",
+                                      captions: captions ? captionTokens : nil, captionLength: captionLength)
+    }
+
+    /// The scene in the task's words, left to right: each object as "a <size> <color> <shape>",
+    /// joined by where the next one lies: "left of" when it is at least 2 px further right, else
+    /// "above" or "below" — "a small red circle left of a large blue square".
+    static func caption(of objects: [SceneObject]) -> [String] {
+        let v = ShapesVocabulary.self
+        let ordered = objects.sorted { ($0.x, $0.y) < ($1.x, $1.y) }
+        var words: [String] = []
+        for (index, object) in ordered.enumerated() {
+            if index > 0 {
+                let previous = ordered[index - 1]
+                words += object.x - previous.x >= 2 ? ["left", "of"] : previous.y < object.y ? ["above"] : ["below"]
+            }
+            words += ["a", v.sizes[object.size], v.colors[object.color], v.shapes[object.shape]]
+        }
+        return words
     }
 
     /// One generated sample with the scene it shows.

@@ -60,6 +60,8 @@ public struct FuzzCampaign: Sendable {
         for arguments in [["init", "--model", seed("model.json").path, "--seed", "1", "--out", seed("model.h5").path, "--overwrite"],
                           ["init", "--model", seed("model.json").path, "--seed", "2", "--out", seed("model2.h5").path, "--overwrite"],
                           ["data", "shapes", "--count", "8", "--seed", "3", "--out", seed("data.h5").path, "--overwrite"],
+                          ["data", "shapes", "--count", "8", "--seed", "3", "--captions", "--out", seed("data-captions.h5").path,
+                           "--overwrite"],
                           ["quantize", seed("model.h5").path, "--data", seed("data.h5").path, "--samples", "8",
                            "--out", seed("model-int8.h5").path, "--overwrite"],
                           ["cascade", seed("model.h5").path, seed("model2.h5").path, "--data", seed("data.h5").path, "--retain", "1",
@@ -128,8 +130,8 @@ public struct FuzzCampaign: Sendable {
         }
     }
 
-    /// A mutated cascade.json for the commands that take one as a model, or a mutated dataset for
-    /// `monitor` and `cascade`.
+    /// A mutated cascade.json for the commands that take one as a model, or a mutated dataset with
+    /// captions for `monitor` and `cascade`.
     func makeDeploymentCase(in work: URL, generator: inout RandomGenerator) throws -> (String, [String]) {
         let (model, model2, data) = (seed("model.h5").path, seed("model2.h5").path, seed("data.h5").path)
         let out = work.appendingPathComponent("out").path
@@ -145,8 +147,9 @@ public struct FuzzCampaign: Sendable {
             return ("cascade: \(what)", commands.randomElement(using: &generator)!)
         default:
             let input = work.appendingPathComponent("input")
-            let what = try FileMutation.mutate(try HDF5Image(reading: seed("data.h5")), seedFile: seed("data.h5"), into: input,
-                                               generator: &generator)
+            // A dataset with captions, so that their reader is fuzzed too.
+            let source = seed("data-captions.h5")
+            let what = try FileMutation.mutate(try HDF5Image(reading: source), seedFile: source, into: input, generator: &generator)
             let commands = [["monitor", model, "--reference", data, "--data", input.path, "--out", out + ".json"],
                             ["cascade", model, model2, "--data", input.path, "--out", out + ".json"]]
             return ("dataset: \(what)", commands.randomElement(using: &generator)!)
