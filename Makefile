@@ -36,12 +36,20 @@ test: deps venv
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
 # The main job: the default recipe (reuses the shipped checkpoints/shapes-vqa/teacher.h5),
-# then a look at the distilled student, its accuracy by question kind included.
+# then a look at the distilled student, its accuracy by question kind included, the cascade the
+# recipe built, and the drift monitor: healthy on fresh samples (exit 0), drifted on noisy ones (exit 3).
 demo: build
 	$(BIN)/condenser distill recipes/shapes-vqa.json
 	$(BIN)/condenser inspect $(DEMO)/student.h5
 	$(BIN)/condenser data shapes --count 2000 --seed 2 --out $(DEMO)/test.h5 --overwrite
 	$(BIN)/condenser eval $(DEMO)/student.h5 --data $(DEMO)/test.h5 --by-kind
+	$(BIN)/condenser eval $(DEMO)/cascade.json --data $(DEMO)/test.h5
+	$(BIN)/condenser data shapes --count 2000 --seed 60 --out $(DEMO)/fresh.h5 --overwrite
+	$(BIN)/condenser data shapes --count 2000 --seed 60 --shift noise --out $(DEMO)/noisy.h5 --overwrite
+	$(BIN)/condenser monitor $(DEMO)/student.h5 --reference $(DEMO)/test.h5 --data $(DEMO)/fresh.h5 \
+		--out $(DEMO)/monitor-fresh.json --overwrite
+	$(BIN)/condenser monitor $(DEMO)/student.h5 --reference $(DEMO)/test.h5 --data $(DEMO)/noisy.h5 \
+		--out $(DEMO)/monitor-noisy.json --overwrite; test $$? -eq 3
 
 # Forward latency and GFLOP/s against plain sgemm, training and distillation throughput: `make bench THREADS=1`.
 THREADS ?= 2
