@@ -8,7 +8,7 @@ extension Cascade {
     /// The bench's loader, knowing cascades: a `.json` file is a cascade, anything else a checkpoint.
     public static func benchmarkLoader(_ url: URL, data: MultimodalDataset?,
                                        evaluationBatchSize: Int) throws(BenchmarkError) -> Benchmark.LoadedModel {
-        guard url.pathExtension.lowercased() == "json" else {
+        guard Cascade.isCascadeFile(url) else {
             return try Benchmark.loadCheckpoint(url, data: data, evaluationBatchSize: evaluationBatchSize)
         }
         let cascade: Cascade
@@ -46,17 +46,10 @@ extension Cascade {
     /// shares (the lowest-scored samples escalated first).
     func curve(on data: MultimodalDataset, labels: [Int32],
                batchSize: Int) -> (measured: CascadeCurvePoint, curve: [CascadeCurvePoint]) {
-        let measured = Certainty.measure(student, on: data, batchSize: batchSize)
-        let classes = config.numClasses
-        let studentRight = Evaluation.right(logits: measured.logits, classes: classes, labels: labels)
-        let teacherRight = Evaluation.right(logits: Evaluation.logits(of: teacher, on: data, batchSize: batchSize),
-                                            classes: classes, labels: labels)
-        let scores = definition.signal.scores(measured.certainty, combination: definition.combination)
-        let order = scores.indices.sorted { (scores[$0], $0) < (scores[$1], $1) }
-        func accuracy(escalating count: Int) -> Double {
-            let hits = order.prefix(count).filter { teacherRight[$0] }.count + order.dropFirst(count).filter { studentRight[$0] }.count
-            return Double(hits) / Double(data.count)
-        }
+        let evidence = CascadeEvidence(student: student, teacher: teacher, data: data, labels: labels, batchSize: batchSize)
+        let scores = definition.signal.scores(evidence.certainty, combination: definition.combination)
+        let order = CascadeEvidence.escalationOrder(scores)
+        func accuracy(escalating count: Int) -> Double { evidence.accuracy(escalating: count, of: order) }
         let escalatedNow = scores.filter { Double($0) < definition.threshold }.count
         let curve = Self.curveShares.map { share in
             let count = Int((share * Double(data.count)).rounded())

@@ -18,6 +18,9 @@ public final class Cascade {
         self.studentFile = studentFile; self.teacherFile = teacherFile
     }
 
+    /// Whether `url` names a cascade (`cascade.json`) rather than a checkpoint: a `.json` file.
+    public static func isCascadeFile(_ url: URL) -> Bool { url.pathExtension.lowercased() == "json" }
+
     /// Reads `cascade.json` and both members, and checks that they read the same inputs and answer
     /// the same classes. - Throws: `CascadeError` or `CheckpointError` naming the file.
     public static func load(from url: URL) throws -> Cascade {

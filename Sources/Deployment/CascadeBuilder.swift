@@ -23,15 +23,11 @@ public enum CascadeBuilder {
         try calibration.validate(against: student.config)
         try calibration.validate(against: teacher.config)
 
-        let measured = Certainty.measure(student, on: calibration, batchSize: batchSize)
-        let classes = student.config.numClasses
-        let studentRight = Evaluation.right(logits: measured.logits, classes: classes, labels: labels)
-        let teacherRight = Evaluation.right(logits: Evaluation.logits(of: teacher, on: calibration, batchSize: batchSize),
-                                            classes: classes, labels: labels)
-        let combination = LogisticCombination.fit(measured.certainty, right: studentRight)
+        let evidence = CascadeEvidence(student: student, teacher: teacher, data: calibration, labels: labels, batchSize: batchSize)
+        let combination = LogisticCombination.fit(evidence.certainty, right: evidence.studentRight)
         let calibrations = CascadeSignal.allCases.map { candidate in
-            (candidate, CascadeCalibration(scores: candidate.scores(measured.certainty, combination: combination),
-                                           studentRight: studentRight, teacherRight: teacherRight, retain: retain))
+            (candidate, CascadeCalibration(scores: candidate.scores(evidence.certainty, combination: combination),
+                                           studentRight: evidence.studentRight, teacherRight: evidence.teacherRight, retain: retain))
         }
         let (chosen, rule) = signal.flatMap { wanted in calibrations.first { $0.0 == wanted } }
             ?? calibrations.min { $0.1.teacherShare < $1.1.teacherShare }!

@@ -19,7 +19,7 @@ public struct CascadeCalibration: Equatable, Sendable {
     public init(scores: [Float], studentRight: [Bool], teacherRight: [Bool], retain: Double) {
         let count = scores.count
         precondition(count > 0 && studentRight.count == count && teacherRight.count == count, "one score and answer per sample")
-        let order = scores.indices.sorted { (scores[$0], $0) < (scores[$1], $1) }
+        let order = CascadeEvidence.escalationOrder(scores)
         let teacherHits = teacherRight.filter { $0 }.count, studentHits = studentRight.filter { $0 }.count
         let target = retain * Double(teacherHits) / Double(count)
         var hits = studentHits   // with the k lowest escalated

@@ -91,6 +91,8 @@ public struct CascadeDefinition: Equatable, Sendable, Codable {
         case let .typeMismatch(_, context), let .valueNotFound(_, context):
             context.codingPath.isEmpty ? "not a cascade: expected a JSON object"
                 : "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        case let .dataCorrupted(context) where context.codingPath.last?.stringValue == "signal":
+            "signal: expected one of \(CascadeSignal.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))"
         case let .dataCorrupted(context):
             context.codingPath.isEmpty ? "not JSON: \(context.debugDescription)"
                 : "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"

@@ -10,7 +10,7 @@ public enum Predictor {
 
     /// A cascade for a `.json` file, else a checkpoint.
     public static func load(from url: URL) throws -> Predictor {
-        url.pathExtension.lowercased() == "json" ? .cascade(try Cascade.load(from: url))
+        Cascade.isCascadeFile(url) ? .cascade(try Cascade.load(from: url))
             : .model(try CheckpointFile.loadModel(from: url).model)
     }
 
