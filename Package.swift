@@ -56,6 +56,9 @@ let package = Package(
         // Distillation losses (logits, features, attention maps, cross-modal similarities) and the teacher-output cache.
         .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Training", "Evaluation"],
                 swiftSettings: fastMath),
+        // Staged training: the pretraining stages' objectives (masked patches, masked tokens, image–text alignment), freezing.
+        .target(name: "Pretraining", dependencies: ["TensorCore", "Models", "Checkpoint", "Training", "Distillation"],
+                swiftSettings: fastMath),
         // Structured pruning: head importance, physical head / MLP-unit removal, token policy, recovery.
         .target(name: "Pruning", dependencies: ["Models", "Checkpoint", "Training", "Distillation", "Evaluation"],
                 swiftSettings: fastMath),
@@ -71,7 +74,7 @@ let package = Package(
         .target(name: "Recipes", dependencies: ["Models", "Checkpoint", "Training", "Distillation", "Pruning", "Quantization", "Benchmarking",
                                                 "Deployment"]),
         // Recipe runs: data → teacher → distilled student → scratch baseline → pruned → int8 → bench, with their reports.
-        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Training", "Evaluation", "Checkpoint", "Deployment",
+        .target(name: "Pipeline", dependencies: ["Recipes", "Datasets", "Distillation", "Pretraining", "Training", "Evaluation", "Checkpoint", "Deployment",
                                                  "Pruning", "Quantization", "Benchmarking"]),
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
@@ -102,6 +105,8 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "RecipeTests", dependencies: ["Recipes", "Models", "Checkpoint", "Deployment"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TensorCore", "TestSupport"]),
+        .testTarget(name: "PretrainingTests", dependencies: ["Pretraining", "Distillation", "Models", "Checkpoint", "Datasets", "Training",
+                                                            "TestSupport"]),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Models", "Checkpoint", "Training", "TestSupport"]),
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Checkpoint", "Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Recipes", "TestSupport"]),

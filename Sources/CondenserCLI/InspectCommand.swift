@@ -33,6 +33,13 @@ struct InspectCommand: ParsableCommand {
             print("              data \(t.data)")
             print("              test \(t.test)")
         }
+        for (index, stage) in (p.stages ?? []).enumerated() {
+            let frozen = stage.frozen.isEmpty ? "" : ", frozen " + stage.frozen.joined(separator: " ")
+            let label = index == 0 ? "  stages      " : String(repeating: " ", count: 14)
+            print(label + stage.kind.padding(toLength: 7, withPad: " ", startingAt: 0)
+                + String(format: "%d epochs in %@, final loss %.4f%@", stage.epochs,
+                         Duration.seconds(stage.seconds).formatted(.time(pattern: .hourMinuteSecond)), stage.finalLoss, frozen))
+        }
         if let pruning = metadata.pruning {
             for line in pruningLines(config: metadata.config, record: pruning) { print(line) }
         }

@@ -9,7 +9,13 @@ extension DistillationLoss {
     /// vision, text: [B, D] → scalar []. Cross-entropy against a one-hot target is the KL from that
     /// target (its entropy is 0), so this is the KL core with identity targets and weights 1/(2B).
     public static func contrastive(vision: Tensor, text: Tensor, temperature: Float) -> Tensor {
-        let logits = crossModalLogits(vision: vision, text: text, temperature: temperature)
+        precondition(temperature > 0, "temperature \(temperature) must be positive")
+        return contrastive(vision: vision, text: text, logitScale: Tensor(shape: [1], storage: [1 / temperature]))
+    }
+
+    /// The same loss with the inverse temperature 1/τ as a tensor [1], so that it can be learnt (CLIP's logit scale).
+    public static func contrastive(vision: Tensor, text: Tensor, logitScale: Tensor) -> Tensor {
+        let logits = crossModalLogits(vision: vision, text: text, scale: logitScale)
         let batch = vision.shape[0]
         var targets = [Float](repeating: 0, count: 2 * batch * batch)
         for row in 0..<(2 * batch) { targets[row * batch + row % batch] = 1 }

@@ -14,7 +14,14 @@ extension DistillationLoss {
         precondition(vision.rank == 2 && vision.shape == text.shape,
                      "cross-modal similarity needs vision and text [B, D], got \(vision.shape) and \(text.shape)")
         precondition(temperature > 0, "temperature \(temperature) must be positive")
-        let similarity = Tensor.matmul(rowNormalized(vision), rowNormalized(text), transposeB: true) * (1 / temperature)
+        return crossModalLogits(vision: vision, text: text, scale: Tensor(shape: [1], storage: [1 / temperature]))
+    }
+
+    /// The same logits with the scale 1/τ as a tensor [1] (a learnt one carries its gradient).
+    static func crossModalLogits(vision: Tensor, text: Tensor, scale: Tensor) -> Tensor {
+        precondition(vision.rank == 2 && vision.shape == text.shape,
+                     "cross-modal similarity needs vision and text [B, D], got \(vision.shape) and \(text.shape)")
+        let similarity = Tensor.matmul(rowNormalized(vision), rowNormalized(text), transposeB: true) * scale
         return Tensor.concat([similarity, similarity.permuted([1, 0])], axis: 0)
     }
 

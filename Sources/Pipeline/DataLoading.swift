@@ -4,12 +4,12 @@ import Foundation
 import Recipes
 
 extension DataSource {
-    /// The samples this source names: generated in memory (asking `questions`), or read (and
-    /// validated) from a file.
-    func load(questions: ShapesGenerator.Questions = .all) throws(CheckpointError) -> MultimodalDataset {
+    /// The samples this source names: generated in memory (asking `questions`, with `captions` when
+    /// asked), or read (and validated) from a file.
+    func load(questions: ShapesGenerator.Questions = .all, captions: Bool = false) throws(CheckpointError) -> MultimodalDataset {
         switch self {
         case let .generator(_, count, seed):
-            ShapesGenerator.generate(count: count, seed: seed, questions: questions)
+            ShapesGenerator.generate(count: count, seed: seed, questions: questions, captions: captions)
         case let .file(path):
             try MultimodalDataset.read(from: URL(fileURLWithPath: path))
         }
@@ -23,9 +23,9 @@ extension TeacherTrainingData {
     }
 
     /// The teacher's samples of `epoch` (0-based).
-    func load(epoch: Int) throws -> MultimodalDataset {
+    func load(epoch: Int, captions: Bool = false) throws -> MultimodalDataset {
         let questions = try stageIndex(epoch: epoch).map { try stageQuestions()[$0] } ?? .all
-        return try epochSource(epoch).load(questions: questions)
+        return try epochSource(epoch).load(questions: questions, captions: captions)
     }
 }
 

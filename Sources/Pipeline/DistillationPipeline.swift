@@ -88,7 +88,8 @@ public final class DistillationPipeline {
             try trainStudent(phase: "student", objective: objective, teacher: teacher.model, teacherOutputs: teacherOutputs,
                              train: train, test: test)
         }
-        let student = try save(studentModel, phase: "student", file: "student.h5", accuracy: studentRecords.last!.testAccuracy)
+        let student = try save(studentModel, phase: "student", file: "student.h5", accuracy: studentRecords.last!.testAccuracy,
+                               stages: stageRecords(settings.stages, phase: "student", records: studentRecords))
         report.student = student.summary
         report.epochs += studentRecords
         var pruned: SavedModel?
@@ -127,12 +128,13 @@ public final class DistillationPipeline {
 
     /// Reads or generates both data sets and checks them against both models before any training.
     func loadData() throws -> (train: MultimodalDataset, test: MultimodalDataset) {
-        let train = try recipe.data.train.load(), test = try recipe.data.test.load()
+        let train = try recipe.data.train.load(captions: recipe.alignsCaptions), test = try recipe.data.test.load()
         guard train.labels != nil, test.labels != nil else {
             throw PipelineError.unusableData(key: "data", reason: "training and test data need /labels")
         }
         _ = try recipe.distill.curriculum.questions(keyPath: "distill.curriculum")  // unknown kinds or words stop the run here
         try checkInitialisations()
+        try checkStages(train: train)
         if let section = recipe.cascade {
             let loaded = try section.data.load()
             guard loaded.labels != nil else {
@@ -192,7 +194,7 @@ public final class DistillationPipeline {
             progress.line(String(format: "teacher: loaded %@, test accuracy %.2f%%", url.path, 100 * accuracy))
             // A resumed run keeps the epochs of the teacher it trained before the interruption.
             let records = resume
-                ? recipe.teacher.train.flatMap { teacherTrainer(teacher, $0, samples: train.count, train, test).completedRecords() } ?? []
+                ? recipe.teacher.train.flatMap { try? teacherTrainer(teacher, $0, samples: train.count, train, test).completedRecords() } ?? []
                 : []
             return (SavedModel(model: teacher, file: url, accuracy: accuracy, trained: !records.isEmpty), records)
         }
@@ -205,12 +207,14 @@ public final class DistillationPipeline {
         let ownData = recipe.teacher.trainData
         var teacherTrain = try ownData.map { try teacherData($0, epoch: 0) } ?? train
         var loadedEpoch = 0
-        let trainer = teacherTrainer(teacher, settings, samples: teacherTrain.count, train, test)
+        let staged = try pretrain(teacher, stages: recipe.teacher.stages, phase: "teacher", data: teacherTrain, train: train, test: test,
+                                  seed: recipe.seed &+ 50)
+        let trainer = try teacherTrainer(teacher, settings, samples: teacherTrain.count, train, test)
         // Only generated sets change per epoch (fresh samples or a curriculum); they cannot fail to
         // load, and their first epoch was checked above.
-        let records = try trainer.run(resume: resume, epochData: { epoch in
+        let records = try staged + trainer.run(resume: resume, epochData: { epoch in
             guard let ownData, ownData.freshPerEpoch || !ownData.curriculum.isEmpty, epoch != loadedEpoch,
-                  let data = try? ownData.load(epoch: epoch) else { return }
+                  let data = try? ownData.load(epoch: epoch, captions: recipe.alignsCaptions) else { return }
             (teacherTrain, loadedEpoch) = (data, epoch)
         }, step: { indices in
             let batch = teacherTrain.batch(indices)
@@ -219,7 +223,7 @@ public final class DistillationPipeline {
                                       correct: Evaluation.hits(logits: output.logits, labels: batch.labels!))
         }, evaluate: { Evaluation.accuracy(of: teacher, on: test) })
         let accuracy = records.last!.testAccuracy
-        var teacherMetadata = metadata(teacher, accuracy: accuracy)
+        var teacherMetadata = metadata(teacher, accuracy: accuracy, stages: stageRecords(recipe.teacher.stages, phase: "teacher", records: records))
         teacherMetadata.provenance.training = TrainingRecord(
             recipe: recipeFile, data: recipe.teacherTrainingDataJSON, test: recipe.testDataJSON, epochs: records.count,
             samples: records.count * trainer.sampleCount, seconds: records.reduce(0) { $0 + $1.seconds }, testAccuracy: accuracy)
@@ -230,7 +234,7 @@ public final class DistillationPipeline {
 
     /// `teacher.train.data`'s samples of `epoch`, checked to fit the teacher.
     func teacherData(_ source: TeacherTrainingData, epoch: Int) throws -> MultimodalDataset {
-        let data = try source.load(epoch: epoch)
+        let data = try source.load(epoch: epoch, captions: recipe.alignsCaptions)
         guard data.labels != nil else { throw PipelineError.unusableData(key: "teacher.train.data", reason: "training data need /labels") }
         do { try data.validate(against: recipe.teacher.model) } catch {
             throw PipelineError.unusableData(key: "teacher.train.data", reason: "does not fit teacher.model: \(error)")
@@ -238,11 +242,12 @@ public final class DistillationPipeline {
         return data
     }
 
-    /// The teacher's trainer over `samples` samples per epoch; the run's fingerprint covers data.train and
-    /// data.test, and the recipe (so `teacher.train.data` too).
+    /// The teacher's trainer over `samples` samples per epoch (training what the `task` stage leaves
+    /// unfrozen); the run's fingerprint covers data.train and data.test, and the recipe (so `teacher.train.data` too).
     func teacherTrainer(_ teacher: FusionModel, _ settings: TrainingSettings, samples: Int, _ train: MultimodalDataset,
-                        _ test: MultimodalDataset) -> Trainer {
-        Trainer(phase: "teacher", parameters: teacher.namedParameters, settings: settings, seed: recipe.seed &+ 10,
+                        _ test: MultimodalDataset) throws -> Trainer {
+        Trainer(phase: "teacher", parameters: try recipe.teacher.stages.last?.trainedParameters(of: teacher) ?? teacher.namedParameters,
+                settings: settings, seed: recipe.seed &+ 10,
                 sampleCount: samples, statePath: stateFile("teacher"), fingerprint: fingerprint("teacher", train, test), progress: progress,
                 segments: recipe.teacher.trainData?.scheduleSegments(epochs: settings.epochs) ?? [])
     }
@@ -261,7 +266,8 @@ public final class DistillationPipeline {
                                                       train: train, test: test, seedOffset: offset)
             let accuracy = records.last!.testAccuracy
             if run == 0 {
-                saved = try save(scratch, phase: phase, file: "student-scratch.h5", accuracy: accuracy)
+                saved = try save(scratch, phase: phase, file: "student-scratch.h5", accuracy: accuracy,
+                                 stages: stageRecords(recipe.distill.stages, phase: phase, records: records))
                 report.studentScratch = saved!.summary
             } else {
                 progress.line(String(format: "%@: test accuracy %.2f%% (not saved)", phase, 100 * accuracy))
@@ -304,6 +310,10 @@ public final class DistillationPipeline {
         let student = try newStudent(seedOffset: seedOffset)
         let distiller = StudentDistiller(student: student, teacherWidth: recipe.teacher.model.fusionDim, objective: objective,
                                          seed: recipe.seed &+ 2)
+        var records = try pretrain(student, stages: recipe.distill.stages, phase: phase, data: train, train: train, test: test,
+                                   seed: recipe.seed &+ 60 &+ seedOffset)
+        let task = recipe.distill.stages.last
+        let parameters = distiller.trainableParameters.filter { task?.trains($0.name) ?? true }
         func step(_ indices: [Int]) -> Trainer.StepResult {
             let batch = train.batch(indices)
             if objective.needsTeacher, teacherOutputs == nil, let teacher {
@@ -315,7 +325,6 @@ public final class DistillationPipeline {
         }
         // Curriculum stages first, each over the training samples whose questions it names, with
         // a learning-rate schedule and optimizer of its own.
-        var records: [EpochRecord] = []
         let stages = recipe.distill.curriculum
         for (index, questions) in try stages.questions(keyPath: "distill.curriculum").enumerated() {
             let subset = (0..<train.count).filter { questions.asks(train.questionWords(at: $0)) }
@@ -325,22 +334,22 @@ public final class DistillationPipeline {
             let stagePhase = "\(phase)-stage\(index + 1)"
             var settings = recipe.distill.training
             settings.epochs = stages[index].epochs
-            let trainer = Trainer(phase: stagePhase, parameters: distiller.trainableParameters, settings: settings,
+            let trainer = Trainer(phase: stagePhase, parameters: parameters, settings: settings,
                                   seed: recipe.seed &+ 11 &+ seedOffset &+ UInt64(index + 1), sampleCount: subset.count,
                                   statePath: stateFile(stagePhase), fingerprint: fingerprint(stagePhase, train, test), progress: progress)
             records += try trainer.run(resume: resume, step: { step($0.map { subset[$0] }) },
                                        evaluate: { Evaluation.accuracy(of: student, on: test) })
         }
-        let trainer = Trainer(phase: phase, parameters: distiller.trainableParameters,
+        let trainer = Trainer(phase: phase, parameters: parameters,
                               settings: recipe.distill.training, seed: recipe.seed &+ 11 &+ seedOffset, sampleCount: train.count,
                               statePath: stateFile(phase), fingerprint: fingerprint(phase, train, test), progress: progress)
         records += try trainer.run(resume: resume, step: step, evaluate: { Evaluation.accuracy(of: student, on: test) })
         return (student, records)
     }
 
-    func save(_ model: FusionModel, phase: String, file: String, accuracy: Double) throws -> SavedModel {
+    func save(_ model: FusionModel, phase: String, file: String, accuracy: Double, stages: [StageRecord]? = nil) throws -> SavedModel {
         let url = output.appendingPathComponent(file)
-        try CheckpointFile.write(model: model, metadata: metadata(model, accuracy: accuracy), to: url)
+        try CheckpointFile.write(model: model, metadata: metadata(model, accuracy: accuracy, stages: stages), to: url)
         progress.line(String(format: "%@: saved %@, test accuracy %.2f%%", phase, url.path, 100 * accuracy))
         return SavedModel(model: model, file: url, accuracy: accuracy, trained: true)
     }
@@ -348,8 +357,10 @@ public final class DistillationPipeline {
     /// What every checkpoint this run writes records of where it came from.
     var provenance: Provenance { Provenance(command: commandLine, source: recipeFile, toolVersion: toolVersion) }
 
-    func metadata(_ model: FusionModel, accuracy: Double) -> CheckpointMetadata {
-        CheckpointMetadata(config: model.config, provenance: provenance, metrics: ["accuracy": accuracy])
+    func metadata(_ model: FusionModel, accuracy: Double, stages: [StageRecord]? = nil) -> CheckpointMetadata {
+        var provenance = provenance
+        provenance.stages = stages
+        return CheckpointMetadata(config: model.config, provenance: provenance, metrics: ["accuracy": accuracy])
     }
 
     /// Accuracy per question kind (`ShapesGenerator.Kind` names), nil when `data` is not `shapes` data.

@@ -21,10 +21,13 @@ public struct DistillSettings: Sendable, Equatable {
     /// Stages before the whole task (`curriculum`, default none), each over the training samples whose
     /// questions it names; the scratch students follow the same stages.
     public var curriculum: [TeacherTrainingData.CurriculumStage]
+    /// `distill.stages`: the stages of a staged run, the `task` (distillation, or labels alone for the
+    /// scratch students, who follow the same stages) last; empty for a single schedule.
+    public var stages: [TrainingStage]
 
     public init(training: TrainingSettings, temperature: Float = 4, losses: LossWeights = LossWeights(),
                 contrastiveTemperature: Float = 0.07, baseline: Bool = true, baselineSeeds: Int = 1, cacheTeacher: Bool = true,
-                curriculum: [TeacherTrainingData.CurriculumStage] = []) {
+                curriculum: [TeacherTrainingData.CurriculumStage] = [], stages: [TrainingStage] = []) {
         self.training = training
         self.temperature = temperature
         self.losses = losses
@@ -33,6 +36,7 @@ public struct DistillSettings: Sendable, Equatable {
         self.baselineSeeds = baselineSeeds
         self.cacheTeacher = cacheTeacher
         self.curriculum = curriculum
+        self.stages = stages
     }
 }
 
@@ -43,7 +47,8 @@ extension DistillSettings {
         let curriculum = try curriculumValue.map { (value) throws(RecipeError) in
             try TeacherTrainingData.CurriculumStage.list(reading: value, keyPath: reader.path("curriculum"), file: reader.file)
         } ?? []
-        let training = try TrainingSettings(reading: &reader)
+        let schedule = try Schedule(reading: &reader)
+        let training = schedule.training
         let defaults = DistillSettings(training: training)
         let temperature = try reader.number("temperature", .above(0), default: defaults.temperature)
         var losses = defaults.losses
@@ -57,12 +62,13 @@ extension DistillSettings {
                   contrastiveTemperature: try reader.number("contrastive_temperature", .above(0),
                                                             default: defaults.contrastiveTemperature),
                   baseline: baseline, baselineSeeds: baselineSeeds,
-                  cacheTeacher: try reader.bool("cache_teacher", default: defaults.cacheTeacher), curriculum: curriculum)
+                  cacheTeacher: try reader.bool("cache_teacher", default: defaults.cacheTeacher), curriculum: curriculum,
+                  stages: schedule.stages)
         try reader.finish()
     }
 
     var json: JSONValue {
-        .object(training.jsonMembers.merging([
+        .object(Schedule.jsonMembers(training: training, stages: stages).merging([
             "temperature": .number(temperature), "losses": losses.json,
             "contrastive_temperature": .number(contrastiveTemperature),
             "baseline": .bool(baseline), "baseline_seeds": .number(baselineSeeds), "cache_teacher": .bool(cacheTeacher),

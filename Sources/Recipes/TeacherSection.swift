@@ -10,21 +10,25 @@ public struct TeacherSection: Sendable, Equatable {
     public var model: ModelConfig
     /// The model config file's path as written in the recipe, or `"inline"`.
     public var modelSource: String
-    /// How to train the teacher; nil when the recipe relies on an existing `checkpoint`.
+    /// How to train the teacher (for a staged run, its `task` stage's settings); nil when the recipe
+    /// relies on an existing `checkpoint`.
     public var train: TrainingSettings?
+    /// `teacher.train.stages`: the stages of a staged run, the `task` last; empty for a single schedule.
+    public var stages: [TrainingStage]
     /// The teacher's own training samples (`teacher.train.data`); nil: `data.train`.
     public var trainData: TeacherTrainingData?
     /// Starting weights from a checkpoint when the teacher is trained (`init`); nil: random.
     public var initialisation: ModelInitialisation?
 
     public init(checkpoint: String, model: ModelConfig, modelSource: String, train: TrainingSettings?,
-                trainData: TeacherTrainingData? = nil, initialisation: ModelInitialisation? = nil) {
+                trainData: TeacherTrainingData? = nil, initialisation: ModelInitialisation? = nil, stages: [TrainingStage] = []) {
         self.checkpoint = checkpoint
         self.model = model
         self.modelSource = modelSource
         self.train = train
         self.trainData = trainData
         self.initialisation = initialisation
+        self.stages = stages
     }
 }
 
@@ -33,9 +37,10 @@ extension TeacherSection {
     init(reading reader: inout JSONObjectReader, currentDirectory: URL) throws(RecipeError) {
         let checkpoint = try reader.string("checkpoint")
         let (model, source) = try ModelConfig.read("model", from: &reader, currentDirectory: currentDirectory)
-        var train: TrainingSettings?, trainData: TeacherTrainingData?
+        var train: TrainingSettings?, trainData: TeacherTrainingData?, stages: [TrainingStage] = []
         if var trainReader = try reader.optionalObject("train") {
-            train = try TrainingSettings(reading: &trainReader)
+            let schedule = try Schedule(reading: &trainReader)
+            (train, stages) = (schedule.training, schedule.stages)
             if let data = trainReader.optional("data") {
                 trainData = try TeacherTrainingData(reading: data, keyPath: trainReader.path("data"), file: trainReader.file)
                 let staged = trainData!.curriculum.reduce(0) { $0 + $1.epochs }
@@ -50,7 +55,7 @@ extension TeacherSection {
             try ModelInitialisation(reading: value, keyPath: reader.path("init"), file: reader.file)
         }
         self.init(checkpoint: checkpoint, model: model, modelSource: source, train: train, trainData: trainData,
-                  initialisation: initialisation)
+                  initialisation: initialisation, stages: stages)
         try reader.finish()
     }
 
@@ -58,7 +63,8 @@ extension TeacherSection {
         var members: [String: JSONValue] = ["checkpoint": .string(checkpoint), "model": model.json]
         members["init"] = initialisation?.json
         members["train"] = train.map { settings in
-            .object(settings.jsonMembers.merging(trainData.map { ["data": $0.json] } ?? [:]) { own, _ in own })
+            .object(Schedule.jsonMembers(training: settings, stages: stages).merging(trainData.map { ["data": $0.json] } ?? [:])
+                    { own, _ in own })
         }
         return .object(members)
     }

@@ -1,0 +1,65 @@
+import Checkpoint
+import Distillation
+import Foundation
+import Models
+import TensorCore
+import Training
+
+/// The `align` stage: contrastive image–text alignment (CLIP) on matched image–caption pairs, in
+/// the fusion space the drift monitor's consistency score reads.
+///
+/// v = mean_P vision_proj(vision(images)) [B, D]; t = masked mean_L text_proj(text(captions)) [B, D];
+/// s = exp(logit_scale), a learnt inverse temperature kept ≤ 100 (CLIP's bound);
+/// L = ½ (CE(s·v̂t̂ᵀ, diag) + CE(s·t̂v̂ᵀ, diag)) on L2-normalised rows. Captions longer than
+/// max_text_len are cut to it, as CLIP cuts its text.
+public final class ImageTextAlignment: StageObjective {
+    public let model: FusionModel
+    /// log(1/τ) [1], trained with the model.
+    public let logitScale: Tensor
+    static let maximumLogitScale = Float(log(100.0))
+
+    public init(model: FusionModel, temperature: Float) {
+        self.model = model
+        logitScale = Tensor(shape: [1], storage: [Foundation.log(1 / temperature)], requiresGrad: true)
+    }
+
+    public var ownParameters: [(name: String, tensor: Tensor)] { [("align.logit_scale", logitScale)] }
+
+    /// The learnt temperature τ = 1 / exp(logit_scale).
+    public var temperature: Float { 1 / Foundation.exp(logitScale.storage[0]) }
+
+    /// The pooled image and caption embeddings of `samples`: ([B, D], [B, D]).
+    public func embeddings(_ data: MultimodalDataset, samples: [Int]) -> (vision: Tensor, text: Tensor) {
+        let config = model.config
+        let batch = data.batch(samples)
+        let length = min(data.captionLength, config.maxTextLen)
+        let captions = data.captions!
+        let tokens = samples.flatMap { captions[($0 * data.captionLength)..<($0 * data.captionLength + length)] }
+        let mask = tokens.map { $0 != 0 }
+        let text = model.text(tokens: tokens, batch: batch.count, length: length, mask: mask)
+        let vision = model.vision(images: batch.images, batch: batch.count, imageSize: config.imageSize) { [model] patches in
+            model.fusion.patchScores(patches: patches, text: text.states, textMask: mask)
+        }
+        return (model.fusion.visionProjection(vision.states).mean(axis: 1),
+                maskedMean(model.fusion.textProjection(text.states), mask: mask))
+    }
+
+    public func step(_ data: MultimodalDataset, samples: [Int], epoch: Int) -> Trainer.StepResult {
+        logitScale.storage[0] = min(logitScale.storage[0], Self.maximumLogitScale)
+        let (vision, text) = embeddings(data, samples: samples)
+        let loss = DistillationLoss.contrastive(vision: vision, text: text, logitScale: logitScale.exp())
+        return Trainer.StepResult(loss: loss, components: ["align": loss.item], correct: Self.retrieved(vision: vision, text: text))
+    }
+
+    /// How many images have their own caption as the most similar one (cosine): v, t [B, D].
+    static func retrieved(vision: Tensor, text: Tensor) -> Int {
+        let (count, width) = (vision.shape[0], vision.shape[1])
+        func row(_ x: Tensor, _ b: Int) -> ArraySlice<Float> { x.storage[(b * width)..<((b + 1) * width)] }
+        func norm(_ x: ArraySlice<Float>) -> Float { max(x.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12) }
+        return (0..<count).filter { b in
+            let v = row(vision, b)
+            let scores = (0..<count).map { c in let t = row(text, c); return zip(v, t).reduce(0) { $0 + $1.0 * $1.1 } / norm(t) }
+            return scores.indices.max(by: { scores[$0] < scores[$1] }) == b
+        }.count
+    }
+}
