@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Datasets", "Models", "Checkpoint", "TensorCore",
                                                            "TestSupport"],
                     exclude: ["certainty_reference.py"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Recipes", "Models", "Checkpoint", "Training",
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Recipes", "Models", "Checkpoint", "Training", "Datasets",
                                                          "TestSupport"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Models", "Checkpoint", "Datasets", "Evaluation",
                                                             "TestSupport"]),

@@ -26,7 +26,8 @@ extension DistillationPipeline {
             let trainer = Trainer(phase: stagePhase, parameters: trained + objective.ownParameters, settings: stage.settings,
                                   seed: seed &+ 100 &+ UInt64(index), sampleCount: data.count, statePath: stateFile(stagePhase),
                                   fingerprint: fingerprint(stagePhase, train, test), progress: progress)
-            records += try trainer.run(resume: resume, epochData: { epoch = $0 }, step: { objective.step(data, samples: $0, epoch: epoch) },
+            records += try trainer.run(resume: resume, shouldStop: shouldStop, epochData: { epoch = $0 },
+                                       step: { objective.step(data, samples: $0, epoch: epoch) },
                                        evaluate: { Evaluation.accuracy(of: model, on: test) })
         }
         if let task = stages.last {
@@ -35,12 +36,23 @@ extension DistillationPipeline {
         return records
     }
 
+    /// The epochs of the pretraining stages an earlier run of `phase` finished (for a resumed run
+    /// that loads the model they made instead of training it).
+    func completedPretraining(_ stages: [TrainingStage], phase: String, train: MultimodalDataset,
+                              test: MultimodalDataset) -> [EpochRecord] {
+        stages.pretraining.flatMap { stage in
+            let stagePhase = "\(phase)-\(stage.kind.rawValue)"
+            return Trainer.completedRecords(statePath: stateFile(stagePhase), fingerprint: fingerprint(stagePhase, train, test)) ?? []
+        }
+    }
+
     /// Checks every stage of the recipe against its model and data before any work: unmatched
     /// frozen prefixes, an `align` stage without captions, a mask id the vocabulary leaves no room for.
     func checkStages(train: MultimodalDataset) throws {
         if !recipe.teacher.stages.isEmpty, recipe.teacher.train != nil, !FileManager.default.fileExists(atPath: recipe.teacher.checkpoint) {
             let data = try recipe.teacher.trainData.map { try teacherData($0, epoch: 0) } ?? train
-            try check(recipe.teacher.stages, key: "teacher.train.stages", model: FusionModel(config: recipe.teacher.model, seed: 0), data: data)
+            try check(recipe.teacher.stages, key: "teacher.train.stages", model: FusionModel(config: recipe.teacher.model, seed: 0),
+                      data: data)
         }
         try check(recipe.distill.stages, key: "distill.stages", model: FusionModel(config: recipe.student.model, seed: 0), data: train)
     }

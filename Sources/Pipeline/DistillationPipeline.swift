@@ -20,6 +20,8 @@ public final class DistillationPipeline {
     public let progress: ProgressReporter
     public let toolVersion: String
     public let commandLine: String
+    /// Asked after each training step whether to save and stop (default: was Ctrl-C pressed?).
+    public var shouldStop: () -> Bool = { Interruption.requested }
 
     public init(recipe: Recipe, recipeFile: String, resume: Bool, progress: ProgressReporter, toolVersion: String, commandLine: String) {
         self.recipe = recipe
@@ -194,7 +196,8 @@ public final class DistillationPipeline {
             progress.line(String(format: "teacher: loaded %@, test accuracy %.2f%%", url.path, 100 * accuracy))
             // A resumed run keeps the epochs of the teacher it trained before the interruption.
             let records = resume
-                ? recipe.teacher.train.flatMap { try? teacherTrainer(teacher, $0, samples: train.count, train, test).completedRecords() } ?? []
+                ? completedPretraining(recipe.teacher.stages, phase: "teacher", train: train, test: test) + (recipe.teacher.train.flatMap {
+                    try? teacherTrainer(teacher, $0, samples: train.count, train, test).completedRecords() } ?? [])
                 : []
             return (SavedModel(model: teacher, file: url, accuracy: accuracy, trained: !records.isEmpty), records)
         }
@@ -212,7 +215,7 @@ public final class DistillationPipeline {
         let trainer = try teacherTrainer(teacher, settings, samples: teacherTrain.count, train, test)
         // Only generated sets change per epoch (fresh samples or a curriculum); they cannot fail to
         // load, and their first epoch was checked above.
-        let records = try staged + trainer.run(resume: resume, epochData: { epoch in
+        let records = try staged + trainer.run(resume: resume, shouldStop: shouldStop, epochData: { epoch in
             guard let ownData, ownData.freshPerEpoch || !ownData.curriculum.isEmpty, epoch != loadedEpoch,
                   let data = try? ownData.load(epoch: epoch, captions: recipe.alignsCaptions) else { return }
             (teacherTrain, loadedEpoch) = (data, epoch)
@@ -223,7 +226,8 @@ public final class DistillationPipeline {
                                       correct: Evaluation.hits(logits: output.logits, labels: batch.labels!))
         }, evaluate: { Evaluation.accuracy(of: teacher, on: test) })
         let accuracy = records.last!.testAccuracy
-        var teacherMetadata = metadata(teacher, accuracy: accuracy, stages: stageRecords(recipe.teacher.stages, phase: "teacher", records: records))
+        var teacherMetadata = metadata(teacher, accuracy: accuracy,
+                                       stages: stageRecords(recipe.teacher.stages, phase: "teacher", records: records))
         teacherMetadata.provenance.training = TrainingRecord(
             recipe: recipeFile, data: recipe.teacherTrainingDataJSON, test: recipe.testDataJSON, epochs: records.count,
             samples: records.count * trainer.sampleCount, seconds: records.reduce(0) { $0 + $1.seconds }, testAccuracy: accuracy)
@@ -337,13 +341,14 @@ public final class DistillationPipeline {
             let trainer = Trainer(phase: stagePhase, parameters: parameters, settings: settings,
                                   seed: recipe.seed &+ 11 &+ seedOffset &+ UInt64(index + 1), sampleCount: subset.count,
                                   statePath: stateFile(stagePhase), fingerprint: fingerprint(stagePhase, train, test), progress: progress)
-            records += try trainer.run(resume: resume, step: { step($0.map { subset[$0] }) },
+            records += try trainer.run(resume: resume, shouldStop: shouldStop, step: { step($0.map { subset[$0] }) },
                                        evaluate: { Evaluation.accuracy(of: student, on: test) })
         }
         let trainer = Trainer(phase: phase, parameters: parameters,
                               settings: recipe.distill.training, seed: recipe.seed &+ 11 &+ seedOffset, sampleCount: train.count,
                               statePath: stateFile(phase), fingerprint: fingerprint(phase, train, test), progress: progress)
-        records += try trainer.run(resume: resume, step: step, evaluate: { Evaluation.accuracy(of: student, on: test) })
+        records += try trainer.run(resume: resume, shouldStop: shouldStop, step: step,
+                                   evaluate: { Evaluation.accuracy(of: student, on: test) })
         return (student, records)
     }
 

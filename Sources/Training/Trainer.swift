@@ -118,7 +118,12 @@ public final class Trainer {
     /// The records of this run when its state file says it finished (a later invocation that
     /// loads the saved model instead of training can still report every epoch).
     public func completedRecords() -> [EpochRecord]? {
-        statePath.flatMap { TrainingState.completedRecords(at: $0, fingerprint: fingerprint) }
+        statePath.flatMap { Self.completedRecords(statePath: $0, fingerprint: fingerprint) }
+    }
+
+    /// The records of the run `fingerprint` when its state file at `statePath` says it finished, else nil.
+    public static func completedRecords(statePath: URL, fingerprint: String) -> [EpochRecord]? {
+        TrainingState.completedRecords(at: statePath, fingerprint: fingerprint)
     }
 
     private func save(_ state: TrainingState, _ optimizer: AdamW) throws(TrainingError) {

@@ -167,6 +167,30 @@ import Testing
         #expect(try F.parse(recipe.normalizedJSON()) == recipe)
     }
 
+    @Test func stagesInheritTheRunsKeysAndReadBack() throws {
+        let stages = #"[{"kind": "vision", "epochs": 2, "mask_ratio": 0.6, "lr": 0.001}, {"kind": "text", "epochs": 1}, "#
+            + #"{"kind": "align", "epochs": 3, "temperature": 0.1, "freeze": ["head."]}, {"kind": "task", "epochs": 5, "freeze": ["vision."]}]"#
+        let recipe = try F.parse(F.minimal(["distill.epochs": nil, "distill.stages": stages,
+                                            "teacher.train": #"{"batch_size": 8, "lr": 0.5, "stages": [{"kind": "task", "epochs": 4}]}"#]))
+        let base = TrainingSettings(epochs: 2, batchSize: 16, learningRate: 0.01)
+        func settings(_ epochs: Int, lr: Float = 0.01) -> TrainingSettings {
+            var copy = base
+            (copy.epochs, copy.learningRate) = (epochs, lr)
+            return copy
+        }
+        #expect(recipe.distill.stages == [
+            TrainingStage(kind: .vision, settings: settings(2, lr: 0.001), maskRatio: 0.6),
+            TrainingStage(kind: .text, settings: settings(1)),
+            TrainingStage(kind: .align, settings: settings(3), frozen: ["head."], temperature: 0.1),
+            TrainingStage(kind: .task, settings: settings(5), frozen: ["vision."]),
+        ])
+        #expect(recipe.distill.stages[1].maskRatio == 0.25 && recipe.distill.stages[0].trains("vision.norm.weight"))
+        #expect(!recipe.distill.stages[2].trains("head.fc.weight") && !recipe.distill.stages[2].trains("fusion.gate_net.0.weight"))
+        #expect(recipe.distill.training == settings(5), "the task stage's settings are the run's")
+        #expect(recipe.teacher.train == TrainingSettings(epochs: 4, batchSize: 8, learningRate: 0.5))
+        #expect(try F.parse(recipe.normalizedJSON()) == recipe)
+    }
+
     @Test func initSectionsReadTheirCheckpointAndPrefixes() throws {
         let recipe = try F.parse(F.minimal(["student.init": #"{"checkpoint": "out/teacher.h5", "prefixes": ["text.", "head."]}"#,
                                             "teacher.init": #"{"checkpoint": "pre.h5"}"#]))

@@ -109,6 +109,24 @@ import Testing
         (["teacher.train": #"{"epochs": 1, "batch_size": 8, "lr": 1, "#
             + #""data": {"generator": "shapes", "count": 8, "seed": 5, "curriculum": [{"epochs": 1, "relation": ["left"]}]}}"#],
          #"teacher.train.data.curriculum[0]: unknown key "relation" (did you mean "relations"?)"#),
+        // Stages.
+        (["distill.stages": #"[{"kind": "vision", "epochs": 1}, {"kind": "task", "epochs": 2}]"#],
+         #"distill.epochs: with "stages", each stage gives its own epochs (the task's in its "task" stage)"#),
+        (["distill.epochs": nil, "distill.stages": #"[{"kind": "pixels", "epochs": 1}, {"kind": "task", "epochs": 2}]"#],
+         #"distill.stages[0].kind: unknown stage kind "pixels" (known: "vision", "text", "align", "task")"#),
+        (["distill.epochs": nil, "distill.stages": #"[{"kind": "task", "epochs": 2}, {"kind": "align", "epochs": 1}]"#],
+         #"distill.stages[1].kind: the last stage must be the "task" stage (the run's own objective)"#),
+        (["distill.epochs": nil, "distill.stages": #"[{"kind": "text", "epochs": 1}, {"kind": "text", "epochs": 1}, "#
+            + #"{"kind": "task", "epochs": 1}]"#], #"distill.stages[1].kind: "text" is already stage 0"#),
+        (["distill.epochs": nil, "distill.stages": #"[{"kind": "vision", "epochs": 1, "mask_ratio": 1}, {"kind": "task", "epochs": 1}]"#],
+         "distill.stages[0].mask_ratio: expected a fraction in (0, 1), got 1"),
+        (["distill.epochs": nil, "distill.stages": #"[{"kind": "align", "epochs": 1, "mask_ratio": 0.5}, {"kind": "task", "epochs": 1}]"#],
+         #"distill.stages[0]: unknown key "mask_ratio""#),
+        (["distill.epochs": nil, "distill.stages": #"[{"kind": "align", "epochs": 0}, {"kind": "task", "epochs": 1}]"#],
+         "distill.stages[0].epochs: expected an integer between 1 and 10000, got 0"),
+        (["distill.epochs": nil, "distill.stages": #"[{"kind": "task", "epochs": 1, "freeze": [""]}]"#],
+         #"distill.stages[0].freeze[0]: expected a non-empty string, got """#),
+        (["distill.epochs": nil, "distill.stages": "[]"], "distill.stages: expected a non-empty list of stages, got []"),
         // Models.
         (["teacher.model.patch_size": "5"], "teacher.model.patch_size: 5 does not divide image_size 32"),
         (["teacher.model.fusion_depth": "-1"], "teacher.model.fusion_depth: expected an integer >= 0, got -1"),
