@@ -10,12 +10,16 @@ Three comparisons, each over seeds 7, 8 and 9, every run one `condenser` process
   layers: DistilBERT's and TinyCLIP's start).
 - teacher: the default teacher trained from scratch on a short budget, end to end (12 epochs) against
   staged (vision 2, text 1, align 2, then 10 task epochs).
+- scratch: the default student on labels alone (the recipe's scratch baseline), end to end against
+  staged, with the student comparison's schedules.
 For each run it reads train-log.csv (test accuracy after each epoch against cumulative wall time)
 and the cross-modal consistency score `condenser monitor` reports on the test set, and writes
 experiments/staged/results.json, results.md and curves.svg. Runs go to experiments/staged/out/
 (git-ignored) and are resumed when the script is run again.
 
-usage: python3 experiments/staged/compare.py [--condenser .build/release/condenser] [--groups student,init,teacher]
+Results of other groups already in results.json are kept.
+
+usage: python3 experiments/staged/compare.py [--condenser .build/release/condenser] [--groups student,init,teacher,scratch]
 """
 import argparse
 import concurrent.futures
@@ -56,6 +60,9 @@ def runs():
                 recipe["distill"] = staged(recipe["distill"], [{"kind": "vision", "epochs": 3}, {"kind": "text", "epochs": 2},
                                                                {"kind": "align", "epochs": 3}], 14)
             out.append(("student", variant, seed, "distill", recipe))
+            scratch = json.loads(json.dumps(recipe))
+            scratch["distill"]["losses"] = {"hard": 1.0}
+            out.append(("scratch", variant, seed, "distill", scratch))
     for seed in SEEDS:
         for variant in ("random", "teacher-init"):
             recipe = base_recipe()
@@ -160,9 +167,13 @@ def main():
     if not os.path.exists(test):
         subprocess.run([args.condenser, "data", "shapes", "--count", "2000", "--seed", "2", "--captions", "--out", test],
                        check=True, stdout=subprocess.DEVNULL)
-    chosen = [r for r in runs() if r[0] in args.groups.split(",")]
+    groups = args.groups.split(",")
+    chosen = [r for r in runs() if r[0] in groups]
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda r: run(args.condenser, test, *r), chosen))
+    if os.path.exists("experiments/staged/results.json"):
+        with open("experiments/staged/results.json") as f:
+            results = [r for r in json.load(f) if r["group"] not in groups] + results
     with open("experiments/staged/results.json", "w") as f:
         json.dump(results, f, indent=1)
     with open("experiments/staged/results.md", "w") as f:
