@@ -15,10 +15,11 @@ DEMO := checkpoints/shapes-vqa
 all: build
 
 deps:
-	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists openblas hdf5-serial; then \
-		echo "installing libopenblas-dev libhdf5-dev pkg-config"; \
+	@if ! command -v pkg-config >/dev/null || ! pkg-config --exists openblas hdf5-serial ompi-c || ! command -v mpirun >/dev/null; then \
+		echo "installing libopenblas-dev libhdf5-dev libopenmpi-dev openmpi-bin pkg-config"; \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libopenblas-dev libhdf5-dev pkg-config; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libopenblas-dev libhdf5-dev \
+			libopenmpi-dev openmpi-bin pkg-config; \
 	fi
 
 venv: $(VENV)/.installed

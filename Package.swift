@@ -29,6 +29,10 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
                        providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        // Data-parallel process groups over OpenMPI (one process alone without mpirun).
+        .target(name: "Distributed", dependencies: ["CMPI"]),
 
         // CPU probes in C: cpuid, xgetbv and the running clock.
         .target(name: "CCPUID"),
@@ -94,10 +98,13 @@ let package = Package(
             "FuzzSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tools/Fuzz"),
         .target(name: "FuzzSupport", dependencies: ["HDF5", "TensorCore"], path: "Tests/FuzzSupport"),
+        // `mpirun -np N MPICheck`: every rank reports what an allreduce gave it (DistributedTests launch it).
+        .executableTarget(name: "MPICheck", dependencies: ["Distributed"], path: "Tools/MPICheck"),
 
         // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CKernels", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"], exclude: ["h5py_interop.py"]),

@@ -1,0 +1,50 @@
+import CMPI
+import Foundation
+
+/// The processes of a data-parallel run: the ranks `mpirun` launched (OpenMPI's `MPI_COMM_WORLD`),
+/// or this process alone. Without `mpirun` no MPI call is made, so the binary needs no launcher.
+public final class ProcessGroup: @unchecked Sendable {
+    /// This process's index, 0..<size; rank 0 alone writes files.
+    public let rank: Int
+    public let size: Int
+    private let usesMPI: Bool
+
+    private init(rank: Int, size: Int, usesMPI: Bool) {
+        self.rank = rank
+        self.size = size
+        self.usesMPI = usesMPI
+    }
+
+    /// Whether `mpirun` launched this process (it sets `OMPI_COMM_WORLD_SIZE` in every rank's environment).
+    public static var isLaunchedByMPI: Bool { ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil }
+
+    /// The group of every rank of the launch; MPI is initialised on first use and finalised at exit.
+    public static let world: ProcessGroup = {
+        guard isLaunchedByMPI else { return ProcessGroup(rank: 0, size: 1, usesMPI: false) }
+        MPI_Init(nil, nil)
+        atexit { MPI_Finalize() }
+        var rank: Int32 = 0, size: Int32 = 0
+        MPI_Comm_rank(condenser_mpi_comm_world(), &rank)
+        MPI_Comm_size(condenser_mpi_comm_world(), &size)
+        return ProcessGroup(rank: Int(rank), size: Int(size), usesMPI: true)
+    }()
+
+    /// Replaces `values` with their element-wise sum over every rank (`MPI_Allreduce`); every rank
+    /// must call it with the same count. A group of one leaves them as they are.
+    public func sum(_ values: inout [Float]) {
+        guard usesMPI, !values.isEmpty else { return }
+        values.withUnsafeMutableBufferPointer { buffer in
+            _ = MPI_Allreduce(condenser_mpi_in_place(), buffer.baseAddress, Int32(buffer.count), condenser_mpi_float(),
+                              condenser_mpi_sum(), condenser_mpi_comm_world())
+        }
+    }
+
+    /// `sum` for Doubles (counts, losses).
+    public func sum(_ values: inout [Double]) {
+        guard usesMPI, !values.isEmpty else { return }
+        values.withUnsafeMutableBufferPointer { buffer in
+            _ = MPI_Allreduce(condenser_mpi_in_place(), buffer.baseAddress, Int32(buffer.count), condenser_mpi_double(),
+                              condenser_mpi_sum(), condenser_mpi_comm_world())
+        }
+    }
+}
