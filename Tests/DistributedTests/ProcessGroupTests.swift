@@ -17,6 +17,7 @@ import TestSupport
 
     @Test func withoutMPIRunTheToolIsOneRank() throws {
         let result = try ChildProcess.run(Self.tool, [], environment: ["OMPI_COMM_WORLD_SIZE": nil])
-        #expect(result.status == 0 && result.standardOutput == "rank 0 of 1: 1.0 0.0 1.0\n", "\(result.standardOutput)\(result.standardError)")
+        #expect(result.status == 0 && result.standardOutput == "rank 0 of 1: 1.0 0.0 1.0\n",
+                "\(result.standardOutput)\(result.standardError)")
     }
 }

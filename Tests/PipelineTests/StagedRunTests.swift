@@ -39,7 +39,8 @@ import Training
     }
 
     static func tensors(_ file: URL) throws -> [String: [Float]] {
-        Dictionary(uniqueKeysWithValues: try CheckpointFile.loadModel(from: file).model.namedParameters.map { ($0.name, $0.tensor.storage) })
+        let model = try CheckpointFile.loadModel(from: file).model
+        return Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.name, $0.tensor.storage) })
     }
 
     @Test func aRunStoppedInsideAStageResumesBitIdentical() throws {

@@ -57,7 +57,8 @@ import Training
             #expect(patches.count == 8)
             for patch in 0..<(grid * grid) {
                 let start = ((b * size + patch / grid * p) * size + patch % grid * p) * 3
-                let expected = patches.contains(patch) ? [UInt8](repeating: 128, count: p * 3) : Array(batch.images[start..<(start + p * 3)])
+                let expected = patches.contains(patch) ? [UInt8](repeating: 128, count: p * 3)
+                    : Array(batch.images[start..<(start + p * 3)])
                 #expect(Array(images[start..<(start + p * 3)]) == expected)
             }
         }
@@ -119,7 +120,9 @@ import Training
             return row.map { $0 / norm }
         }
         let scale = 1 / 0.2
-        let similarity = (0..<count).map { i in (0..<count).map { j in zip(unit(v, i), unit(t, j)).reduce(0) { $0 + $1.0 * $1.1 } * scale } }
+        let similarity = (0..<count).map { i in
+            (0..<count).map { j in zip(unit(v, i), unit(t, j)).reduce(0) { $0 + $1.0 * $1.1 } * scale }
+        }
         let transposed = (0..<count).map { j in (0..<count).map { i in similarity[i][j] } }
         let expected = 0.5 * (Self.meanCrossEntropy(similarity, picks: Array(0..<count))
                               + Self.meanCrossEntropy(transposed, picks: Array(0..<count)))

@@ -169,7 +169,8 @@ import Testing
 
     @Test func stagesInheritTheRunsKeysAndReadBack() throws {
         let stages = #"[{"kind": "vision", "epochs": 2, "mask_ratio": 0.6, "lr": 0.001}, {"kind": "text", "epochs": 1}, "#
-            + #"{"kind": "align", "epochs": 3, "temperature": 0.1, "freeze": ["head."]}, {"kind": "task", "epochs": 5, "freeze": ["vision."]}]"#
+            + #"{"kind": "align", "epochs": 3, "temperature": 0.1, "freeze": ["head."]}, "#
+            + #"{"kind": "task", "epochs": 5, "freeze": ["vision."]}]"#
         let recipe = try F.parse(F.minimal(["distill.epochs": nil, "distill.stages": stages,
                                             "teacher.train": #"{"batch_size": 8, "lr": 0.5, "stages": [{"kind": "task", "epochs": 4}]}"#]))
         let base = TrainingSettings(epochs: 2, batchSize: 16, learningRate: 0.01)
