@@ -32,7 +32,7 @@ let package = Package(
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
                        providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         // Data-parallel process groups over OpenMPI (one process alone without mpirun).
-        .target(name: "Distributed", dependencies: ["CMPI"]),
+        .target(name: "Distributed", dependencies: ["CMPI", "Training"]),
 
         // CPU probes in C: cpuid, xgetbv and the running clock.
         .target(name: "CCPUID"),
@@ -99,7 +99,7 @@ let package = Package(
         ], path: "Tools/Fuzz"),
         .target(name: "FuzzSupport", dependencies: ["HDF5", "TensorCore"], path: "Tests/FuzzSupport"),
         // `mpirun -np N MPICheck`: every rank reports what an allreduce gave it (DistributedTests launch it).
-        .executableTarget(name: "MPICheck", dependencies: ["Distributed"], path: "Tools/MPICheck"),
+        .executableTarget(name: "MPICheck", dependencies: ["Distributed", "Training", "TensorCore"], path: "Tools/MPICheck"),
 
         // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Models"], path: "Tests/TestSupport"),

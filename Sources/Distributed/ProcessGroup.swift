@@ -1,9 +1,10 @@
 import CMPI
 import Foundation
+import Training
 
 /// The processes of a data-parallel run: the ranks `mpirun` launched (OpenMPI's `MPI_COMM_WORLD`),
 /// or this process alone. Without `mpirun` no MPI call is made, so the binary needs no launcher.
-public final class ProcessGroup: @unchecked Sendable {
+public final class ProcessGroup: ReplicaGroup, @unchecked Sendable {
     /// This process's index, 0..<size; rank 0 alone writes files.
     public let rank: Int
     public let size: Int
@@ -31,19 +32,14 @@ public final class ProcessGroup: @unchecked Sendable {
 
     /// Replaces `values` with their element-wise sum over every rank (`MPI_Allreduce`); every rank
     /// must call it with the same count. A group of one leaves them as they are.
-    public func sum(_ values: inout [Float]) {
-        guard usesMPI, !values.isEmpty else { return }
-        values.withUnsafeMutableBufferPointer { buffer in
-            _ = MPI_Allreduce(condenser_mpi_in_place(), buffer.baseAddress, Int32(buffer.count), condenser_mpi_float(),
-                              condenser_mpi_sum(), condenser_mpi_comm_world())
-        }
-    }
+    public func sum(_ values: inout [Float]) { allreduce(&values, type: condenser_mpi_float()) }
 
-    /// `sum` for Doubles (counts, losses).
-    public func sum(_ values: inout [Double]) {
+    public func sum(_ values: inout [Double]) { allreduce(&values, type: condenser_mpi_double()) }
+
+    private func allreduce<Element>(_ values: inout [Element], type: MPI_Datatype) {
         guard usesMPI, !values.isEmpty else { return }
-        values.withUnsafeMutableBufferPointer { buffer in
-            _ = MPI_Allreduce(condenser_mpi_in_place(), buffer.baseAddress, Int32(buffer.count), condenser_mpi_double(),
+        values.withUnsafeMutableBytes { buffer in
+            _ = MPI_Allreduce(condenser_mpi_in_place(), buffer.baseAddress, Int32(buffer.count / MemoryLayout<Element>.stride), type,
                               condenser_mpi_sum(), condenser_mpi_comm_world())
         }
     }

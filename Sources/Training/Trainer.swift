@@ -34,6 +34,9 @@ public final class Trainer {
     /// Epochs of each learning-rate segment (warm-up and cosine decay of its own), summing to the
     /// epochs; empty: one segment over the whole run.
     public let segments: [Int]
+    /// The replicas of a data-parallel run (nil: this process alone). Each takes its share of every
+    /// batch, gradients, losses and counts are summed over them, and rank 0 alone writes the state.
+    public var replicas: ReplicaGroup?
 
     public init(phase: String, parameters: [(name: String, tensor: Tensor)], settings: TrainingSettings, seed: UInt64,
                 sampleCount: Int, statePath: URL?, fingerprint: String, progress: ProgressReporter, segments: [Int] = []) {
@@ -78,13 +81,8 @@ public final class Trainer {
             for stepIndex in state.stepInEpoch..<stepsPerEpoch {
                 let batch = Array(order[(stepIndex * settings.batchSize)..<min((stepIndex + 1) * settings.batchSize, sampleCount)])
                 optimizer.zeroGradients()
-                let result = step(batch)
+                let result = try replicatedStep(batch, step: step, optimizer: optimizer, at: (state.epoch, stepIndex))
                 let loss = result.loss.item
-                guard loss.isFinite else {
-                    throw .nonFinite(phase: phase, epoch: state.epoch + 1, step: stepIndex + 1, statePath: statePath?.path)
-                }
-                result.loss.backward()
-                clipGradients(of: optimizer.parameters, maximumNorm: settings.gradientClip)
                 optimizer.learningRate = schedule.rate(at: optimizer.step)
                 optimizer.update()
 
@@ -95,7 +93,7 @@ public final class Trainer {
                 let remaining = Double((settings.epochs - state.epoch) * sampleCount - state.sums.seen) / rate
                 progress.step(phase: phase, epoch: state.epoch + 1, epochs: settings.epochs, step: stepIndex + 1, steps: stepsPerEpoch,
                               loss: state.sums.meanLoss, accuracy: state.sums.accuracy, samplesPerSecond: rate, remainingSeconds: remaining)
-                if stepIndex + 1 < stepsPerEpoch && shouldStop() {
+                if stepIndex + 1 < stepsPerEpoch && agreed(shouldStop()) {
                     try save(state, optimizer)
                     throw .interrupted(phase: phase, statePath: statePath?.path)
                 }
@@ -110,7 +108,7 @@ public final class Trainer {
             state.sums = TrainingState.Sums()
             state.completed = state.epoch == settings.epochs
             try save(state, optimizer)
-            if !state.completed && shouldStop() { throw .interrupted(phase: phase, statePath: statePath?.path) }
+            if !state.completed && agreed(shouldStop()) { throw .interrupted(phase: phase, statePath: statePath?.path) }
         }
         return state.records
     }
@@ -126,8 +124,50 @@ public final class Trainer {
         TrainingState.completedRecords(at: statePath, fingerprint: fingerprint)
     }
 
+    /// One step's loss and gradients over the whole `batch`: alone, `step(batch)`; with replicas, each
+    /// computes its share and the loss, its terms, the hits and the gradients are combined so that
+    /// every replica holds those of the mean over the batch. Throws when the loss is not finite.
+    private func replicatedStep(_ batch: [Int], step: ([Int]) -> StepResult, optimizer: AdamW,
+                                at position: (epoch: Int, step: Int)) throws(TrainingError) -> StepResult {
+        let nonFinite = TrainingError.nonFinite(phase: phase, epoch: position.epoch + 1, step: position.step + 1,
+                                                statePath: statePath?.path)
+        guard let replicas, replicas.size > 1 else {
+            let result = step(batch)
+            guard result.loss.item.isFinite else { throw nonFinite }
+            result.loss.backward()
+            clipGradients(of: optimizer.parameters, maximumNorm: settings.gradientClip)
+            return result
+        }
+        // A batch smaller than the group (an epoch's last) is computed whole by every replica, each
+        // counting for 1/size, so that no share is empty.
+        let split = batch.count >= replicas.size
+        let share = split ? Array(replicas.share(of: batch)) : batch
+        let fraction = split ? Float(share.count) / Float(batch.count) : 1 / Float(replicas.size)
+        let result = step(share)
+        // Every replica names the same terms: the objective is the same everywhere.
+        let names = result.components.keys.sorted()
+        var totals = [Double(result.loss.item * fraction), Double(result.correct) * Double(split ? 1 : fraction)]
+            + names.map { Double(result.components[$0]! * fraction) }
+        replicas.sum(&totals)
+        guard totals[0].isFinite else { throw nonFinite }
+        result.loss.backward()
+        replicas.combineGradients(of: optimizer.parameters, fraction: fraction)
+        clipGradients(of: optimizer.parameters, maximumNorm: settings.gradientClip)
+        return StepResult(loss: Tensor(shape: [], storage: [Float(totals[0])]),
+                          components: Dictionary(uniqueKeysWithValues: zip(names, totals.dropFirst(2).map(Float.init))),
+                          correct: Int(totals[1]))
+    }
+
+    /// Whether any replica says yes (every replica then stops at the same step); alone, `flag`.
+    private func agreed(_ flag: Bool) -> Bool {
+        guard let replicas, replicas.size > 1 else { return flag }
+        var votes = [flag ? 1.0 : 0.0]
+        replicas.sum(&votes)
+        return votes[0] > 0
+    }
+
     private func save(_ state: TrainingState, _ optimizer: AdamW) throws(TrainingError) {
-        guard let statePath else { return }
+        guard let statePath, (replicas?.rank ?? 0) == 0 else { return }
         do {
             try state.write(to: statePath, parameters: parameters, optimizer: optimizer)
         } catch {
