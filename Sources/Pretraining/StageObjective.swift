@@ -64,8 +64,8 @@ public enum StageError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unmatchedFreeze(prefix): "freeze: no parameter name starts with \"\(prefix)\""
-        case let .nothingToTrain(kind): "freeze: every parameter a \"\(kind.rawValue)\" stage trains is frozen"
-        case let .unsupported(kind, reason): "a \"\(kind.rawValue)\" stage cannot run: \(reason)"
+        case let .nothingToTrain(kind): "freeze: every parameter the \"\(kind.rawValue)\" stage trains is frozen"
+        case let .unsupported(kind, reason): "the \"\(kind.rawValue)\" stage cannot run: \(reason)"
         }
     }
 }

@@ -94,7 +94,7 @@ import Training
     }
 
     @Test(arguments: [
-        ("align without captions", #"distill.stages[2]: a "align" stage cannot run: "#),
+        ("align without captions", #"distill.stages[2]: the "align" stage cannot run: "#),
         ("unmatched freeze", #"distill.stages[3]: freeze: no parameter name starts with "speech.""#),
     ])
     func stagesThatCannotRunStopTheRecipeBeforeAnyWrite(_ case: String, expected: String) throws {

@@ -31,9 +31,9 @@ import Training
         #expect(error(TrainingStage(kind: .task, settings: Self.settings, frozen: ["head.", "speech."]))
             == #"freeze: no parameter name starts with "speech.""#)
         #expect(error(TrainingStage(kind: .vision, settings: Self.settings, frozen: ["vision."]))
-            == #"freeze: every parameter a "vision" stage trains is frozen"#)
+            == #"freeze: every parameter the "vision" stage trains is frozen"#)
         #expect(error(TrainingStage(kind: .align, settings: Self.settings), model, plain)
-            == #"a "align" stage cannot run: \#(plain.source) has no /captions to align the images with"#)
+            == #"the "align" stage cannot run: \#(plain.source) has no /captions to align the images with"#)
         var full = StageObjectiveTests.config
         full.vocabSize = captioned.vocab.count
         #expect(error(TrainingStage(kind: .text, settings: Self.settings), FusionModel(config: full, seed: 1))?
