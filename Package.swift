@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "Distillation", dependencies: ["TensorCore", "Models", "Checkpoint", "Training", "Evaluation"],
                 swiftSettings: fastMath),
         // Staged training: the pretraining stages' objectives (masked patches, masked tokens, image–text alignment), freezing.
-        .target(name: "Pretraining", dependencies: ["TensorCore", "Models", "Checkpoint", "Training", "Distillation"],
+        .target(name: "Pretraining", dependencies: ["TensorCore", "Models", "Checkpoint", "Training", "Distillation", "Evaluation"],
                 swiftSettings: fastMath),
         // Structured pruning: head importance, physical head / MLP-unit removal, token policy, recovery.
         .target(name: "Pruning", dependencies: ["Models", "Checkpoint", "Training", "Distillation", "Evaluation"],

@@ -1,5 +1,6 @@
 import Checkpoint
 import Distillation
+import Evaluation
 import Foundation
 import Models
 import TensorCore
@@ -51,15 +52,19 @@ public final class ImageTextAlignment: StageObjective {
         return Trainer.StepResult(loss: loss, components: ["align": loss.item], correct: Self.retrieved(vision: vision, text: text))
     }
 
-    /// How many images have their own caption as the most similar one (cosine): v, t [B, D].
+    /// How many images have their own caption as the most similar one: v, t [B, D]. Scores v·t̂ rank
+    /// the captions of an image as the cosine does (the image's own norm scales its whole row).
     static func retrieved(vision: Tensor, text: Tensor) -> Int {
         let (count, width) = (vision.shape[0], vision.shape[1])
-        func row(_ x: Tensor, _ b: Int) -> ArraySlice<Float> { x.storage[(b * width)..<((b + 1) * width)] }
-        func norm(_ x: ArraySlice<Float>) -> Float { max(x.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12) }
-        return (0..<count).filter { b in
-            let v = row(vision, b)
-            let scores = (0..<count).map { c in let t = row(text, c); return zip(v, t).reduce(0) { $0 + $1.0 * $1.1 } / norm(t) }
-            return scores.indices.max(by: { scores[$0] < scores[$1] }) == b
-        }.count
+        let captions = (0..<count).map { c in
+            let row = text.storage[(c * width)..<((c + 1) * width)]
+            let norm = max(row.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
+            return row.map { $0 / norm }
+        }
+        let scores = (0..<count).flatMap { b in
+            let image = vision.storage[(b * width)..<((b + 1) * width)]
+            return captions.map { zip(image, $0).reduce(0) { $0 + $1.0 * $1.1 } }
+        }
+        return Evaluation.hits(logits: scores, classes: count, labels: (0..<count).map(Int32.init))
     }
 }

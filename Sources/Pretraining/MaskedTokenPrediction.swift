@@ -1,4 +1,5 @@
 import Checkpoint
+import Evaluation
 import Models
 import TensorCore
 import Training
@@ -57,13 +58,11 @@ public final class MaskedTokenPrediction: StageObjective {
         let logits = decoder(selectRows(states.reshaped([batch.count * length, width]), rows))
         let labels = rows.map { batch.tokens[$0] }
         let loss = crossEntropy(logits: logits, labels: labels)
-        let vocabulary = model.config.vocabSize
-        var right = [Bool](repeating: true, count: batch.count)
-        for (row, index) in rows.enumerated() {
-            let scores = logits.storage[(row * vocabulary)..<((row + 1) * vocabulary)]
-            if scores.indices.max(by: { scores[$0] < scores[$1] })! - row * vocabulary != Int(labels[row]) { right[index / length] = false }
-        }
-        let correct = zip(right, hidden).filter { $0 && !$1.isEmpty }.count
+        // A sample counts when every token it hid was predicted.
+        var right = hidden.map { !$0.isEmpty }
+        for (index, hit) in zip(rows, Evaluation.right(logits: logits.storage, classes: model.config.vocabSize, labels: labels))
+            where !hit { right[index / length] = false }
+        let correct = right.filter { $0 }.count
         return Trainer.StepResult(loss: loss, components: ["text": loss.item], correct: correct)
     }
 }

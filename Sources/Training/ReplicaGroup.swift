@@ -21,7 +21,7 @@ extension ReplicaGroup {
 
     /// Turns each replica's gradients of the mean loss over its share (`fraction` of the batch) into
     /// the gradients of the mean over the whole batch: Σ_r fraction_r · g_r, the same on every replica.
-    /// A parameter without a gradient on every replica keeps none.
+    /// A parameter no replica has a gradient for keeps none; one that some lack gets zeros from those.
     func combineGradients(of parameters: [Tensor], fraction: Float) {
         var present = parameters.map { $0.grad == nil ? 0.0 : 1.0 }
         sum(&present)
