@@ -83,7 +83,7 @@ let package = Package(
         // The `condenser` command line.
         .executableTarget(name: "CondenserCLI", dependencies: [
             "Hardware", "HDF5", "Checkpoint", "Datasets", "Imaging", "Evaluation", "Training", "Recipes", "Deployment", "Pipeline", "Pruning", "Quantization",
-            "Benchmarking", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Benchmarking", "Distributed", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 

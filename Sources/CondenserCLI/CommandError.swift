@@ -8,6 +8,8 @@ enum CommandError: Error, CustomStringConvertible {
     case invalidOption(String)
     /// Some checkpoints could not be benchmarked (the report was still written).
     case benchFailed(failed: Int, of: Int, failures: [String])
+    /// A command that runs as one process was launched by `mpirun` with several ranks.
+    case notDataParallel(command: String, ranks: Int, reason: String)
     /// Any error, as the one line the user sees (see `oneLine`).
     case oneLine(String)
 
@@ -18,6 +20,9 @@ enum CommandError: Error, CustomStringConvertible {
         case let .invalidOption(message): message
         case let .benchFailed(failed, total, failures):
             "\(failed) of \(total) checkpoints could not be benchmarked: " + failures.joined(separator: "; ")
+        case let .notDataParallel(command, ranks, reason):
+            "condenser \(command) does not run under mpirun (\(ranks) ranks): \(reason). Run it without mpirun; "
+                + "only `distill` and `train` run data-parallel"
         case let .oneLine(text): text
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Distributed
 import Foundation
 import Hardware
 import Logging
@@ -36,10 +37,31 @@ struct Condenser: ParsableCommand {
         if let notice = blasCore.notice { logger.notice("\(notice)") }
         do {
             var command = try parseAsRoot()
+            try refuseUnderMPI(command)
             try command.run()
         } catch {
-            exit(withError: oneLine(error))
+            let error = oneLine(error)
+            guard ProcessGroup.launchedSize > 1 else { exit(withError: error) }
+            // Under mpirun every rank says what stopped it (rank 0 as usual), and none waits forever for another.
+            let group = ProcessGroup.world
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data(((group.rank == 0 ? "" : "rank \(group.rank): ") + message + "\n").utf8))
+            }
+            group.exit(code: exitCode(for: error).rawValue)
         }
+    }
+
+    /// Only the commands that train run data-parallel; the others would repeat their work on every
+    /// rank (or, for bench, measure ranks competing for the cores), so they refuse.
+    static func refuseUnderMPI(_ command: ParsableCommand) throws {
+        let ranks = ProcessGroup.launchedSize
+        guard ranks > 1, !(command is DistillCommand || command is TrainCommand) else { return }
+        let name = type(of: command).configuration.commandName ?? "this command"
+        let reason = command is BenchCommand || command is CascadeCommand
+            ? "latencies measured while \(ranks) processes share the machine mean nothing"
+            : "it runs as one process, so every rank would repeat the same work and write the same files"
+        throw CommandError.notDataParallel(command: name, ranks: ranks, reason: reason)
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Distributed
 import Foundation
 import Logging
 import Pipeline
@@ -13,18 +14,30 @@ struct RecipeOptions: ParsableArguments {
     var resume = false
     @OptionGroup var runtime: RuntimeOptions
 
-    /// Parses the recipe and runs `body` with a pipeline for it; Ctrl-C saves and stops.
-    func withPipeline<T>(label: String, _ body: (DistillationPipeline) throws -> T) throws -> T {
+    /// Parses the recipe and runs `body` with a pipeline for it; Ctrl-C saves and stops. Under
+    /// `mpirun` the pipeline trains over every rank, and `body` runs on rank 0 alone.
+    func withPipeline(label: String, _ body: (DistillationPipeline) throws -> DistillationReport) throws -> DistillationReport? {
         let logger = Logger(label: label)
+        let ranks = ProcessGroup.world
         runtime.apply(logger: logger)
         let parsed = try Recipe.load(from: URL(fileURLWithPath: recipe))
         Interruption.install()
-        let pipeline = DistillationPipeline(recipe: parsed, recipeFile: recipe, resume: resume, progress: ProgressReporter(),
+        let pipeline = DistillationPipeline(recipe: parsed, recipeFile: recipe, resume: resume,
+                                            // mpirun hands ranks a terminal of its own: plain lines, from rank 0 alone.
+                                            progress: ProgressReporter(interactive: ranks.size == 1 && isatty(STDOUT_FILENO) == 1,
+                                                                       quiet: ranks.rank != 0),
                                             toolVersion: Condenser.version, commandLine: commandLine)
+        if ranks.size > 1 {
+            pipeline.replicas = ranks
+            pipeline.progress.line("data-parallel over \(ranks.size) ranks (mpirun); rank 0 writes the files")
+        }
         do {
-            return try body(pipeline)
+            let report = try body(pipeline)
+            return ranks.rank == 0 ? report : nil
         } catch let error as TrainingError {
             switch error {
+            case .interrupted where ranks.rank != 0:
+                break  // rank 0 says it for every rank
             case let .interrupted(phase, statePath?):
                 FileHandle.standardError.write(Data("\(phase): interrupted; state saved to \(statePath), continue with --resume\n".utf8))
             case .interrupted:
@@ -49,7 +62,7 @@ struct DistillCommand: ParsableCommand {
     @OptionGroup var options: RecipeOptions
 
     func run() throws {
-        let report = try options.withPipeline(label: "condenser.distill") { try $0.run() }
+        guard let report = try options.withPipeline(label: "condenser.distill", { try $0.run() }) else { return }
         print("")
         print(summary(report))
         if let bench = report.bench {
@@ -67,7 +80,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var options: RecipeOptions
 
     func run() throws {
-        let report = try options.withPipeline(label: "condenser.train") { try $0.run(teacherOnly: true) }
+        guard let report = try options.withPipeline(label: "condenser.train", { try $0.run(teacherOnly: true) }) else { return }
         print(String(format: "teacher  %6.2f%%  %@", 100 * report.teacher.accuracy, report.teacher.checkpoint.path))
     }
 }

@@ -28,7 +28,10 @@ public final class StudentDistiller {
     }
 
     /// The loss of `batch`; `teacher` holds the teacher's outputs for the same samples, in order.
-    public func step(_ batch: MultimodalBatch, teacher: TeacherOutputs?, teacherIndices: [Int]) -> Trainer.StepResult {
+    /// In a data-parallel step, `share` places the batch within the whole batch, over which the
+    /// terms that couple samples (attention's mean over valid queries, contrastive) are computed.
+    public func step(_ batch: MultimodalBatch, teacher: TeacherOutputs?, teacherIndices: [Int],
+                     share: BatchShare? = nil) -> Trainer.StepResult {
         let output = student(batch.input)
         /// One weighted term of the objective: its name in the log, its weight and its value (a scalar).
         struct Term { let name: String, weight: Float, value: Tensor }
@@ -49,16 +52,20 @@ public final class StudentDistiller {
                                   value: DistillationLoss.features(student: projection(output.fusion.fused), teacher: t.fused)))
             }
             if objective.weights.attention > 0 {
+                let attention = DistillationLoss.attention(student: output.fusion.answerAttention, teacher: t.crossAttention,
+                                                           queryMask: batch.input.textMask)
                 terms.append(Term(name: "attention", weight: objective.weights.attention,
-                                  value: DistillationLoss.attention(student: output.fusion.answerAttention, teacher: t.crossAttention,
-                                                                    queryMask: batch.input.textMask)))
+                                  value: share?.itemMean(attention, count: batch.input.textMask.filter { $0 }.count) ?? attention))
             }
             if objective.weights.contrastive > 0 {
-                let (v, s) = (output.fusion.visionGlobal, output.fusion.textGlobal)
+                // Over the whole batch: every sample is the others' negative.
+                let whole = { (rows: Tensor) in share?.gathered(rows) ?? rows }
+                let (v, s) = (whole(output.fusion.visionGlobal), whole(output.fusion.textGlobal))
                 let alignment = DistillationLoss.contrastive(vision: v, text: s, temperature: objective.contrastiveTemperature)
-                    + DistillationLoss.similarityMatching(studentVision: v, studentText: s, teacherVision: t.visionGlobal,
-                                                          teacherText: t.textGlobal, temperature: objective.contrastiveTemperature)
-                terms.append(Term(name: "contrastive", weight: objective.weights.contrastive, value: alignment))
+                    + DistillationLoss.similarityMatching(studentVision: v, studentText: s, teacherVision: whole(t.visionGlobal),
+                                                          teacherText: whole(t.textGlobal), temperature: objective.contrastiveTemperature)
+                terms.append(Term(name: "contrastive", weight: objective.weights.contrastive,
+                                  value: share?.wholeBatch(alignment) ?? alignment))
             }
         }
         var loss = terms[0].value * terms[0].weight

@@ -2,6 +2,7 @@ import Checkpoint
 import Foundation
 import Models
 import TensorCore
+import Training
 
 /// Teacher outputs over a training set, computed once and kept in an HDF5 file beside the
 /// teacher, so distillation does not pay the teacher's forward pass every epoch.
@@ -14,29 +15,37 @@ public enum TeacherCache {
 
     /// Cached outputs for (teacher file, data), computing and saving them when the cache is
     /// missing or stale. `report` receives a line saying which.
+    ///
+    /// With `replicas`, each computes the outputs of its share of the samples, every replica gets
+    /// them all (zeros elsewhere, summed), and rank 0 alone writes the file. The cache is reused
+    /// only when every replica can read it.
     public static func outputs(teacher: FusionModel, teacherFile: URL, data: MultimodalDataset, batchSize: Int,
-                               report: (String) -> Void) throws(CheckpointError) -> TeacherOutputs {
+                               replicas: ReplicaGroup? = nil, report: (String) -> Void) throws(CheckpointError) -> TeacherOutputs {
         let teacherHash = try Fingerprint.file(teacherFile)
         let dataHash = Fingerprint.dataset(data)
         let url = teacherFile.deletingPathExtension().appendingPathExtension("outputs-\(dataHash).h5")
-        if FileManager.default.fileExists(atPath: url.path),
-           let archive = try? TensorArchive.read(from: url, kind: kind),
-           archive.attributes["teacher_hash"] == teacherHash, archive.attributes["data_hash"] == dataHash,
-           let outputs = decode(archive, teacher: teacher, data: data) {
+        let cached = FileManager.default.fileExists(atPath: url.path) ? (try? TensorArchive.read(from: url, kind: kind)).flatMap {
+            $0.attributes["teacher_hash"] == teacherHash && $0.attributes["data_hash"] == dataHash ? decode($0, teacher: teacher, data: data)
+                                                                                                   : nil
+        } : nil
+        let missingSomewhere = replicas?.any(cached == nil) ?? (cached == nil)
+        if let cached, !missingSomewhere {
             report("teacher outputs: reusing \(url.path)")
-            return outputs
+            return cached
         }
         let started = Date()
         var outputs = TeacherOutputs(classes: teacher.config.numClasses, width: teacher.config.fusionDim,
                                      attentionSize: data.textLength * teacher.config.fusionPatchCount)
+        let n = data.count
+        let range = replicas.map { $0.share(of: Array(0..<n)).indices } ?? 0..<n
         Tensor.withoutGradients {
-            for start in stride(from: 0, to: data.count, by: batchSize) {
-                let batch = data.batch(start..<min(start + batchSize, data.count))
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: batchSize) {
+                let batch = data.batch(start..<min(start + batchSize, range.upperBound))
                 let output = teacher(batch.input)
                 outputs.append(logits: output.logits, fusion: output.fusion)
             }
         }
-        let n = data.count
+        if let replicas { outputs.gather(rows: range, of: n, over: replicas) }
         let archive = TensorArchive(kind: kind, arrays: [
             "logits": .init(shape: [n, outputs.classes], values: outputs.logits),
             "fused": .init(shape: [n, outputs.width], values: outputs.fused),
@@ -44,7 +53,7 @@ public enum TeacherCache {
             "text_global": .init(shape: [n, outputs.width], values: outputs.textGlobal),
             "cross_attention": .init(shape: [n, data.textLength, teacher.config.fusionPatchCount], values: outputs.crossAttention),
         ], attributes: ["teacher_hash": teacherHash, "data_hash": dataHash, "teacher": teacherFile.path])
-        try archive.write(to: url)
+        try writeOnRankZero(url, replicas: replicas) { () throws(CheckpointError) in try archive.write(to: url) }
         report(String(format: "teacher outputs: computed for %d samples in %.1f s, cached in %@",
                       n, Date().timeIntervalSince(started), url.path))
         return outputs

@@ -1,5 +1,6 @@
 import Models
 import TensorCore
+import Training
 
 /// What distillation needs from the teacher for a set of samples (constants: no graph).
 public struct TeacherOutputs {
@@ -38,6 +39,22 @@ public struct TeacherOutputs {
         visionGlobal += fusion.visionGlobal.storage
         textGlobal += fusion.textGlobal.storage
         crossAttention += DistillationLoss.headAverage(fusion.answerAttention).storage
+    }
+
+    /// Turns outputs of rows `rows` of `count` samples into those of all of them, each replica
+    /// having computed its own rows: zeros elsewhere, summed over the replicas (adding zeros is exact).
+    mutating func gather(rows: Range<Int>, of count: Int, over replicas: ReplicaGroup) {
+        func whole(_ values: inout [Float], width: Int) {
+            var table = [Float](repeating: 0, count: count * width)
+            table.replaceSubrange((rows.lowerBound * width)..<(rows.upperBound * width), with: values)
+            replicas.sum(&table)
+            values = table
+        }
+        whole(&logits, width: classes)
+        whole(&fused, width: width)
+        whole(&visionGlobal, width: width)
+        whole(&textGlobal, width: width)
+        whole(&crossAttention, width: attentionSize)
     }
 
     public var count: Int { logits.count / max(classes, 1) }

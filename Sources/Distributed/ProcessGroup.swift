@@ -19,6 +19,9 @@ public final class ProcessGroup: ReplicaGroup, @unchecked Sendable {
     /// Whether `mpirun` launched this process (it sets `OMPI_COMM_WORLD_SIZE` in every rank's environment).
     public static var isLaunchedByMPI: Bool { ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil }
 
+    /// How many ranks `mpirun` launched, read from the environment without starting MPI (1 without `mpirun`).
+    public static var launchedSize: Int { ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"].flatMap { Int($0) } ?? 1 }
+
     /// The group of every rank of the launch; MPI is initialised on first use and finalised at exit.
     public static let world: ProcessGroup = {
         guard isLaunchedByMPI else { return ProcessGroup(rank: 0, size: 1, usesMPI: false) }
@@ -29,6 +32,19 @@ public final class ProcessGroup: ReplicaGroup, @unchecked Sendable {
         MPI_Comm_size(condenser_mpi_comm_world(), &size)
         return ProcessGroup(rank: Int(rank), size: Int(size), usesMPI: true)
     }()
+
+    /// Ends this process with `code` after an error. Alone it simply exits. Under `mpirun` it exits
+    /// through `MPI_Finalize`, which returns once every rank has ended; a rank that is still waiting in
+    /// a step for this one would never end, so after `grace` seconds the whole job is aborted instead.
+    public func exit(code: Int32, grace: Double = 20) -> Never {
+        if usesMPI {
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: grace)
+                MPI_Abort(condenser_mpi_comm_world(), code)
+            }
+        }
+        Foundation.exit(code)
+    }
 
     /// Replaces `values` with their element-wise sum over every rank (`MPI_Allreduce`); every rank
     /// must call it with the same count. A group of one leaves them as they are.

@@ -23,7 +23,7 @@ extension DistillationPipeline {
             input: source.file, output: url, settings: settings, calibration: train.named("data.train"), test: test.named("data.test"),
             teacher: settings.recovery == nil ? nil : .init(model: teacher.model, file: teacher.file, objective: objective,
                                                             seed: recipe.seed &+ 21, phase: "student-pruned"),
-            provenance: provenance, progress: progress)
+            provenance: provenance, progress: progress, replicas: replicas)
         let accuracy = outcome.record.accuracyRecovered ?? outcome.record.accuracyPruned!
         progress.line(String(format: "student-pruned: saved %@, test accuracy %.2f%% (%.2f%% before pruning)", url.path,
                              100 * accuracy, 100 * outcome.record.accuracyBefore!))

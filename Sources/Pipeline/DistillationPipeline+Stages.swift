@@ -25,7 +25,7 @@ extension DistillationPipeline {
             var epoch = 0
             let trainer = Trainer(phase: stagePhase, parameters: trained + objective.ownParameters, settings: stage.settings,
                                   seed: seed &+ 100 &+ UInt64(index), sampleCount: data.count, statePath: stateFile(stagePhase),
-                                  fingerprint: fingerprint(stagePhase, train, test), progress: progress)
+                                  fingerprint: fingerprint(stagePhase, train, test), progress: progress, replicas: replicas)
             records += try trainer.run(resume: resume, shouldStop: shouldStop, epochData: { epoch = $0 },
                                        step: { objective.step(data, samples: $0, epoch: epoch) },
                                        evaluate: { Evaluation.accuracy(of: model, on: test) })

@@ -22,6 +22,10 @@ public final class DistillationPipeline {
     public let commandLine: String
     /// Asked after each training step whether to save and stop (default: was Ctrl-C pressed?).
     public var shouldStop: () -> Bool = { Interruption.requested }
+    /// The ranks of a data-parallel run (`mpirun`; nil: this process alone). Every rank runs the
+    /// training phases on its share of each batch; rank 0 alone writes files, and runs the phases
+    /// after the last training (quantize, cascade, the report) on its own.
+    public var replicas: ReplicaGroup?
 
     public init(recipe: Recipe, recipeFile: String, resume: Bool, progress: ProgressReporter, toolVersion: String, commandLine: String) {
         self.recipe = recipe
@@ -34,6 +38,17 @@ public final class DistillationPipeline {
 
     var output: URL { URL(fileURLWithPath: recipe.output) }
     func stateFile(_ phase: String) -> URL { output.appendingPathComponent(".state/\(phase).h5") }
+    /// Whether this process writes files: always alone, rank 0 of a data-parallel run.
+    var writes: Bool { (replicas?.rank ?? 0) == 0 }
+
+    /// Runs `write` (which writes `path`) on rank 0 alone, every rank told whether it worked so none
+    /// waits for a rank that stopped; alone, just runs it.
+    func onRankZero<T>(_ path: URL, _ write: () throws -> T) throws -> T? {
+        guard let replicas else { return try write() }
+        var result: T?
+        try replicas.onRankZero({ result = try write() }, failedOnRankZero: PipelineError.writerFailed(path: path.path))
+        return result
+    }
 
     /// Runs every stage; with `teacherOnly`, stops after the teacher (`condenser train`). Once the
     /// recipe and data have passed every check, the output folder is held for the rest of the run
@@ -42,7 +57,7 @@ public final class DistillationPipeline {
         let timer = PhaseTimer()
         try recipe.checkMemory(teacherOnly: teacherOnly)
         let (train, test) = try timer.time("data") { try loadData() }
-        let lock = try OutputFolderLock(folder: output)
+        let lock = try onRankZero(output) { try OutputFolderLock(folder: output) }
         defer { withExtendedLifetime(lock) {} }
         let (teacher, teacherRecords) = try timer.time("teacher") { try prepareTeacher(train: train, test: test) }
         var report = DistillationReport(name: recipe.name, teacher: teacher.summary, recipeJSON: recipe.normalizedJSON())
@@ -52,11 +67,16 @@ public final class DistillationPipeline {
             // The checkpoints this run wrote or loaded, in report order (never files left by an earlier run).
             let written = [(name: "teacher", model: teacher.model, file: teacher.file)]
                 + (try studentPhases(teacher: teacher, train: train, test: test, report: &report, timer: timer))
+            // The other ranks' part ends with the last training phase.
+            guard writes else { return report }
             for (name, model, file) in written {
                 guard let model = model ?? (try? CheckpointFile.loadModel(from: file).model) else { continue }
                 report.accuracyByKind[name] = accuracyByKind(model, on: test)
             }
-            if let bench = recipe.bench {
+            if recipe.bench != nil, let replicas {
+                report.warnings.append("bench: skipped, since \(replicas.size) ranks share this run's machines and latencies measured "
+                                       + "beside them mean nothing; run `condenser bench` on the checkpoints without mpirun")
+            } else if let bench = recipe.bench {
                 let (benchReport, folder) = try timer.time("bench") {
                     try runBench(bench, checkpoints: written.map(\.file), test: test)
                 }
@@ -64,6 +84,7 @@ public final class DistillationPipeline {
                 report.benchReportFolder = folder.path
             }
         }
+        guard writes else { return report }
         report.seconds = timer.finish()
         try writeFileAtomically(Data(TrainLog.csv(report.epochs).utf8), to: output.appendingPathComponent("train-log.csv"))
         try writeFileAtomically(report.jsonData(in: output),
@@ -84,7 +105,7 @@ public final class DistillationPipeline {
         let teacherOutputs: TeacherOutputs? = try timer.time("teacher_outputs") {
             guard settings.cacheTeacher, objective.needsTeacher else { return nil }
             return try TeacherCache.outputs(teacher: teacher.model, teacherFile: teacher.file, data: train,
-                                            batchSize: 128, report: progress.line)
+                                            batchSize: 128, replicas: replicas, report: progress.line)
         }
         let (studentModel, studentRecords) = try timer.time("student") {
             try trainStudent(phase: "student", objective: objective, teacher: teacher.model, teacherOutputs: teacherOutputs,
@@ -105,6 +126,7 @@ public final class DistillationPipeline {
         let scratch = try settings.baseline ? timer.time("student_scratch") {
             try trainScratchStudents(settings.baselineSeeds, train: train, test: test, into: &report)
         } : nil
+        guard writes else { return [] }  // quantize and cascade: rank 0 alone
         var written = [("student", student), ("student-scratch", scratch), ("student-pruned", pruned)]
             .compactMap { name, saved in saved.map { (name: name, model: Optional($0.model), file: $0.file) } }
         var final = (pruned ?? student).file
@@ -231,7 +253,7 @@ public final class DistillationPipeline {
         teacherMetadata.provenance.training = TrainingRecord(
             recipe: recipeFile, data: recipe.teacherTrainingDataJSON, test: recipe.testDataJSON, epochs: records.count,
             samples: records.count * trainer.sampleCount, seconds: records.reduce(0) { $0 + $1.seconds }, testAccuracy: accuracy)
-        try CheckpointFile.write(model: teacher, metadata: teacherMetadata, to: url)
+        try onRankZero(url) { try CheckpointFile.write(model: teacher, metadata: teacherMetadata, to: url) }
         progress.line(String(format: "teacher: saved %@, test accuracy %.2f%%", url.path, 100 * accuracy))
         return (SavedModel(model: teacher, file: url, accuracy: accuracy, trained: true), records)
     }
@@ -253,7 +275,7 @@ public final class DistillationPipeline {
         Trainer(phase: "teacher", parameters: try recipe.teacher.stages.last?.trainedParameters(of: teacher) ?? teacher.namedParameters,
                 settings: settings, seed: recipe.seed &+ 10,
                 sampleCount: samples, statePath: stateFile("teacher"), fingerprint: fingerprint("teacher", train, test), progress: progress,
-                segments: recipe.teacher.trainData?.scheduleSegments(epochs: settings.epochs) ?? [])
+                segments: recipe.teacher.trainData?.scheduleSegments(epochs: settings.epochs) ?? [], replicas: replicas)
     }
 
     /// The scratch baseline: `count` students trained on labels alone. The first starts from the distilled
@@ -318,14 +340,14 @@ public final class DistillationPipeline {
                                    seed: recipe.seed &+ 60 &+ seedOffset)
         let task = recipe.distill.stages.last
         let parameters = distiller.trainableParameters.filter { task?.trains($0.name) ?? true }
-        func step(_ indices: [Int]) -> Trainer.StepResult {
+        func step(_ indices: [Int], share: BatchShare?) -> Trainer.StepResult {
             let batch = train.batch(indices)
             if objective.needsTeacher, teacherOutputs == nil, let teacher {
                 // No cache: the teacher's forward pass on this very batch.
                 let outputs = TeacherOutputs(teacher: teacher, input: batch.input)
-                return distiller.step(batch, teacher: outputs, teacherIndices: Array(0..<indices.count))
+                return distiller.step(batch, teacher: outputs, teacherIndices: Array(0..<indices.count), share: share)
             }
-            return distiller.step(batch, teacher: teacherOutputs, teacherIndices: indices)
+            return distiller.step(batch, teacher: teacherOutputs, teacherIndices: indices, share: share)
         }
         // Curriculum stages first, each over the training samples whose questions it names, with
         // a learning-rate schedule and optimizer of its own.
@@ -340,21 +362,23 @@ public final class DistillationPipeline {
             settings.epochs = stages[index].epochs
             let trainer = Trainer(phase: stagePhase, parameters: parameters, settings: settings,
                                   seed: recipe.seed &+ 11 &+ seedOffset &+ UInt64(index + 1), sampleCount: subset.count,
-                                  statePath: stateFile(stagePhase), fingerprint: fingerprint(stagePhase, train, test), progress: progress)
-            records += try trainer.run(resume: resume, shouldStop: shouldStop, step: { step($0.map { subset[$0] }) },
+                                  statePath: stateFile(stagePhase), fingerprint: fingerprint(stagePhase, train, test), progress: progress,
+                                  replicas: replicas)
+            records += try trainer.run(resume: resume, shouldStop: shouldStop, step: { step($0.map { subset[$0] }, share: trainer.batchShare) },
                                        evaluate: { Evaluation.accuracy(of: student, on: test) })
         }
         let trainer = Trainer(phase: phase, parameters: parameters,
                               settings: recipe.distill.training, seed: recipe.seed &+ 11 &+ seedOffset, sampleCount: train.count,
-                              statePath: stateFile(phase), fingerprint: fingerprint(phase, train, test), progress: progress)
-        records += try trainer.run(resume: resume, shouldStop: shouldStop, step: step,
+                              statePath: stateFile(phase), fingerprint: fingerprint(phase, train, test), progress: progress,
+                              replicas: replicas)
+        records += try trainer.run(resume: resume, shouldStop: shouldStop, step: { step($0, share: trainer.batchShare) },
                                    evaluate: { Evaluation.accuracy(of: student, on: test) })
         return (student, records)
     }
 
     func save(_ model: FusionModel, phase: String, file: String, accuracy: Double, stages: [StageRecord]? = nil) throws -> SavedModel {
         let url = output.appendingPathComponent(file)
-        try CheckpointFile.write(model: model, metadata: metadata(model, accuracy: accuracy, stages: stages), to: url)
+        try onRankZero(url) { try CheckpointFile.write(model: model, metadata: metadata(model, accuracy: accuracy, stages: stages), to: url) }
         progress.line(String(format: "%@: saved %@, test accuracy %.2f%%", phase, url.path, 100 * accuracy))
         return SavedModel(model: model, file: url, accuracy: accuracy, trained: true)
     }

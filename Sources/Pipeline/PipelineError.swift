@@ -10,6 +10,8 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
     case outputFolder(path: String, reason: String)
     /// Another live run holds the output folder's lock.
     case outputFolderInUse(folder: String, holder: String, lock: String)
+    /// A data-parallel run's rank 0, which alone writes files, could not write `path` (its own message says why).
+    case writerFailed(path: String)
     /// The bench phase could not measure some checkpoints; each failure is described.
     case benchFailed([String])
 
@@ -22,6 +24,7 @@ public enum PipelineError: Error, Equatable, CustomStringConvertible {
         case let .outputFolderInUse(folder, holder, lock):
             "\(folder): another run is using this output folder (pid \(holder.isEmpty ? "unknown" : holder), lock \(lock)); "
                 + "wait for it, or give this recipe another \"output\""
+        case let .writerFailed(path): "\(path): rank 0, which alone writes files, could not write it; its message says why"
         case let .benchFailed(failures):
             "bench: \(failures.count) checkpoint(s) could not be benchmarked: " + failures.joined(separator: "; ")
         }

@@ -40,10 +40,11 @@ public enum CheckpointPruner {
     /// Prunes the checkpoint at `input` as `settings` say, ranking heads on `calibration`. With a
     /// `teacher` and `settings.recovery`, distils the student back after each round on
     /// `calibration`. Accuracies before, after pruning and after recovery are measured on `test`.
-    /// `metrics` of the output are its final accuracy, when there is `test` data.
+    /// `metrics` of the output are its final accuracy, when there is `test` data. With `replicas`,
+    /// each prunes the same way, recovery is data-parallel, and rank 0 alone writes `output`.
     public static func run(input: URL, output: URL, settings: PruningSettings, calibration: MultimodalDataset,
                            test: MultimodalDataset?, teacher: Teacher?, provenance: Provenance,
-                           progress: ProgressReporter) throws -> Outcome {
+                           progress: ProgressReporter, replicas: ReplicaGroup? = nil) throws -> Outcome {
         let (model, metadata) = try CheckpointFile.loadModel(from: input)
         guard metadata.precision == .float32 else {
             // Head importance needs gradients, which the int8 path does not give.
@@ -67,7 +68,7 @@ public enum CheckpointPruner {
             let recovery = PruningRecovery(
                 teacher: teacher.model, teacherFile: teacher.file, train: calibration,
                 evaluate: { accuracy($0) ?? Evaluation.accuracy(of: $0, on: calibration) },
-                settings: settings.recovery!, objective: teacher.objective, seed: teacher.seed, progress: progress)
+                settings: settings.recovery!, objective: teacher.objective, seed: teacher.seed, progress: progress, replicas: replicas)
             try recovery.check(student: model.config)
             return recovery
         }
@@ -89,8 +90,10 @@ public enum CheckpointPruner {
         if recovery != nil { record.accuracyRecovered = accuracy(pruned) }
 
         let final = record.accuracyRecovered ?? record.accuracyPruned
-        try CheckpointFile.write(model: pruned, metadata: CheckpointMetadata(
-            config: pruned.config, provenance: provenance, metrics: final.map { ["accuracy": $0] }, pruning: record), to: output)
+        try writeOnRankZero(output, replicas: replicas) { () throws(CheckpointError) in
+            try CheckpointFile.write(model: pruned, metadata: CheckpointMetadata(
+                config: pruned.config, provenance: provenance, metrics: final.map { ["accuracy": $0] }, pruning: record), to: output)
+        }
         return Outcome(source: model, pruned: pruned, record: record, epochs: epochs)
     }
 

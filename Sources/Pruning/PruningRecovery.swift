@@ -17,11 +17,14 @@ public final class PruningRecovery {
     public let objective: DistillationObjective
     public let seed: UInt64
     public let progress: ProgressReporter
+    /// The replicas of a data-parallel run, which share the teacher's outputs and each step (nil: this process alone).
+    public let replicas: ReplicaGroup?
 
     public init(teacher: FusionModel, teacherFile: URL, train: MultimodalDataset, evaluate: @escaping (FusionModel) -> Double,
-                settings: TrainingSettings, objective: DistillationObjective, seed: UInt64, progress: ProgressReporter) {
+                settings: TrainingSettings, objective: DistillationObjective, seed: UInt64, progress: ProgressReporter,
+                replicas: ReplicaGroup? = nil) {
         self.teacher = teacher; self.teacherFile = teacherFile; self.train = train; self.evaluate = evaluate
-        self.settings = settings; self.objective = objective; self.seed = seed; self.progress = progress
+        self.settings = settings; self.objective = objective; self.seed = seed; self.progress = progress; self.replicas = replicas
     }
 
     /// The default recipe's loss weights, with a fine-tuning learning rate.
@@ -47,7 +50,8 @@ public final class PruningRecovery {
     }
 
     private lazy var teacherOutputs: Result<TeacherOutputs, CheckpointError> = Result { () throws(CheckpointError) in
-        try TeacherCache.outputs(teacher: teacher, teacherFile: teacherFile, data: train, batchSize: 128, report: progress.line)
+        try TeacherCache.outputs(teacher: teacher, teacherFile: teacherFile, data: train, batchSize: 128, replicas: replicas,
+                                 report: progress.line)
     }
 
     /// Fine-tunes `student` in place for `settings.epochs`. The attention-map term compares maps
@@ -62,9 +66,9 @@ public final class PruningRecovery {
         }
         let distiller = StudentDistiller(student: student, teacherWidth: teacher.config.fusionDim, objective: objective, seed: seed &+ 2)
         let trainer = Trainer(phase: phase, parameters: distiller.trainableParameters, settings: settings, seed: seed &+ 11,
-                              sampleCount: train.count, statePath: nil, fingerprint: "", progress: progress)
+                              sampleCount: train.count, statePath: nil, fingerprint: "", progress: progress, replicas: replicas)
         return try trainer.run(resume: false, step: { indices in
-            distiller.step(train.batch(indices), teacher: outputs, teacherIndices: indices)
+            distiller.step(train.batch(indices), teacher: outputs, teacherIndices: indices, share: trainer.batchShare)
         }, evaluate: { evaluate(student) })
     }
 }

@@ -7,18 +7,21 @@ public final class ProgressReporter {
     private let interval: Double
     private var lastUpdate = 0.0
     private var drawn = false
+    /// Prints nothing (the ranks of a data-parallel run other than rank 0, which reports for all).
+    private let quiet: Bool
 
     /// - Parameter interval: seconds between plain lines when standard output is not a terminal.
-    public init(interactive: Bool = isatty(STDOUT_FILENO) == 1, interval: Double = 15) {
+    public init(interactive: Bool = isatty(STDOUT_FILENO) == 1, interval: Double = 15, quiet: Bool = false) {
         self.interactive = interactive
         self.interval = interval
+        self.quiet = quiet
     }
 
     /// Reports a step; draws at most 5 times a second on a terminal.
     public func step(phase: String, epoch: Int, epochs: Int, step: Int, steps: Int, loss: Double, accuracy: Double,
                      samplesPerSecond: Double, remainingSeconds: Double) {
         let now = Date().timeIntervalSince1970
-        guard now - lastUpdate >= (interactive ? 0.2 : interval) || step == steps else { return }
+        guard !quiet, now - lastUpdate >= (interactive ? 0.2 : interval) || step == steps else { return }
         lastUpdate = now
         let fraction = Double(step) / Double(max(steps, 1))
         let status = String(format: "%@ epoch %d/%d  step %d/%d  loss %.4f  acc %5.1f%%  %6.0f samples/s  ETA %@",
@@ -37,6 +40,7 @@ public final class ProgressReporter {
 
     /// Prints a line that stays (an epoch summary, a warning), clearing a bar first.
     public func line(_ text: String) {
+        guard !quiet else { return }
         if drawn { print("\r\u{1B}[2K", terminator: ""); drawn = false }
         print(text)
         fflush(nil)

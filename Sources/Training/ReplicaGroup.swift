@@ -1,3 +1,5 @@
+import Checkpoint
+import Foundation
 import TensorCore
 
 /// The processes of a data-parallel run, as the trainer needs them: each holds the whole model,
@@ -19,6 +21,27 @@ extension ReplicaGroup {
         return batch[start..<(start + base + (rank < extra ? 1 : 0))]
     }
 
+    /// Whether `flag` holds on any replica; every replica gets the same answer, so all take the same branch.
+    public func any(_ flag: Bool) -> Bool {
+        var votes = [flag ? 1.0 : 0.0]
+        sum(&votes)
+        return votes[0] > 0
+    }
+
+    /// Runs `write` on rank 0 alone (the one replica that writes files) and tells every replica
+    /// whether it worked: rank 0 rethrows its error, the others throw `failedOnRankZero`, so none
+    /// waits in a collective for a rank that has stopped.
+    public func onRankZero<Failure: Error>(_ write: () throws(Failure) -> Void,
+                                           failedOnRankZero: @autoclosure () -> Failure) throws(Failure) {
+        var failure: Failure?
+        if rank == 0 {
+            do { try write() } catch { failure = error }
+        }
+        let failed = any(failure != nil)
+        if let failure { throw failure }
+        if failed { throw failedOnRankZero() }
+    }
+
     /// Turns each replica's gradients of the mean loss over its share (`fraction` of the batch) into
     /// the gradients of the mean over the whole batch: Σ_r fraction_r · g_r, the same on every replica.
     /// A parameter no replica has a gradient for keeps none; one that some lack gets zeros from those.
@@ -38,4 +61,11 @@ extension ReplicaGroup {
             offset += parameters[index].count
         }
     }
+}
+
+/// Writes `file` with `write`: here when there are no `replicas`, else on rank 0 alone with every
+/// replica told whether it worked (the others throw `.cannotWrite` naming the file).
+public func writeOnRankZero(_ file: URL, replicas: ReplicaGroup?, _ write: () throws(CheckpointError) -> Void) throws(CheckpointError) {
+    guard let replicas else { return try write() }
+    try replicas.onRankZero(write, failedOnRankZero: .cannotWrite(file: file.path, reason: "rank 0, which alone writes files, could not"))
 }

@@ -37,11 +37,18 @@ public final class Trainer {
     /// The replicas of a data-parallel run (nil: this process alone). Each takes its share of every
     /// batch, gradients, losses and counts are summed over them, and rank 0 alone writes the state.
     public var replicas: ReplicaGroup?
+    /// During a data-parallel step whose batch is split, where this replica's rows sit (for the
+    /// loss terms that couple a batch's samples); nil otherwise.
+    public private(set) var batchShare: BatchShare?
+    /// Seconds this epoch's steps spent summing over the replicas (losses, counts, gradients).
+    private var communicationSeconds = 0.0
 
     public init(phase: String, parameters: [(name: String, tensor: Tensor)], settings: TrainingSettings, seed: UInt64,
-                sampleCount: Int, statePath: URL?, fingerprint: String, progress: ProgressReporter, segments: [Int] = []) {
+                sampleCount: Int, statePath: URL?, fingerprint: String, progress: ProgressReporter, segments: [Int] = [],
+                replicas: ReplicaGroup? = nil) {
         self.phase = phase; self.parameters = parameters; self.settings = settings; self.seed = seed; self.sampleCount = sampleCount
         self.statePath = statePath; self.fingerprint = fingerprint; self.progress = progress; self.segments = segments
+        self.replicas = replicas.flatMap { $0.size > 1 ? $0 : nil }
     }
 
     public var stepsPerEpoch: Int { (sampleCount + settings.batchSize - 1) / settings.batchSize }
@@ -78,6 +85,7 @@ public final class Trainer {
             epochData(state.epoch)
             let order = order(epoch: state.epoch)
             let started = Date().timeIntervalSince1970 - state.sums.seconds
+            communicationSeconds = 0
             for stepIndex in state.stepInEpoch..<stepsPerEpoch {
                 let batch = Array(order[(stepIndex * settings.batchSize)..<min((stepIndex + 1) * settings.batchSize, sampleCount)])
                 optimizer.zeroGradients()
@@ -100,9 +108,12 @@ public final class Trainer {
             }
             let record = state.sums.record(phase: phase, epoch: state.epoch + 1, testAccuracy: evaluate())
             state.records.append(record)
-            progress.line(String(format: "%@ epoch %d/%d: loss %.4f  train %.1f%%  test %.1f%%  (%.0f samples/s, %@)",
+            let communication = replicas.map { String(format: ", %d ranks, allreduce %.1f%% of it", $0.size,
+                                                         100 * communicationSeconds / max(record.seconds, 1e-9)) } ?? ""
+            progress.line(String(format: "%@ epoch %d/%d: loss %.4f  train %.1f%%  test %.1f%%  (%.0f samples/s, %@%@)",
                                  phase, record.epoch, settings.epochs, record.trainLoss, 100 * record.trainAccuracy,
-                                 100 * record.testAccuracy, record.samplesPerSecond, ProgressReporter.duration(record.seconds)))
+                                 100 * record.testAccuracy, record.samplesPerSecond, ProgressReporter.duration(record.seconds),
+                                 communication))
             state.epoch += 1
             state.stepInEpoch = 0
             state.sums = TrainingState.Sums()
@@ -143,15 +154,22 @@ public final class Trainer {
         let split = batch.count >= replicas.size
         let share = split ? Array(replicas.share(of: batch)) : batch
         let fraction = split ? Float(share.count) / Float(batch.count) : 1 / Float(replicas.size)
+        let offset = split ? replicas.share(of: Array(0..<batch.count)).startIndex : 0
+        batchShare = split ? BatchShare(replicas: replicas, offset: offset, total: batch.count, fraction: fraction) : nil
+        defer { batchShare = nil }
         let result = step(share)
         // Every replica names the same terms: the objective is the same everywhere.
         let names = result.components.keys.sorted()
         var totals = [Double(result.loss.item * fraction), Double(result.correct) * Double(split ? 1 : fraction)]
             + names.map { Double(result.components[$0]! * fraction) }
+        let summing = Date()
         replicas.sum(&totals)
+        communicationSeconds += Date().timeIntervalSince(summing)
         guard totals[0].isFinite else { throw nonFinite }
         result.loss.backward()
+        let combining = Date()
         replicas.combineGradients(of: optimizer.parameters, fraction: fraction)
+        communicationSeconds += Date().timeIntervalSince(combining)
         clipGradients(of: optimizer.parameters, maximumNorm: settings.gradientClip)
         return StepResult(loss: Tensor(shape: [], storage: [Float(totals[0])]),
                           components: Dictionary(uniqueKeysWithValues: zip(names, totals.dropFirst(2).map(Float.init))),
@@ -160,16 +178,17 @@ public final class Trainer {
 
     /// Whether any replica says yes (every replica then stops at the same step); alone, `flag`.
     private func agreed(_ flag: Bool) -> Bool {
-        guard let replicas, replicas.size > 1 else { return flag }
-        var votes = [flag ? 1.0 : 0.0]
-        replicas.sum(&votes)
-        return votes[0] > 0
+        replicas?.any(flag) ?? flag
     }
 
+    /// Rank 0 writes the state; every replica learns whether that worked, so none waits for a
+    /// rank that has stopped.
     private func save(_ state: TrainingState, _ optimizer: AdamW) throws(TrainingError) {
-        guard let statePath, (replicas?.rank ?? 0) == 0 else { return }
+        guard let statePath else { return }
         do {
-            try state.write(to: statePath, parameters: parameters, optimizer: optimizer)
+            try writeOnRankZero(statePath, replicas: replicas) { () throws(CheckpointError) in
+                try state.write(to: statePath, parameters: parameters, optimizer: optimizer)
+            }
         } catch {
             throw .file(error)
         }
