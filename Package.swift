@@ -104,7 +104,7 @@ let package = Package(
         // Gradient checks, temporary folders, child processes and the interop Python, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware"]),
-        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Checkpoint", "TestSupport"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CKernels", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "TestSupport"], exclude: ["h5py_interop.py"]),

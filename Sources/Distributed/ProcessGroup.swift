@@ -2,6 +2,9 @@ import CMPI
 import Foundation
 import Training
 
+/// What a rank prints when mpirun terminates it, written from the signal handler (so made beforehand).
+nonisolated(unsafe) private var terminationNotice = UnsafeBufferPointer<CChar>(start: nil, count: 0)
+
 /// The processes of a data-parallel run: the ranks `mpirun` launched (OpenMPI's `MPI_COMM_WORLD`),
 /// or this process alone. Without `mpirun` no MPI call is made, so the binary needs no launcher.
 public final class ProcessGroup: ReplicaGroup, @unchecked Sendable {
@@ -30,8 +33,21 @@ public final class ProcessGroup: ReplicaGroup, @unchecked Sendable {
         var rank: Int32 = 0, size: Int32 = 0
         MPI_Comm_rank(condenser_mpi_comm_world(), &rank)
         MPI_Comm_size(condenser_mpi_comm_world(), &size)
+        announceTermination(rank: Int(rank), size: Int(size))
         return ProcessGroup(rank: Int(rank), size: Int(size), usesMPI: true)
     }()
+
+    /// When a rank dies, mpirun ends the others with SIGTERM; each then says so in one line instead
+    /// of vanishing. States are written atomically, so the last saved one is intact.
+    private static func announceTermination(rank: Int, size: Int) {
+        let text = "condenser: rank \(rank) of \(size) stopped: mpirun ended the job (Ctrl-C, or another rank ended; mpirun "
+            + "names it). The state saved at the last epoch end is intact: run the same command with --resume to continue\n"
+        terminationNotice = UnsafeBufferPointer(start: strdup(text), count: text.utf8.count)
+        signal(SIGTERM) { _ in
+            _ = write(STDERR_FILENO, terminationNotice.baseAddress, terminationNotice.count)
+            _exit(143)
+        }
+    }
 
     /// Ends this process with `code` after an error. Alone it simply exits. Under `mpirun` it exits
     /// through `MPI_Finalize`, which returns once every rank has ended; a rank that is still waiting in
