@@ -27,7 +27,7 @@ extension DistillationPipeline {
                                   seed: seed &+ 100 &+ UInt64(index), sampleCount: data.count, statePath: stateFile(stagePhase),
                                   fingerprint: fingerprint(stagePhase, train, test), progress: progress, replicas: replicas)
             records += try trainer.run(resume: resume, shouldStop: shouldStop, epochData: { epoch = $0 },
-                                       step: { objective.step(data, samples: $0, epoch: epoch) },
+                                       step: { objective.step(data, samples: $0, epoch: epoch, share: trainer.batchShare) },
                                        evaluate: { Evaluation.accuracy(of: model, on: test) })
         }
         if let task = stages.last {

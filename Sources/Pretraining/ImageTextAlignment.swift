@@ -45,26 +45,39 @@ public final class ImageTextAlignment: StageObjective {
                 maskedMean(model.fusion.textProjection(text.states), mask: mask))
     }
 
-    public func step(_ data: MultimodalDataset, samples: [Int], epoch: Int) -> Trainer.StepResult {
+    public func step(_ data: MultimodalDataset, samples: [Int], epoch: Int, share: BatchShare?) -> Trainer.StepResult {
         logitScale.storage[0] = min(logitScale.storage[0], Self.maximumLogitScale)
-        let (vision, text) = embeddings(data, samples: samples)
-        let loss = DistillationLoss.contrastive(vision: vision, text: text, logitScale: logitScale.exp())
-        return Trainer.StepResult(loss: loss, components: ["align": loss.item], correct: Self.retrieved(vision: vision, text: text))
+        let (local, localText) = embeddings(data, samples: samples)
+        guard let share else {
+            let loss = DistillationLoss.contrastive(vision: local, text: localText, logitScale: logitScale.exp())
+            return Trainer.StepResult(loss: loss, components: ["align": loss.item], correct: Self.retrieved(vision: local, text: localText))
+        }
+        // Over the whole batch, every replica computing the same loss: the embeddings' gradients
+        // reach each replica's own rows, and the scale, which every replica holds, takes 1/size of
+        // its gradient from each (the same value, a gradient scaled by 1/size).
+        let (vision, text) = (share.gathered(local), share.gathered(localText))
+        let size = Float(share.replicas.size)
+        let scale = logitScale * (1 / size) + (1 - 1 / size) * logitScale.item
+        let loss = share.wholeBatch(DistillationLoss.contrastive(vision: vision, text: text, logitScale: scale.exp()))
+        let own = share.offset..<(share.offset + samples.count)
+        return Trainer.StepResult(loss: loss, components: ["align": loss.item],
+                                  correct: Self.retrieved(vision: vision, text: text, images: own))
     }
 
     /// How many images have their own caption as the most similar one: v, t [B, D]. Scores v·t̂ rank
     /// the captions of an image as the cosine does (the image's own norm scales its whole row).
-    static func retrieved(vision: Tensor, text: Tensor) -> Int {
+    static func retrieved(vision: Tensor, text: Tensor, images: Range<Int>? = nil) -> Int {
         let (count, width) = (vision.shape[0], vision.shape[1])
+        let images = images ?? 0..<count
         let captions = (0..<count).map { c in
             let row = text.storage[(c * width)..<((c + 1) * width)]
             let norm = max(row.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
             return row.map { $0 / norm }
         }
-        let scores = (0..<count).flatMap { b in
+        let scores = images.flatMap { b in
             let image = vision.storage[(b * width)..<((b + 1) * width)]
             return captions.map { zip(image, $0).reduce(0) { $0 + $1.0 * $1.1 } }
         }
-        return Evaluation.hits(logits: scores, classes: count, labels: (0..<count).map(Int32.init))
+        return Evaluation.hits(logits: scores, classes: count, labels: images.map(Int32.init))
     }
 }

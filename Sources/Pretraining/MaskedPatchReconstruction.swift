@@ -50,7 +50,7 @@ public final class MaskedPatchReconstruction: StageObjective {
         return (images, hidden)
     }
 
-    public func step(_ data: MultimodalDataset, samples: [Int], epoch: Int) -> Trainer.StepResult {
+    public func step(_ data: MultimodalDataset, samples: [Int], epoch: Int, share: BatchShare?) -> Trainer.StepResult {
         let batch = data.batch(samples)
         let config = model.config
         let (count, features, width) = (config.patchCount, config.patchFeatures, config.visionDim)
@@ -62,7 +62,7 @@ public final class MaskedPatchReconstruction: StageObjective {
                                              patchSize: config.patchSize).storage
         let target = Tensor(shape: [rows.count, features],
                             storage: rows.flatMap { original[($0 * features)..<(($0 + 1) * features)] })
-        let loss = (predicted - target).squared().mean()
+        let loss = (predicted - target).squared().mean().scaledToWholeBatch(share, count: rows.count)
         return Trainer.StepResult(loss: loss, components: ["vision": loss.item], correct: 0)
     }
 }

@@ -45,7 +45,7 @@ public final class MaskedTokenPrediction: StageObjective {
         return (masked, hidden)
     }
 
-    public func step(_ data: MultimodalDataset, samples: [Int], epoch: Int) -> Trainer.StepResult {
+    public func step(_ data: MultimodalDataset, samples: [Int], epoch: Int, share: BatchShare?) -> Trainer.StepResult {
         let batch = data.batch(samples)
         let (length, width) = (batch.textLength, model.config.textDim)
         let (tokens, hidden) = hide(batch.tokens, length: length, samples: samples, epoch: epoch)
@@ -53,11 +53,13 @@ public final class MaskedTokenPrediction: StageObjective {
         let rows = hidden.enumerated().flatMap { b, positions in positions.map { b * length + $0 } }
         guard !rows.isEmpty else {
             // No real token in the whole batch: a zero loss that still reaches the decoder.
-            return Trainer.StepResult(loss: (decoder.bias * 0).sum(), components: ["text": 0], correct: 0)
+            let zero = (decoder.bias * 0).sum()
+            return Trainer.StepResult(loss: share?.itemMean(zero, count: 0) ?? zero, components: ["text": 0], correct: 0)
         }
         let logits = decoder(selectRows(states.reshaped([batch.count * length, width]), rows))
         let labels = rows.map { batch.tokens[$0] }
-        let loss = crossEntropy(logits: logits, labels: labels)
+        // The mean over the whole batch's hidden tokens.
+        let loss = crossEntropy(logits: logits, labels: labels).scaledToWholeBatch(share, count: rows.count)
         // A sample counts when every token it hid was predicted.
         var right = hidden.map { !$0.isEmpty }
         for (index, hit) in zip(rows, Evaluation.right(logits: logits.storage, classes: model.config.vocabSize, labels: labels))

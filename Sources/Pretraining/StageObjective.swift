@@ -11,7 +11,16 @@ public protocol StageObjective: AnyObject {
     /// The loss on `samples` of `data` in `epoch` (0-based; masks are drawn from it).
     /// `components` holds the loss under the stage's kind; `correct` counts samples done right
     /// (every hidden token predicted, or the caption retrieved; 0 for patch reconstruction).
-    func step(_ data: MultimodalDataset, samples: [Int], epoch: Int) -> Trainer.StepResult
+    /// In a data-parallel step, `share` places `samples` within the whole batch, over which the
+    /// loss is the one a single process computes.
+    func step(_ data: MultimodalDataset, samples: [Int], epoch: Int, share: BatchShare?) -> Trainer.StepResult
+}
+
+extension StageObjective {
+    /// The loss on `samples` of `data` in `epoch`, in a process alone.
+    public func step(_ data: MultimodalDataset, samples: [Int], epoch: Int) -> Trainer.StepResult {
+        step(data, samples: samples, epoch: epoch, share: nil)
+    }
 }
 
 extension TrainingStage {

@@ -41,3 +41,11 @@ public struct BatchShare {
         return term * (Float(Double(count) / max(counts[0], 1)) / fraction)
     }
 }
+
+extension Tensor {
+    /// This mean over `count` items of a replica's rows as its part of the whole batch's mean
+    /// (`BatchShare.itemMean`); itself without a share.
+    public func scaledToWholeBatch(_ share: BatchShare?, count: Int) -> Tensor {
+        share?.itemMean(self, count: count) ?? self
+    }
+}
