@@ -19,11 +19,17 @@ public final class ProcessGroup: ReplicaGroup, @unchecked Sendable {
         self.usesMPI = usesMPI
     }
 
-    /// Whether `mpirun` launched this process (it sets `OMPI_COMM_WORLD_SIZE` in every rank's environment).
-    public static var isLaunchedByMPI: Bool { ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil }
+    /// Whether an MPI launcher started this process: OpenMPI's `mpirun` sets `OMPI_COMM_WORLD_SIZE`
+    /// in every rank's environment, Slurm's `srun --mpi=pmix` sets `PMIX_RANK`.
+    public static var isLaunchedByMPI: Bool { environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil }
 
-    /// How many ranks `mpirun` launched, read from the environment without starting MPI (1 without `mpirun`).
-    public static var launchedSize: Int { ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"].flatMap { Int($0) } ?? 1 }
+    /// How many ranks were launched, read from the environment without starting MPI (1 without a launcher).
+    public static var launchedSize: Int {
+        guard isLaunchedByMPI else { return 1 }
+        return (environment["OMPI_COMM_WORLD_SIZE"] ?? environment["SLURM_STEP_NUM_TASKS"]).flatMap { Int($0) } ?? 1
+    }
+
+    private static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The group of every rank of the launch; MPI is initialised on first use and finalised at exit.
     public static let world: ProcessGroup = {
