@@ -26,38 +26,58 @@ extension CoreBench {
             let input = ActivationQuantization(low: -1, high: 1)
             let kernel = Int8Kernel(m: m, n: n, k: k, weights: int8)
             let sgemm = SGEMMBaseline(m: m, n: n, k: k)
-            var times: [[Double]] = [[], [], [], []]
-            let runs: [() -> Void] = [
-                { sgemm.run() }, { kernel.run() },
-                { _ = Tensor.linear(x, weight: weight, bias: bias) },
-                { _ = Tensor.int8Linear(x, weights: int8, bias: bias, input: input) },
-            ]
+            let paths = int8Paths
+            var runs: [() -> Void] = [{ sgemm.run() }] + paths.map { path in { kernel.run(path: path) } }
+            runs += [{ _ = Tensor.linear(x, weight: weight, bias: bias) },
+                     { _ = Tensor.int8Linear(x, weights: int8, bias: bias, input: input) }]
+            var times = [[Double]](repeating: [], count: runs.count)
             for _ in 0..<warmup { runs.forEach { $0() } }
             for _ in 0..<iterations { for (i, run) in runs.enumerated() { times[i].append(WallClock.seconds(run)) } }
             let rate = times.map { 2 * Double(m * n * k) / median($0) / 1e9 }
-            print(String(format: "%@ int8 %-16@ %5d×%4d×%4d  kernel: sgemm %6.1f GFLOP/s, int8 %6.1f GOP/s (%.2f×)   "
-                             + "op: float %6.1f, int8 %6.1f (%.2f×)",
-                         name, shape.label, m, k, n, rate[0], rate[1], rate[1] / rate[0], rate[2], rate[3], rate[3] / rate[2]))
+            let kernels = paths.indices.map { String(format: "%@ %6.1f GOP/s (%.2f×)", pathName(paths[$0]),
+                                                     rate[1 + $0], rate[1 + $0] / rate[0]) }
+            let (float, quantized) = (rate[rate.count - 2], rate[rate.count - 1])
+            print(String(format: "%@ int8 %-16@ %5d×%4d×%4d  kernel: sgemm %6.1f GFLOP/s, %@   op: float %6.1f, int8 %6.1f (%.2f×)",
+                         name, shape.label, m, k, n, rate[0], kernels.joined(separator: ", "), float, quantized, quantized / float))
         }
 
         let floatModel = FusionModel(config: config, seed: 1), int8Model = FusionModel(config: config, seed: 1)
         for (_, layer) in int8Model.quantizableLayers {
             layer.int8 = Int8Linear(weights: .quantizing(layer.weightMatrix), input: ActivationQuantization(low: -4, high: 4))
         }
+        // The int8 model on each path in turn, alternating with the float32 model.
         for batch in [1, 32] {
             let input = randomInput(config: config, batch: batch, seed: 2)
-            var floatTimes: [Double] = [], int8Times: [Double] = []
-            for _ in 0..<warmup { _ = floatModel.predict(input); _ = int8Model.predict(input) }
-            for _ in 0..<iterations {
-                floatTimes.append(WallClock.seconds { _ = floatModel.predict(input) })
-                int8Times.append(WallClock.seconds { _ = int8Model.predict(input) })
+            var floatTimes: [Double] = [], int8Times = [[Double]](repeating: [], count: int8Paths.count)
+            for path in int8Paths {
+                _ = condenser_qgemm_select(path)
+                for _ in 0..<warmup { _ = floatModel.predict(input); _ = int8Model.predict(input) }
             }
-            let (f, q) = (median(floatTimes), median(int8Times))
-            print(String(format: "%@ int8 forward batch %2d: float32 p50 %7.3f ms  int8 p50 %7.3f ms  (int8 / float32 = %.2f)",
-                         name, batch, f * 1e3, q * 1e3, q / f))
+            for _ in 0..<iterations {
+                for (index, path) in int8Paths.enumerated() {
+                    _ = condenser_qgemm_select(path)
+                    floatTimes.append(WallClock.seconds { _ = floatModel.predict(input) })
+                    int8Times[index].append(WallClock.seconds { _ = int8Model.predict(input) })
+                }
+            }
+            _ = condenser_qgemm_select(Int32(CONDENSER_QGEMM_BEST))
+            let f = median(floatTimes)
+            let rows = zip(int8Paths, int8Times).map { path, times in
+                String(format: "int8 %@ p50 %7.3f ms (%.2f×)", pathName(path), median(times) * 1e3, median(times) / f)
+            }
+            print(String(format: "%@ int8 forward batch %2d: float32 p50 %7.3f ms  ", name, batch, f * 1e3) + rows.joined(separator: "  "))
         }
     }
 }
+
+/// The int8 product's paths to compare: AVX2 (or portable without it) and the best one, when that differs.
+var int8Paths: [Int32] {
+    let best = condenser_qgemm_best_path()
+    let baseline = Int32(condenser_qgemm_path_available(Int32(CONDENSER_QGEMM_AVX2)) != 0 ? CONDENSER_QGEMM_AVX2 : CONDENSER_QGEMM_PORTABLE)
+    return best == baseline ? [best] : [baseline, best]
+}
+
+func pathName(_ path: Int32) -> String { String(cString: condenser_qgemm_path_name(path)) }
 
 /// The bare int8 product C[m, n] = codes[m, k]·Wᵀ rescaled to float, rows split across the
 /// workers like `BLAS.gemm`.
@@ -79,14 +99,14 @@ final class Int8Kernel {
         c = [Float](repeating: 0, count: m * n)
     }
 
-    func run() {
+    func run(path: Int32) {
         let lda = (k + 3) & ~3
         codes.withUnsafeBufferPointer { a in packed.withUnsafeBufferPointer { w in sums.withUnsafeBufferPointer { sums in
         scales.withUnsafeBufferPointer { s in c.withUnsafeMutableBufferPointer { c in
             var (rowScale, zeroPoint): (Float, Int32) = (0.01, 64)
             Parallel.forEachRange(m, grain: 6) { rows in
-                condenser_qgemm(a.baseAddress! + rows.lowerBound * lda, lda, rows.count, w.baseAddress!, sums.baseAddress!, n, k,
-                                &rowScale, &zeroPoint, 0, s.baseAddress!, nil, c.baseAddress! + rows.lowerBound * n, n)
+                condenser_qgemm_on(path, a.baseAddress! + rows.lowerBound * lda, lda, rows.count, w.baseAddress!, sums.baseAddress!,
+                                   n, k, &rowScale, &zeroPoint, 0, s.baseAddress!, nil, c.baseAddress! + rows.lowerBound * n, n)
             }
         } } } } }
     }

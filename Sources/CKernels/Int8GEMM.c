@@ -2,11 +2,15 @@
 #include <math.h>
 #include <string.h>
 
-// Integer products through vpmaddubsw: unsigned 7-bit input codes (0…127) times int8 weights,
-// two products summed into an int16 that cannot saturate (2·127·128 < 2¹⁵), then vpmaddwd by ones
-// into int32. Sums are exact while k·127·128 < 2³¹. The float epilogue uses the same operations
-// in the same order on every path (no FMA contraction), so AVX2 and portable results are
-// bit-identical.
+// Integer products of unsigned 7-bit input codes (0…127) and int8 weights, on the best path the
+// CPU has, chosen at run time:
+// - AVX512-VNNI: vpdpbusd on 16 channels at once, four products summed straight into int32;
+// - AVX-VNNI: the same instruction on 8 channels (VEX-encoded, on CPUs with AVX-VNNI);
+// - AVX2: vpmaddubsw, two products summed into an int16 that cannot saturate (2·127·128 < 2¹⁵),
+//   then vpmaddwd by ones into int32;
+// - portable C.
+// Every path's sums are exact while k·127·128 < 2³¹. The float epilogue uses the same operations
+// in the same order on every path (no FMA contraction), so all paths give bit-identical results.
 #pragma clang fp contract(off)
 
 enum { PANEL = 16, ROWS = 6, ROW_BLOCK = 60 };
@@ -125,6 +129,103 @@ static inline void store_tile_avx2(const Output *out, long row, long col0, long 
     store_row(out, row, col0, count, acc);
 }
 
+/// One tile on AVX-VNNI: as tile_avx2, with vpdpbusd summing the four products into int32.
+#define MULTIPLY_ADD_VNNI(ar, lo, hi)                                                             \
+    {                                                                                             \
+        int32_t s;                                                                                \
+        memcpy(&s, (ar) + 4 * j, 4);                                                              \
+        __m256i x = _mm256_set1_epi32(s);                                                         \
+        lo = _mm256_dpbusd_avx_epi32(lo, x, w0);                                                  \
+        hi = _mm256_dpbusd_avx_epi32(hi, x, w1);                                                  \
+    }
+
+__attribute__((target("avx2,avxvnni")))
+static void tile_avxvnni(const uint8_t *a, long lda, long rows, const int8_t *panel, long quads,
+                         const Output *out, long row0, long col0, long count) {
+    const uint8_t *a0 = a + row0 * lda;
+    if (rows == ROWS) {
+        const uint8_t *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda, *a4 = a3 + lda, *a5 = a4 + lda;
+        __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (long j = 0; j < quads; j++) {
+            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 64));
+            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 64 + 32));
+            MULTIPLY_ADD_VNNI(a0, c00, c01) MULTIPLY_ADD_VNNI(a1, c10, c11) MULTIPLY_ADD_VNNI(a2, c20, c21)
+            MULTIPLY_ADD_VNNI(a3, c30, c31) MULTIPLY_ADD_VNNI(a4, c40, c41) MULTIPLY_ADD_VNNI(a5, c50, c51)
+        }
+        store_tile_avx2(out, row0, col0, count, c00, c01);
+        store_tile_avx2(out, row0 + 1, col0, count, c10, c11);
+        store_tile_avx2(out, row0 + 2, col0, count, c20, c21);
+        store_tile_avx2(out, row0 + 3, col0, count, c30, c31);
+        store_tile_avx2(out, row0 + 4, col0, count, c40, c41);
+        store_tile_avx2(out, row0 + 5, col0, count, c50, c51);
+        return;
+    }
+    for (long r = 0; r < rows; r++) {
+        const uint8_t *ar = a0 + r * lda;
+        __m256i lo = _mm256_setzero_si256(), hi = lo;
+        for (long j = 0; j < quads; j++) {
+            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 64));
+            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 64 + 32));
+            MULTIPLY_ADD_VNNI(ar, lo, hi)
+        }
+        store_tile_avx2(out, row0 + r, col0, count, lo, hi);
+    }
+}
+
+__attribute__((target("avx2,avxvnni")))
+static void qgemm_avxvnni(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
+    QGEMM_DRIVER(tile_avxvnni)
+}
+
+// MARK: AVX512-VNNI
+
+/// Stores a row's 16 accumulators through the AVX2 epilogue, half by half (the same float operations).
+#define STORE_ZMM(row, acc) \
+    store_tile_avx2(out, row, col0, count, _mm512_castsi512_si256(acc), _mm512_extracti64x4_epi64(acc, 1));
+
+/// One tile on AVX512-VNNI: a panel quad's 16 channels × 4 weights fill one zmm, and vpdpbusd adds
+/// each row's four codes (broadcast) times it to the row's 16 int32 sums.
+__attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+static void tile_avx512vnni(const uint8_t *a, long lda, long rows, const int8_t *panel, long quads,
+                            const Output *out, long row0, long col0, long count) {
+    const uint8_t *a0 = a + row0 * lda;
+    if (rows == ROWS) {
+        const uint8_t *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda, *a4 = a3 + lda, *a5 = a4 + lda;
+        __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        for (long j = 0; j < quads; j++) {
+            __m512i w = _mm512_loadu_si512((const void *)(panel + j * 64));
+            int32_t s0, s1, s2, s3, s4, s5;
+            memcpy(&s0, a0 + 4 * j, 4); memcpy(&s1, a1 + 4 * j, 4); memcpy(&s2, a2 + 4 * j, 4);
+            memcpy(&s3, a3 + 4 * j, 4); memcpy(&s4, a4 + 4 * j, 4); memcpy(&s5, a5 + 4 * j, 4);
+            c0 = _mm512_dpbusd_epi32(c0, _mm512_set1_epi32(s0), w);
+            c1 = _mm512_dpbusd_epi32(c1, _mm512_set1_epi32(s1), w);
+            c2 = _mm512_dpbusd_epi32(c2, _mm512_set1_epi32(s2), w);
+            c3 = _mm512_dpbusd_epi32(c3, _mm512_set1_epi32(s3), w);
+            c4 = _mm512_dpbusd_epi32(c4, _mm512_set1_epi32(s4), w);
+            c5 = _mm512_dpbusd_epi32(c5, _mm512_set1_epi32(s5), w);
+        }
+        STORE_ZMM(row0, c0) STORE_ZMM(row0 + 1, c1) STORE_ZMM(row0 + 2, c2)
+        STORE_ZMM(row0 + 3, c3) STORE_ZMM(row0 + 4, c4) STORE_ZMM(row0 + 5, c5)
+        return;
+    }
+    for (long r = 0; r < rows; r++) {
+        const uint8_t *ar = a0 + r * lda;
+        __m512i acc = _mm512_setzero_si512();
+        for (long j = 0; j < quads; j++) {
+            int32_t s;
+            memcpy(&s, ar + 4 * j, 4);
+            acc = _mm512_dpbusd_epi32(acc, _mm512_set1_epi32(s), _mm512_loadu_si512((const void *)(panel + j * 64)));
+        }
+        STORE_ZMM(row0 + r, acc)
+    }
+}
+
+__attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+static void qgemm_avx512vnni(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
+    QGEMM_DRIVER(tile_avx512vnni)
+}
+
 /// Adds one row's four codes (broadcast) times a panel quad's two weight vectors to (lo, hi).
 #define MULTIPLY_ADD(ar, lo, hi)                                                                  \
     {                                                                                             \
@@ -186,31 +287,82 @@ static int use_avx2(void) {
 #endif
 }
 
-static void qgemm(int portable, const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
+int condenser_qgemm_path_available(int path) {
+    switch (path) {
+    case CONDENSER_QGEMM_BEST: case CONDENSER_QGEMM_PORTABLE: return 1;
 #if defined(__x86_64__)
-    if (!portable && use_avx2()) { qgemm_avx2(a, lda, m, packed, n, k, out); return; }
+    case CONDENSER_QGEMM_AVX2: return use_avx2();
+    case CONDENSER_QGEMM_AVXVNNI: return use_avx2() && __builtin_cpu_supports("avxvnni");
+    case CONDENSER_QGEMM_AVX512VNNI:
+        return use_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+            && __builtin_cpu_supports("avx512vnni");
 #endif
-    qgemm_portable(a, lda, m, packed, n, k, out);
+    default: return 0;
+    }
+}
+
+/// The path BEST stands for: -1 until first asked, then the best available or the one selected.
+static int chosen = -1;
+
+int condenser_qgemm_best_path(void) {
+    if (chosen < 0) {
+        int order[] = {CONDENSER_QGEMM_AVX512VNNI, CONDENSER_QGEMM_AVXVNNI, CONDENSER_QGEMM_AVX2};
+        int best = CONDENSER_QGEMM_PORTABLE;
+        for (int i = 0; i < 3; i++)
+            if (condenser_qgemm_path_available(order[i])) { best = order[i]; break; }
+        chosen = best;
+    }
+    return chosen;
+}
+
+int condenser_qgemm_select(int path) {
+    if (path == CONDENSER_QGEMM_BEST) { chosen = -1; return 1; }
+    if (!condenser_qgemm_path_available(path)) return 0;
+    chosen = path;
+    return 1;
+}
+
+const char *condenser_qgemm_path_name(int path) {
+    switch (path == CONDENSER_QGEMM_BEST ? condenser_qgemm_best_path() : path) {
+    case CONDENSER_QGEMM_AVX2: return "avx2";
+    case CONDENSER_QGEMM_AVXVNNI: return "avx-vnni";
+    case CONDENSER_QGEMM_AVX512VNNI: return "avx512-vnni";
+    default: return "portable";
+    }
+}
+
+/// Runs the product on `path` (BEST: the best the CPU has; a path it lacks falls back to portable).
+static void qgemm(int path, const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
+    if (path == CONDENSER_QGEMM_BEST) path = condenser_qgemm_best_path();
+    if (!condenser_qgemm_path_available(path)) path = CONDENSER_QGEMM_PORTABLE;
+    switch (path) {
+#if defined(__x86_64__)
+    case CONDENSER_QGEMM_AVX512VNNI: qgemm_avx512vnni(a, lda, m, packed, n, k, out); return;
+    case CONDENSER_QGEMM_AVXVNNI: qgemm_avxvnni(a, lda, m, packed, n, k, out); return;
+    case CONDENSER_QGEMM_AVX2: qgemm_avx2(a, lda, m, packed, n, k, out); return;
+#endif
+    default: qgemm_portable(a, lda, m, packed, n, k, out);
+    }
 }
 
 void condenser_qgemm(const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums, long n, long k,
                      const float *row_scale, const int32_t *row_zero_point, long row_stride,
                      const float *col_scale, const float *bias, float *c, long ldc) {
-    Output out = {0, c, ldc, column_sums, row_scale, row_zero_point, row_stride, col_scale, bias};
-    qgemm(0, a, lda, m, packed, n, k, &out);
+    condenser_qgemm_on(CONDENSER_QGEMM_BEST, a, lda, m, packed, column_sums, n, k, row_scale, row_zero_point, row_stride,
+                       col_scale, bias, c, ldc);
 }
 
-void condenser_qgemm_portable(const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums,
-                              long n, long k, const float *row_scale, const int32_t *row_zero_point, long row_stride,
-                              const float *col_scale, const float *bias, float *c, long ldc) {
+void condenser_qgemm_on(int path, const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums,
+                        long n, long k, const float *row_scale, const int32_t *row_zero_point, long row_stride,
+                        const float *col_scale, const float *bias, float *c, long ldc) {
     Output out = {0, c, ldc, column_sums, row_scale, row_zero_point, row_stride, col_scale, bias};
-    qgemm(1, a, lda, m, packed, n, k, &out);
+    qgemm(path, a, lda, m, packed, n, k, &out);
 }
 
 void condenser_qgemm_int32(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k,
-                           int32_t *c, long ldc, int portable) {
+                           int32_t *c, long ldc, int path) {
     Output out = {c, 0, ldc, 0, 0, 0, 0, 0, 0};
-    qgemm(portable, a, lda, m, packed, n, k, &out);
+    qgemm(path, a, lda, m, packed, n, k, &out);
 }
 
 // MARK: input quantization

@@ -3,8 +3,13 @@ import Testing
 import TestSupport
 @testable import TensorCore
 
-/// The int8 GEMM and activation quantization against scalar references, on both code paths.
+/// The int8 GEMM and activation quantization against scalar references, on every code path this
+/// CPU has (portable, AVX2, AVX-VNNI, AVX512-VNNI).
 @Suite struct Int8KernelTests {
+    /// The product's paths this machine runs, portable first.
+    static let paths = [CONDENSER_QGEMM_PORTABLE, CONDENSER_QGEMM_AVX2, CONDENSER_QGEMM_AVXVNNI, CONDENSER_QGEMM_AVX512VNNI]
+        .map(Int32.init).filter { condenser_qgemm_path_available($0) != 0 }
+
     /// Exact sums of A [m, k] (7-bit codes) times W [n, k]ᵀ (int8) by a naive loop.
     static func reference(_ a: [UInt8], _ w: [Int8], m: Int, n: Int, k: Int) -> [Int32] {
         var c = [Int32](repeating: 0, count: m * n)
@@ -18,8 +23,8 @@ import TestSupport
         return c
     }
 
-    /// The kernel's int32 sums, on the AVX2 path (where the CPU has it) or the portable one.
-    static func kernel(_ a: [UInt8], _ w: [Int8], m: Int, n: Int, k: Int, portable: Bool) -> [Int32] {
+    /// The kernel's int32 sums on `path`.
+    static func kernel(_ a: [UInt8], _ w: [Int8], m: Int, n: Int, k: Int, path: Int32) -> [Int32] {
         let lda = (k + 3) & ~3
         var padded = [UInt8](repeating: 0, count: m * lda)
         for i in 0..<m { for t in 0..<k { padded[i * lda + t] = a[i * k + t] } }
@@ -27,7 +32,7 @@ import TestSupport
         var sums = [Int32](repeating: 0, count: n)
         condenser_qgemm_pack(w, n, k, &packed, &sums)
         var c = [Int32](repeating: -1, count: m * n)
-        condenser_qgemm_int32(padded, lda, m, packed, n, k, &c, n, portable ? 1 : 0)
+        condenser_qgemm_int32(padded, lda, m, packed, n, k, &c, n, path)
         return c
     }
 
@@ -38,8 +43,7 @@ import TestSupport
         let a = (0..<(m * k)).map { _ in UInt8(g.integer(below: 128)) }
         let w = (0..<(n * k)).map { _ in Int8(truncatingIfNeeded: g.integer(below: 256) - 128) }
         let expected = Self.reference(a, w, m: m, n: n, k: k)
-        #expect(Self.kernel(a, w, m: m, n: n, k: k, portable: false) == expected)
-        #expect(Self.kernel(a, w, m: m, n: n, k: k, portable: true) == expected)
+        for path in Self.paths { #expect(Self.kernel(a, w, m: m, n: n, k: k, path: path) == expected, "path \(path)") }
     }
 
     @Test func sumsAreExactAtTheExtremes() {
@@ -50,15 +54,13 @@ import TestSupport
             let a = [UInt8](repeating: av, count: m * k), w = [Int8](repeating: wv, count: n * k)
             let expected = [Int32](repeating: Int32(av) * Int32(wv) * Int32(k), count: m * n)
             #expect(Self.reference(a, w, m: m, n: n, k: k) == expected)
-            #expect(Self.kernel(a, w, m: m, n: n, k: k, portable: false) == expected)
-            #expect(Self.kernel(a, w, m: m, n: n, k: k, portable: true) == expected)
+            for path in Self.paths { #expect(Self.kernel(a, w, m: m, n: n, k: k, path: path) == expected, "path \(path)") }
         }
         // Alternating signs, so partial sums swing between the extremes.
         let a = (0..<(m * k)).map { UInt8($0 % 2 == 0 ? 127 : 0) }
         let w = (0..<(n * k)).map { Int8($0 % 3 == 0 ? -128 : 127) }
         let expected = Self.reference(a, w, m: m, n: n, k: k)
-        #expect(Self.kernel(a, w, m: m, n: n, k: k, portable: false) == expected)
-        #expect(Self.kernel(a, w, m: m, n: n, k: k, portable: true) == expected)
+        for path in Self.paths { #expect(Self.kernel(a, w, m: m, n: n, k: k, path: path) == expected, "path \(path)") }
     }
 
     @Test func quantizedRowsRoundToNearestEvenAndClamp() {
@@ -90,18 +92,22 @@ import TestSupport
         condenser_qgemm_pack(w, n, k, &packed, &sums)
         let lda = 72
         var outputs: [[Float]] = []
-        for portable in [0, 1] {
+        for path in Self.paths {
             var q = [UInt8](repeating: 0, count: m * lda)
-            condenser_quantize_rows(x, m, k, k, scales, zeroPoints, 1, &q, lda, Int32(portable))
+            condenser_quantize_rows(x, m, k, k, scales, zeroPoints, 1, &q, lda, path == CONDENSER_QGEMM_PORTABLE ? 1 : 0)
             var c = [Float](repeating: 0, count: m * n)
-            if portable == 1 {
-                condenser_qgemm_portable(q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, &c, n)
-            } else {
-                condenser_qgemm(q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, &c, n)
-            }
+            condenser_qgemm_on(path, q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, &c, n)
             outputs.append(c)
         }
-        #expect(outputs[0].map(\.bitPattern) == outputs[1].map(\.bitPattern))
+        for (path, output) in zip(Self.paths, outputs) {
+            #expect(output.map(\.bitPattern) == outputs[0].map(\.bitPattern), "path \(path) against portable")
+        }
+        // What runs by default is one of them.
+        var c = [Float](repeating: 0, count: m * n)
+        var q = [UInt8](repeating: 0, count: m * lda)
+        condenser_quantize_rows(x, m, k, k, scales, zeroPoints, 1, &q, lda, 0)
+        condenser_qgemm(q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, &c, n)
+        #expect(c.map(\.bitPattern) == outputs[0].map(\.bitPattern))
     }
 }
 

@@ -26,22 +26,43 @@ void condenser_qgemm_pack(const int8_t *w, long n, long k, int8_t *packed, int32
 /// one for all rows). A: unsigned 7-bit codes [m, lda] with values in 0…127, lda ≥ k a multiple of
 /// 4, padding columns zero; W packed by condenser_qgemm_pack. The integer sums are exact (the
 /// int16 pair sums of vpmaddubsw cannot saturate on 7-bit codes) while k·127·128 < 2³¹; the float
-/// epilogue is ((float)sum · scale_m) · col_scale + bias. Uses AVX2 when the CPU has it (checked
-/// at run time), portable code otherwise; both give bit-identical results. Single-threaded:
-/// callers split rows or panels across cores.
+/// epilogue is ((float)sum · scale_m) · col_scale + bias. Runs on the best path the CPU has
+/// (AVX512-VNNI, AVX-VNNI, AVX2, portable; see CONDENSER_QGEMM_BEST), all bit-identical.
+/// Single-threaded: callers split rows or panels across cores.
 void condenser_qgemm(const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums, long n, long k,
                      const float *row_scale, const int32_t *row_zero_point, long row_stride,
                      const float *col_scale, const float *bias, float *c, long ldc);
 
-/// The portable path of condenser_qgemm on every CPU (for tests of their agreement).
-void condenser_qgemm_portable(const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums,
-                              long n, long k, const float *row_scale, const int32_t *row_zero_point, long row_stride,
-                              const float *col_scale, const float *bias, float *c, long ldc);
+/// The int8 product's code paths. BEST is the best one the CPU has (AVX512-VNNI, then AVX-VNNI,
+/// then AVX2, then portable), found once at run time; every path gives bit-identical results.
+enum {
+    CONDENSER_QGEMM_BEST = 0,
+    CONDENSER_QGEMM_PORTABLE = 1,
+    CONDENSER_QGEMM_AVX2 = 2,
+    CONDENSER_QGEMM_AVXVNNI = 3,
+    CONDENSER_QGEMM_AVX512VNNI = 4,
+};
 
-/// The exact int32 sums C[m, n] = Σ_k A[m, k]·W[n, k] (for exactness tests); portable != 0
-/// forces the portable path.
+/// Whether this CPU (and its operating system) can run `path`.
+int condenser_qgemm_path_available(int path);
+/// The path condenser_qgemm takes here.
+int condenser_qgemm_best_path(void);
+/// Makes `path` the one BEST takes from now on (BEST: the best available again); 0 when this CPU
+/// cannot run it, which changes nothing. Not thread-safe: call it before products run (benchmarks
+/// comparing paths on a whole model).
+int condenser_qgemm_select(int path);
+/// "avx512-vnni", "avx-vnni", "avx2" or "portable" (BEST: the name of the path taken here).
+const char *condenser_qgemm_path_name(int path);
+
+/// condenser_qgemm on `path` (for tests of the paths' agreement and for benchmarks); a path the
+/// CPU lacks runs the portable code.
+void condenser_qgemm_on(int path, const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums,
+                        long n, long k, const float *row_scale, const int32_t *row_zero_point, long row_stride,
+                        const float *col_scale, const float *bias, float *c, long ldc);
+
+/// The exact int32 sums C[m, n] = Σ_k A[m, k]·W[n, k] on `path` (for exactness tests).
 void condenser_qgemm_int32(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k,
-                           int32_t *c, long ldc, int portable);
+                           int32_t *c, long ldc, int path);
 
 /// Quantizes rows of X [m, k] (leading dimension ldx) to unsigned 7-bit codes with a zero point:
 /// Q[r, i] = clamp(round(X[r, i] · (1 / scale_r)), −zp_r, 127 − zp_r) + zp_r, rounding to nearest
