@@ -180,50 +180,88 @@ static void qgemm_avxvnni(const uint8_t *a, long lda, long m, const int8_t *pack
 
 // MARK: AVX512-VNNI
 
-/// Stores a row's 16 accumulators through the AVX2 epilogue, half by half (the same float operations).
-#define STORE_ZMM(row, acc) \
-    store_tile_avx2(out, row, col0, count, _mm512_castsi512_si256(acc), _mm512_extracti64x4_epi64(acc, 1));
+enum { ROWS512 = 8 };
 
-/// One tile on AVX512-VNNI: a panel quad's 16 channels × 4 weights fill one zmm, and vpdpbusd adds
-/// each row's four codes (broadcast) times it to the row's 16 int32 sums.
+/// Stores a row's 16 sums (columns col0 ..< col0 + count): the AVX2 epilogue's float operations in
+/// the same order, on 16 lanes at once.
 __attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
-static void tile_avx512vnni(const uint8_t *a, long lda, long rows, const int8_t *panel, long quads,
-                            const Output *out, long row0, long col0, long count) {
-    const uint8_t *a0 = a + row0 * lda;
-    if (rows == ROWS) {
-        const uint8_t *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda, *a4 = a3 + lda, *a5 = a4 + lda;
-        __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-        for (long j = 0; j < quads; j++) {
-            __m512i w = _mm512_loadu_si512((const void *)(panel + j * 64));
-            int32_t s0, s1, s2, s3, s4, s5;
-            memcpy(&s0, a0 + 4 * j, 4); memcpy(&s1, a1 + 4 * j, 4); memcpy(&s2, a2 + 4 * j, 4);
-            memcpy(&s3, a3 + 4 * j, 4); memcpy(&s4, a4 + 4 * j, 4); memcpy(&s5, a5 + 4 * j, 4);
-            c0 = _mm512_dpbusd_epi32(c0, _mm512_set1_epi32(s0), w);
-            c1 = _mm512_dpbusd_epi32(c1, _mm512_set1_epi32(s1), w);
-            c2 = _mm512_dpbusd_epi32(c2, _mm512_set1_epi32(s2), w);
-            c3 = _mm512_dpbusd_epi32(c3, _mm512_set1_epi32(s3), w);
-            c4 = _mm512_dpbusd_epi32(c4, _mm512_set1_epi32(s4), w);
-            c5 = _mm512_dpbusd_epi32(c5, _mm512_set1_epi32(s5), w);
-        }
-        STORE_ZMM(row0, c0) STORE_ZMM(row0 + 1, c1) STORE_ZMM(row0 + 2, c2)
-        STORE_ZMM(row0 + 3, c3) STORE_ZMM(row0 + 4, c4) STORE_ZMM(row0 + 5, c5)
+static inline void store_row_avx512(const Output *out, long row, long col0, long count, __m512i acc) {
+    if (count == PANEL && !out->raw) {
+        __m512i zp = _mm512_set1_epi32(out->row_zero_point[row * out->row_stride]);
+        acc = _mm512_sub_epi32(acc, _mm512_mullo_epi32(zp, _mm512_loadu_si512((const void *)(out->column_sums + col0))));
+        __m512 v = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_set1_ps(out->row_scale[row * out->row_stride])),
+                                 _mm512_loadu_ps(out->col_scale + col0));
+        if (out->bias) v = _mm512_add_ps(v, _mm512_loadu_ps(out->bias + col0));
+        _mm512_storeu_ps(out->c + row * out->ldc + col0, v);
         return;
     }
-    for (long r = 0; r < rows; r++) {
-        const uint8_t *ar = a0 + r * lda;
-        __m512i acc = _mm512_setzero_si512();
-        for (long j = 0; j < quads; j++) {
-            int32_t s;
-            memcpy(&s, ar + 4 * j, 4);
-            acc = _mm512_dpbusd_epi32(acc, _mm512_set1_epi32(s), _mm512_loadu_si512((const void *)(panel + j * 64)));
-        }
-        STORE_ZMM(row0 + r, acc)
+    int32_t sums[PANEL];
+    _mm512_storeu_si512((void *)sums, acc);
+    store_row(out, row, col0, count, sums);
+}
+
+/// Rows row0 ..< row0 + 8 against two panels (32 channels): per quad of k, each panel's 16
+/// channels × 4 weights fill one zmm, and vpdpbusd adds each row's four codes (broadcast) times
+/// it to the row's 16 int32 sums.
+__attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+static void tile_avx512vnni(const uint8_t *a, long lda, const int8_t *panel0, const int8_t *panel1, long quads,
+                            const Output *out, long row0, long col0, long count0, long count1) {
+    const uint8_t *r = a + row0 * lda;
+    __m512i c00 = _mm512_setzero_si512(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    __m512i c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+#define ROW_VNNI(i, lo, hi)                                                                       \
+    {                                                                                             \
+        int32_t s;                                                                                \
+        memcpy(&s, r + (i) * lda + 4 * j, 4);                                                     \
+        __m512i x = _mm512_set1_epi32(s);                                                         \
+        lo = _mm512_dpbusd_epi32(lo, x, w0);                                                      \
+        hi = _mm512_dpbusd_epi32(hi, x, w1);                                                      \
     }
+    for (long j = 0; j < quads; j++) {
+        __m512i w0 = _mm512_loadu_si512((const void *)(panel0 + j * 64));
+        __m512i w1 = _mm512_loadu_si512((const void *)(panel1 + j * 64));
+        ROW_VNNI(0, c00, c01) ROW_VNNI(1, c10, c11) ROW_VNNI(2, c20, c21) ROW_VNNI(3, c30, c31)
+        ROW_VNNI(4, c40, c41) ROW_VNNI(5, c50, c51) ROW_VNNI(6, c60, c61) ROW_VNNI(7, c70, c71)
+    }
+#undef ROW_VNNI
+    __m512i lo[ROWS512] = {c00, c10, c20, c30, c40, c50, c60, c70}, hi[ROWS512] = {c01, c11, c21, c31, c41, c51, c61, c71};
+    for (long i = 0; i < ROWS512; i++) {
+        store_row_avx512(out, row0 + i, col0, count0, lo[i]);
+        if (count1 > 0) store_row_avx512(out, row0 + i, col0 + PANEL, count1, hi[i]);
+    }
+}
+
+/// One row against one panel (the rows and panel left over by the 8 × 32 tiles).
+__attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+static void row_avx512vnni(const uint8_t *ar, const int8_t *panel, long quads, const Output *out, long row, long col0, long count) {
+    __m512i acc = _mm512_setzero_si512();
+    for (long j = 0; j < quads; j++) {
+        int32_t s;
+        memcpy(&s, ar + 4 * j, 4);
+        acc = _mm512_dpbusd_epi32(acc, _mm512_set1_epi32(s), _mm512_loadu_si512((const void *)(panel + j * 64)));
+    }
+    store_row_avx512(out, row, col0, count, acc);
 }
 
 __attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
 static void qgemm_avx512vnni(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
-    QGEMM_DRIVER(tile_avx512vnni)
+    long quads = quad_count(k), panels = (n + PANEL - 1) / PANEL, block = ROWS512 * 8;
+    for (long rb = 0; rb < m; rb += block) {
+        long rend = rb + block < m ? rb + block : m;
+        for (long p = 0; p < panels; p += 2) {
+            const int8_t *panel0 = packed + p * quads * PANEL * 4;
+            long col0 = p * PANEL, count0 = n - col0 < PANEL ? n - col0 : PANEL;
+            long count1 = p + 1 < panels ? (n - col0 - PANEL < PANEL ? n - col0 - PANEL : PANEL) : 0;
+            long r = rb;
+            if (count1 > 0)
+                for (; r + ROWS512 <= rend; r += ROWS512)
+                    tile_avx512vnni(a, lda, panel0, panel0 + quads * PANEL * 4, quads, out, r, col0, count0, count1);
+            for (; r < rend; r++) {
+                row_avx512vnni(a + r * lda, panel0, quads, out, r, col0, count0);
+                if (count1 > 0) row_avx512vnni(a + r * lda, panel0 + quads * PANEL * 4, quads, out, r, col0 + PANEL, count1);
+            }
+        }
+    }
 }
 
 /// Adds one row's four codes (broadcast) times a panel quad's two weight vectors to (lo, hi).
