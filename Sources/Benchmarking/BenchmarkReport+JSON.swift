@@ -11,6 +11,7 @@ extension BenchmarkReport {
             "vector_features": machine.vectorFeatures,
         ]
         machineObject["blas_core_selection"] = machine.blasCoreSelection
+        machineObject["int8_kernel"] = machine.int8Kernel
         machineObject["peak"] = machine.peak.map { peak -> [String: Any] in
             ["gflops": ReportFormat.rounded(peak.gigaflops, places: 2), "cores": peak.cores,
              "ghz": ReportFormat.rounded(peak.gigahertz, places: 4),

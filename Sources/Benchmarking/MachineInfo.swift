@@ -1,5 +1,6 @@
 import Foundation
 import Hardware
+import TensorCore
 
 /// The machine a benchmark ran on, so that figures from different machines can be told apart.
 public struct MachineInfo: Equatable, Sendable {
@@ -24,6 +25,9 @@ public struct MachineInfo: Equatable, Sendable {
     public var vectorFeatures: [String]
     /// Theoretical float32 peak of the cores the run used, nil when the clock is unknown.
     public var peak: TheoreticalPeak?
+    /// The int8 product's code path here (`Int8Weights.kernelPath`: "avx512-vnni", "avx-vnni", "avx2", "portable"),
+    /// nil when not recorded.
+    public var int8Kernel: String?
     /// One-minute load average when the benchmark started and when it ended (nil off Linux):
     /// above the thread count, other processes competed for the cores.
     public var loadAverageBefore: Double?
@@ -31,7 +35,7 @@ public struct MachineInfo: Equatable, Sendable {
 
     public init(cpuModel: String, logicalCores: Int, threads: Int, simd: String, operatingSystem: String, blas: String,
                 blasCore: String, blasCoreSelection: String? = nil, vectorFeatures: [String] = [], peak: TheoreticalPeak? = nil,
-                loadAverageBefore: Double? = nil, loadAverageAfter: Double? = nil) {
+                loadAverageBefore: Double? = nil, loadAverageAfter: Double? = nil, int8Kernel: String? = nil) {
         self.cpuModel = cpuModel
         self.logicalCores = logicalCores
         self.threads = threads
@@ -44,6 +48,7 @@ public struct MachineInfo: Equatable, Sendable {
         self.peak = peak
         self.loadAverageBefore = loadAverageBefore
         self.loadAverageAfter = loadAverageAfter
+        self.int8Kernel = int8Kernel
     }
 
     /// This machine now, running `threads` worker threads.
@@ -56,7 +61,7 @@ public struct MachineInfo: Equatable, Sendable {
                            blas: OpenBLASCore.configuration, blasCore: OpenBLASCore.current,
                            blasCoreSelection: BLASCoreSelection.startupOutcome?.description,
                            vectorFeatures: cpu.vectorFeatureNames, peak: TheoreticalPeak.current(threads: threads),
-                           loadAverageBefore: loadAverage())
+                           loadAverageBefore: loadAverage(), int8Kernel: Int8Weights.kernelPath)
     }
 
     /// The one-minute load average (first field of /proc/loadavg), nil where there is none.
@@ -91,5 +96,6 @@ public struct MachineInfo: Equatable, Sendable {
     public var hardwareSummary: String {
         "OpenBLAS core \(blasCore) (\(blas)); \(vectorFeatures.isEmpty ? simd : vectorFeatures.joined(separator: ", ")); "
             + (peak.map { String(format: "fp32 peak %.1f GFLOP/s = ", $0.gigaflops) + $0.basis } ?? "peak unknown (no clock found)")
+            + (int8Kernel.map { "; int8 kernel \($0)" } ?? "")
     }
 }

@@ -225,6 +225,27 @@ static void tile_avx512vnni(const uint8_t *a, long lda, const int8_t *panel0, co
     }
 #undef ROW_VNNI
     __m512i lo[ROWS512] = {c00, c10, c20, c30, c40, c50, c60, c70}, hi[ROWS512] = {c01, c11, c21, c31, c41, c51, c61, c71};
+    if (!out->raw && out->row_stride == 0 && count0 == PANEL && count1 == PANEL) {
+        // One scale and zero point for every row (static inputs): the zero-point correction, the
+        // scales and the bias are loaded once per tile; the float operations are store_row_avx512's.
+        __m512i zp = _mm512_set1_epi32(out->row_zero_point[0]);
+        __m512i z0 = _mm512_mullo_epi32(zp, _mm512_loadu_si512((const void *)(out->column_sums + col0)));
+        __m512i z1 = _mm512_mullo_epi32(zp, _mm512_loadu_si512((const void *)(out->column_sums + col0 + PANEL)));
+        __m512 rs = _mm512_set1_ps(out->row_scale[0]);
+        __m512 s0 = _mm512_loadu_ps(out->col_scale + col0), s1 = _mm512_loadu_ps(out->col_scale + col0 + PANEL);
+        for (long i = 0; i < ROWS512; i++) {
+            __m512 v0 = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(lo[i], z0)), rs), s0);
+            __m512 v1 = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(hi[i], z1)), rs), s1);
+            if (out->bias) {
+                v0 = _mm512_add_ps(v0, _mm512_loadu_ps(out->bias + col0));
+                v1 = _mm512_add_ps(v1, _mm512_loadu_ps(out->bias + col0 + PANEL));
+            }
+            float *c = out->c + (row0 + i) * out->ldc + col0;
+            _mm512_storeu_ps(c, v0);
+            _mm512_storeu_ps(c + PANEL, v1);
+        }
+        return;
+    }
     for (long i = 0; i < ROWS512; i++) {
         store_row_avx512(out, row0 + i, col0, count0, lo[i]);
         if (count1 > 0) store_row_avx512(out, row0 + i, col0 + PANEL, count1, hi[i]);
@@ -439,13 +460,32 @@ static void quantize_row_avx2(const float *x, long k, float inverse_scale, int32
 }
 #endif
 
+/// The AVX2 row quantizer's operations (the same max and min order, conversion with the current
+/// rounding) on 16 lanes; codes 0…127 narrow to bytes exactly.
+__attribute__((target("avx2,avx512f,avx512bw")))
+static void quantize_row_avx512(const float *x, long k, float inverse_scale, int32_t zp, uint8_t *q, long ldq) {
+    __m512 s = _mm512_set1_ps(inverse_scale);
+    __m512 lo = _mm512_set1_ps((float)-zp), hi = _mm512_set1_ps((float)(127 - zp));
+    __m512i z = _mm512_set1_epi32(zp);
+    long i = 0;
+    for (; i + 16 <= k; i += 16) {
+        __m512 f = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(_mm512_loadu_ps(x + i), s), lo), hi);
+        _mm_storeu_si128((__m128i *)(q + i), _mm512_cvtepi32_epi8(_mm512_add_epi32(_mm512_cvtps_epi32(f), z)));
+    }
+    quantize_row_portable(x + i, k - i, inverse_scale, zp, q + i, ldq - i);
+}
+
 void condenser_quantize_rows(const float *x, long m, long k, long ldx, const float *scale, const int32_t *zero_point,
-                             long stride, uint8_t *q, long ldq, int portable) {
+                             long stride, uint8_t *q, long ldq, int path) {
+    // The product's path decides the quantizer's: 16 lanes with AVX512-VNNI, 8 with AVX2 or AVX-VNNI.
+    if (path == CONDENSER_QGEMM_BEST) path = condenser_qgemm_best_path();
+    if (!condenser_qgemm_path_available(path)) path = CONDENSER_QGEMM_PORTABLE;
     for (long r = 0; r < m; r++) {
         float inverse = 1.0f / scale[r * stride];
         int32_t zp = zero_point[r * stride];
 #if defined(__x86_64__)
-        if (!portable && use_avx2()) { quantize_row_avx2(x + r * ldx, k, inverse, zp, q + r * ldq, ldq); continue; }
+        if (path == CONDENSER_QGEMM_AVX512VNNI) { quantize_row_avx512(x + r * ldx, k, inverse, zp, q + r * ldq, ldq); continue; }
+        if (path != CONDENSER_QGEMM_PORTABLE) { quantize_row_avx2(x + r * ldx, k, inverse, zp, q + r * ldq, ldq); continue; }
 #endif
         quantize_row_portable(x + r * ldx, k, inverse, zp, q + r * ldq, ldq);
     }

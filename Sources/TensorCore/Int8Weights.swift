@@ -91,3 +91,9 @@ public final class Int8Weights: Sendable {
         return result
     }
 }
+
+extension Int8Weights {
+    /// The code path of the int8 product on this CPU, chosen at run time: "avx512-vnni", "avx-vnni",
+    /// "avx2" or "portable" (all give bit-identical results).
+    public static var kernelPath: String { String(cString: condenser_qgemm_path_name(Int32(CONDENSER_QGEMM_BEST))) }
+}

@@ -71,10 +71,10 @@ import TestSupport
         func code(_ v: Float) -> UInt8 { UInt8(max(-64, min(63, v.rounded(.toNearestOrEven))) + 64) }
         let expected = x.map(code) + [0, 0, 0, 0]
         #expect(expected[1] == 64 && expected[2] == 66 && expected[3] == 66 && expected[11] == 126 && expected[13] == 0)
-        for portable in [false, true] {
+        for path in Self.paths {
             var q = [UInt8](repeating: 99, count: 44)
-            condenser_quantize_rows(x, 1, x.count, x.count, [1], [64], 0, &q, 44, portable ? 1 : 0)
-            #expect(q == expected, "portable: \(portable)")
+            condenser_quantize_rows(x, 1, x.count, x.count, [1], [64], 0, &q, 44, path)
+            #expect(q == expected, "path \(path)")
         }
     }
 
@@ -94,7 +94,7 @@ import TestSupport
         var outputs: [[Float]] = []
         for path in Self.paths {
             var q = [UInt8](repeating: 0, count: m * lda)
-            condenser_quantize_rows(x, m, k, k, scales, zeroPoints, 1, &q, lda, path == CONDENSER_QGEMM_PORTABLE ? 1 : 0)
+            condenser_quantize_rows(x, m, k, k, scales, zeroPoints, 1, &q, lda, path)
             var c = [Float](repeating: 0, count: m * n)
             condenser_qgemm_on(path, q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, &c, n)
             outputs.append(c)

@@ -67,8 +67,9 @@ void condenser_qgemm_int32(const uint8_t *a, long lda, long m, const int8_t *pac
 /// Quantizes rows of X [m, k] (leading dimension ldx) to unsigned 7-bit codes with a zero point:
 /// Q[r, i] = clamp(round(X[r, i] · (1 / scale_r)), −zp_r, 127 − zp_r) + zp_r, rounding to nearest
 /// even, with scale_r = scale[r·stride] and zp_r = zero_point[r·stride] in 0…127; columns k..<ldq
-/// are set to zero. portable != 0 forces the portable path (results are identical).
+/// are set to zero. Runs the vector width of the product's `path` (CONDENSER_QGEMM_BEST: the one
+/// condenser_qgemm takes); every path gives identical codes.
 void condenser_quantize_rows(const float *x, long m, long k, long ldx, const float *scale, const int32_t *zero_point,
-                             long stride, uint8_t *q, long ldq, int portable);
+                             long stride, uint8_t *q, long ldq, int path);
 
 #endif
