@@ -24,10 +24,11 @@ public enum TeacherCache {
         let teacherHash = try Fingerprint.file(teacherFile)
         let dataHash = Fingerprint.dataset(data)
         let url = teacherFile.deletingPathExtension().appendingPathExtension("outputs-\(dataHash).h5")
-        let cached = FileManager.default.fileExists(atPath: url.path) ? (try? TensorArchive.read(from: url, kind: kind)).flatMap {
-            $0.attributes["teacher_hash"] == teacherHash && $0.attributes["data_hash"] == dataHash ? decode($0, teacher: teacher, data: data)
-                                                                                                   : nil
-        } : nil
+        var cached: TeacherOutputs?
+        if FileManager.default.fileExists(atPath: url.path), let archive = try? TensorArchive.read(from: url, kind: kind),
+           archive.attributes["teacher_hash"] == teacherHash, archive.attributes["data_hash"] == dataHash {
+            cached = decode(archive, teacher: teacher, data: data)
+        }
         let missingSomewhere = replicas?.any(cached == nil) ?? (cached == nil)
         if let cached, !missingSomewhere {
             report("teacher outputs: reusing \(url.path)")

@@ -364,7 +364,8 @@ public final class DistillationPipeline {
                                   seed: recipe.seed &+ 11 &+ seedOffset &+ UInt64(index + 1), sampleCount: subset.count,
                                   statePath: stateFile(stagePhase), fingerprint: fingerprint(stagePhase, train, test), progress: progress,
                                   replicas: replicas)
-            records += try trainer.run(resume: resume, shouldStop: shouldStop, step: { step($0.map { subset[$0] }, share: trainer.batchShare) },
+            records += try trainer.run(resume: resume, shouldStop: shouldStop,
+                                       step: { step($0.map { subset[$0] }, share: trainer.batchShare) },
                                        evaluate: { Evaluation.accuracy(of: student, on: test) })
         }
         let trainer = Trainer(phase: phase, parameters: parameters,
@@ -378,7 +379,8 @@ public final class DistillationPipeline {
 
     func save(_ model: FusionModel, phase: String, file: String, accuracy: Double, stages: [StageRecord]? = nil) throws -> SavedModel {
         let url = output.appendingPathComponent(file)
-        try onRankZero(url) { try CheckpointFile.write(model: model, metadata: metadata(model, accuracy: accuracy, stages: stages), to: url) }
+        let metadata = metadata(model, accuracy: accuracy, stages: stages)
+        try onRankZero(url) { try CheckpointFile.write(model: model, metadata: metadata, to: url) }
         progress.line(String(format: "%@: saved %@, test accuracy %.2f%%", phase, url.path, 100 * accuracy))
         return SavedModel(model: model, file: url, accuracy: accuracy, trained: true)
     }
