@@ -129,55 +129,6 @@ static inline void store_tile_avx2(const Output *out, long row, long col0, long 
     store_row(out, row, col0, count, acc);
 }
 
-/// One tile on AVX-VNNI: as tile_avx2, with vpdpbusd summing the four products into int32.
-#define MULTIPLY_ADD_VNNI(ar, lo, hi)                                                             \
-    {                                                                                             \
-        int32_t s;                                                                                \
-        memcpy(&s, (ar) + 4 * j, 4);                                                              \
-        __m256i x = _mm256_set1_epi32(s);                                                         \
-        lo = _mm256_dpbusd_avx_epi32(lo, x, w0);                                                  \
-        hi = _mm256_dpbusd_avx_epi32(hi, x, w1);                                                  \
-    }
-
-__attribute__((target("avx2,avxvnni")))
-static void tile_avxvnni(const uint8_t *a, long lda, long rows, const int8_t *panel, long quads,
-                         const Output *out, long row0, long col0, long count) {
-    const uint8_t *a0 = a + row0 * lda;
-    if (rows == ROWS) {
-        const uint8_t *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda, *a4 = a3 + lda, *a5 = a4 + lda;
-        __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (long j = 0; j < quads; j++) {
-            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 64));
-            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 64 + 32));
-            MULTIPLY_ADD_VNNI(a0, c00, c01) MULTIPLY_ADD_VNNI(a1, c10, c11) MULTIPLY_ADD_VNNI(a2, c20, c21)
-            MULTIPLY_ADD_VNNI(a3, c30, c31) MULTIPLY_ADD_VNNI(a4, c40, c41) MULTIPLY_ADD_VNNI(a5, c50, c51)
-        }
-        store_tile_avx2(out, row0, col0, count, c00, c01);
-        store_tile_avx2(out, row0 + 1, col0, count, c10, c11);
-        store_tile_avx2(out, row0 + 2, col0, count, c20, c21);
-        store_tile_avx2(out, row0 + 3, col0, count, c30, c31);
-        store_tile_avx2(out, row0 + 4, col0, count, c40, c41);
-        store_tile_avx2(out, row0 + 5, col0, count, c50, c51);
-        return;
-    }
-    for (long r = 0; r < rows; r++) {
-        const uint8_t *ar = a0 + r * lda;
-        __m256i lo = _mm256_setzero_si256(), hi = lo;
-        for (long j = 0; j < quads; j++) {
-            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 64));
-            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 64 + 32));
-            MULTIPLY_ADD_VNNI(ar, lo, hi)
-        }
-        store_tile_avx2(out, row0 + r, col0, count, lo, hi);
-    }
-}
-
-__attribute__((target("avx2,avxvnni")))
-static void qgemm_avxvnni(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
-    QGEMM_DRIVER(tile_avxvnni)
-}
-
 // MARK: AVX512-VNNI
 
 enum { ROWS512 = 8 };
@@ -295,41 +246,68 @@ static void qgemm_avx512vnni(const uint8_t *a, long lda, long m, const int8_t *p
         hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_maddubs_epi16(x, w1), ones));          \
     }
 
-/// One tile of `rows` ≤ 6 rows × 16 columns: per quad of k, broadcast each row's four codes and
-/// multiply-add them against the panel's two vectors of 8 channels × 4 weights.
+/// The body of a 256-bit tile of `rows` ≤ 6 rows × 16 columns: per quad of k, broadcast each row's
+/// four codes and multiply-add them (MULTIPLY) against the panel's two vectors of 8 channels × 4 weights.
+#define TILE_256_BODY(MULTIPLY)                                                                   \
+    const uint8_t *a0 = a + row0 * lda;                                                           \
+    if (rows == ROWS) {                                                                           \
+        const uint8_t *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda, *a4 = a3 + lda, *a5 = a4 + lda; \
+        __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00; \
+        __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;                 \
+        for (long j = 0; j < quads; j++) {                                                        \
+            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 64));                   \
+            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 64 + 32));              \
+            MULTIPLY(a0, c00, c01) MULTIPLY(a1, c10, c11) MULTIPLY(a2, c20, c21)                  \
+            MULTIPLY(a3, c30, c31) MULTIPLY(a4, c40, c41) MULTIPLY(a5, c50, c51)                  \
+        }                                                                                         \
+        store_tile_avx2(out, row0, col0, count, c00, c01);                                        \
+        store_tile_avx2(out, row0 + 1, col0, count, c10, c11);                                    \
+        store_tile_avx2(out, row0 + 2, col0, count, c20, c21);                                    \
+        store_tile_avx2(out, row0 + 3, col0, count, c30, c31);                                    \
+        store_tile_avx2(out, row0 + 4, col0, count, c40, c41);                                    \
+        store_tile_avx2(out, row0 + 5, col0, count, c50, c51);                                    \
+        return;                                                                                   \
+    }                                                                                             \
+    for (long r = 0; r < rows; r++) {                                                             \
+        const uint8_t *ar = a0 + r * lda;                                                         \
+        __m256i lo = _mm256_setzero_si256(), hi = lo;                                             \
+        for (long j = 0; j < quads; j++) {                                                        \
+            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 64));                   \
+            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 64 + 32));              \
+            MULTIPLY(ar, lo, hi)                                                                  \
+        }                                                                                         \
+        store_tile_avx2(out, row0 + r, col0, count, lo, hi);                                      \
+    }
+
+/// One tile on AVX2: vpmaddubsw, vpmaddwd by ones and vpaddd per product quad.
 __attribute__((target("avx2")))
 static void tile_avx2(const uint8_t *a, long lda, long rows, const int8_t *panel, long quads,
                       const Output *out, long row0, long col0, long count) {
     const __m256i ones = _mm256_set1_epi16(1);
-    const uint8_t *a0 = a + row0 * lda;
-    if (rows == ROWS) {
-        const uint8_t *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda, *a4 = a3 + lda, *a5 = a4 + lda;
-        __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        for (long j = 0; j < quads; j++) {
-            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 64));
-            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 64 + 32));
-            MULTIPLY_ADD(a0, c00, c01) MULTIPLY_ADD(a1, c10, c11) MULTIPLY_ADD(a2, c20, c21)
-            MULTIPLY_ADD(a3, c30, c31) MULTIPLY_ADD(a4, c40, c41) MULTIPLY_ADD(a5, c50, c51)
-        }
-        store_tile_avx2(out, row0, col0, count, c00, c01);
-        store_tile_avx2(out, row0 + 1, col0, count, c10, c11);
-        store_tile_avx2(out, row0 + 2, col0, count, c20, c21);
-        store_tile_avx2(out, row0 + 3, col0, count, c30, c31);
-        store_tile_avx2(out, row0 + 4, col0, count, c40, c41);
-        store_tile_avx2(out, row0 + 5, col0, count, c50, c51);
-        return;
+    TILE_256_BODY(MULTIPLY_ADD)
+}
+
+/// Adds one row's four codes (broadcast) times a panel quad's two weight vectors to (lo, hi) with
+/// vpdpbusd, which sums the four products straight into int32.
+#define MULTIPLY_ADD_VNNI(ar, lo, hi)                                                             \
+    {                                                                                             \
+        int32_t s;                                                                                \
+        memcpy(&s, (ar) + 4 * j, 4);                                                              \
+        __m256i x = _mm256_set1_epi32(s);                                                         \
+        lo = _mm256_dpbusd_avx_epi32(lo, x, w0);                                                  \
+        hi = _mm256_dpbusd_avx_epi32(hi, x, w1);                                                  \
     }
-    for (long r = 0; r < rows; r++) {
-        const uint8_t *ar = a0 + r * lda;
-        __m256i lo = _mm256_setzero_si256(), hi = lo;
-        for (long j = 0; j < quads; j++) {
-            __m256i w0 = _mm256_loadu_si256((const __m256i *)(panel + j * 64));
-            __m256i w1 = _mm256_loadu_si256((const __m256i *)(panel + j * 64 + 32));
-            MULTIPLY_ADD(ar, lo, hi)
-        }
-        store_tile_avx2(out, row0 + r, col0, count, lo, hi);
-    }
+
+/// One tile on AVX-VNNI: the AVX2 tile with vpdpbusd.
+__attribute__((target("avx2,avxvnni")))
+static void tile_avxvnni(const uint8_t *a, long lda, long rows, const int8_t *panel, long quads,
+                         const Output *out, long row0, long col0, long count) {
+    TILE_256_BODY(MULTIPLY_ADD_VNNI)
+}
+
+__attribute__((target("avx2,avxvnni")))
+static void qgemm_avxvnni(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
+    QGEMM_DRIVER(tile_avxvnni)
 }
 
 __attribute__((target("avx2")))
