@@ -89,7 +89,7 @@ let package = Package(
 
         // `make bench`: forward latency, GFLOP/s against plain sgemm, training and distillation throughput.
         .executableTarget(name: "CoreBench", dependencies: [
-            "Hardware", "Models", "Training", "Distillation", "Datasets", "CKernels", "Benchmarking",
+            "Hardware", "Models", "Checkpoint", "Training", "Distillation", "Datasets", "Evaluation", "CKernels", "Benchmarking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/CoreBench", swiftSettings: fastMath),
 

@@ -66,6 +66,7 @@ struct CoreBench: ParsableCommand {
             if !int8Only {
                 benchmarkForward(name: name, config: config, machine: machine)
                 benchmarkTraining(name: name, config: config)
+                benchmarkRecipeLoop(name: name, config: config)
             }
             benchmarkInt8(name: name, config: config)
         }

@@ -4,8 +4,11 @@ import Foundation
 public enum WallClock {
     /// Seconds `body` takes.
     public static func seconds(_ body: () -> Void) -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = now()
         body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return now() - start
     }
+
+    /// Seconds since an arbitrary start, for intervals between events.
+    public static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 }
