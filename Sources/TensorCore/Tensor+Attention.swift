@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Multi-head scaled dot-product attention as two differentiable ops, so that the attention
@@ -41,7 +42,7 @@ extension Tensor {
                                     for i in 0..<tq { scores[i * tk + j] = -.infinity }
                                 }
                             }
-                            for i in 0..<tq { softmaxRow(scores + i * tk, scores + i * tk, tk) }
+                            condenser_softmax_rows(scores, scores, tq, tk, 0)
                         }
                     }
                 }

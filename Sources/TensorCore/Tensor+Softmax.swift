@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 extension Tensor {
@@ -57,35 +58,10 @@ extension Tensor {
         }
     }
 
-    /// Softmax of one row of `n` values; entries equal to -∞ get exactly 0, and a row that is all
-    /// -∞ (every key masked) becomes all zeros rather than NaN.
+    /// Softmax of one row of `n` values (the C kernel, AVX2 or portable); entries equal to -∞ get
+    /// exactly 0, and a row that is all -∞ (every key masked) becomes all zeros rather than NaN.
     @inline(__always)
     static func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        var maximum = -Float.infinity
-        for j in 0..<n { maximum = max(maximum, x[j]) }
-        guard maximum > -Float.infinity else {
-            y.initialize(repeating: 0, count: n)
-            return
-        }
-        var total: Float = 0
-        var j = 0
-        let shift = VectorMath.Vector(repeating: maximum)
-        var partial = VectorMath.Vector()
-        while j + 8 <= n {
-            let e = VectorMath.exp(VectorMath.load(x + j) - shift)
-            let masked = e.replacing(with: 0, where: VectorMath.load(x + j) .== -.infinity)
-            VectorMath.store(masked, y + j)
-            partial += masked
-            j += 8
-        }
-        total = partial.sum()
-        while j < n {
-            let e = x[j] == -.infinity ? 0 : VectorMath.exp(x[j] - maximum)
-            y[j] = e
-            total += e
-            j += 1
-        }
-        let scale = 1 / total
-        for j in 0..<n { y[j] *= scale }
+        condenser_softmax_rows(x, y, 1, n, 0)
     }
 }

@@ -13,6 +13,11 @@ void condenser_gelu_portable(const float *x, float *y, float *derivative, long n
 
 #include <stdint.h>
 
+/// Softmax of each of `rows` rows of n values (x and y may be the same): y = e^(x − max) / Σ with
+/// GELU's exp (relative error ~2e-7), −∞ entries (masked keys) giving 0 and a row of only −∞ giving
+/// zeros. AVX2 when the CPU has it, else portable code (portable != 0 forces it); both agree bit for bit.
+void condenser_softmax_rows(const float *x, float *y, long rows, long n, int portable);
+
 /// int8 elements of the packed form of a weight matrix W [n, k] (see condenser_qgemm_pack).
 long condenser_qgemm_packed_count(long n, long k);
 
