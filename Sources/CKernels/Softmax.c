@@ -96,14 +96,90 @@ static void softmax_row_avx2(const float *x, float *y, long n) {
     for (; j < full; j += LANES) _mm256_storeu_ps(y + j, _mm256_mul_ps(_mm256_loadu_ps(y + j), scale));
     for (; j < n; j++) y[j] *= 1.0f / total;
 }
+
+/// exp_kernel on 16 lanes: the same operations in the same order.
+__attribute__((target("avx2,avx512f")))
+static inline __m512 exp_avx512(__m512 x) {
+    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
+    const __m512 magic = _mm512_set1_ps(12582912.0f);
+    __m512 shifted = _mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), magic);
+    __m512 n = _mm512_sub_ps(shifted, magic);
+    __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+    r = _mm512_add_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(2.1219444e-4f)));
+    __m512 p = _mm512_set1_ps(1.98756915e-4f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.39819995e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.16657959e-2f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.66666655e-1f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.00000012e-1f));
+    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, _mm512_mul_ps(r, r)), r), _mm512_set1_ps(1.0f));
+    __m512i integer = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_castps_si512(magic));
+    __m512i power = _mm512_slli_epi32(_mm512_add_epi32(integer, _mm512_set1_epi32(127)), 23);
+    return _mm512_mul_ps(p, _mm512_castsi512_ps(power));
+}
+
+/// The AVX2 row on 16 lanes where it can: each 16-lane exp's halves are added to the 8 lane sums
+/// low half first, which is the order the other paths add those elements in.
+__attribute__((target("avx2,avx512f")))
+static void softmax_row_avx512(const float *x, float *y, long n) {
+    long full = n / LANES * LANES, wide = n / 16 * 16;
+    __m512 high = _mm512_set1_ps(-INFINITY);
+    for (long j = 0; j < wide; j += 16) high = _mm512_max_ps(high, _mm512_loadu_ps(x + j));
+    float maximum = _mm512_reduce_max_ps(high);
+    for (long j = wide; j < n; j++) maximum = x[j] > maximum ? x[j] : maximum;
+    if (maximum == -INFINITY) { memset(y, 0, (size_t)n * sizeof(float)); return; }
+    __m512 shift = _mm512_set1_ps(maximum);
+    __m256 sums = _mm256_setzero_ps();
+    long j = 0;
+    for (; j < wide; j += 16) {
+        __m512 v = _mm512_loadu_ps(x + j);
+        __mmask16 live = _mm512_cmp_ps_mask(v, _mm512_set1_ps(-INFINITY), _CMP_NEQ_UQ);
+        __m512 e = _mm512_maskz_mov_ps(live, exp_avx512(_mm512_sub_ps(v, shift)));
+        _mm512_storeu_ps(y + j, e);
+        sums = _mm256_add_ps(sums, _mm512_castps512_ps256(e));
+        sums = _mm256_add_ps(sums, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1)));
+    }
+    for (; j < full; j += LANES) {
+        __m256 e = shifted_exp_avx2(_mm256_loadu_ps(x + j), _mm256_set1_ps(maximum));
+        _mm256_storeu_ps(y + j, e);
+        sums = _mm256_add_ps(sums, e);
+    }
+    float lanes[LANES];
+    _mm256_storeu_ps(lanes, sums);
+    float total = 0;
+    for (int l = 0; l < LANES; l++) total += lanes[l];
+    for (j = full; j < n; j++) {
+        float e = x[j] == -INFINITY ? 0.0f : exp_kernel(x[j] - maximum);
+        y[j] = e;
+        total += e;
+    }
+    float scale = 1.0f / total;
+    __m512 scales = _mm512_set1_ps(scale);
+    for (j = 0; j < wide; j += 16) _mm512_storeu_ps(y + j, _mm512_mul_ps(_mm512_loadu_ps(y + j), scales));
+    for (; j < n; j++) y[j] *= scale;
+}
 #endif
 
-void condenser_softmax_rows(const float *x, float *y, long rows, long n, int portable) {
+int condenser_softmax_path_available(int path) {
+    switch (path) {
+    case CONDENSER_SOFTMAX_BEST: case CONDENSER_SOFTMAX_PORTABLE: return 1;
 #if defined(__x86_64__)
-    if (!portable && __builtin_cpu_supports("avx2")) {
-        for (long r = 0; r < rows; r++) softmax_row_avx2(x + r * n, y + r * n, n);
-        return;
-    }
+    case CONDENSER_SOFTMAX_AVX2: return __builtin_cpu_supports("avx2");
+    case CONDENSER_SOFTMAX_AVX512: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f");
 #endif
-    for (long r = 0; r < rows; r++) softmax_row_portable(x + r * n, y + r * n, n);
+    default: return 0;
+    }
+}
+
+void condenser_softmax_rows(const float *x, float *y, long rows, long n, int path) {
+    if (path == CONDENSER_SOFTMAX_BEST)
+        path = condenser_softmax_path_available(CONDENSER_SOFTMAX_AVX512) ? CONDENSER_SOFTMAX_AVX512
+             : condenser_softmax_path_available(CONDENSER_SOFTMAX_AVX2) ? CONDENSER_SOFTMAX_AVX2 : CONDENSER_SOFTMAX_PORTABLE;
+    if (!condenser_softmax_path_available(path)) path = CONDENSER_SOFTMAX_PORTABLE;
+    void (*row)(const float *, float *, long) = softmax_row_portable;
+#if defined(__x86_64__)
+    if (path == CONDENSER_SOFTMAX_AVX512) row = softmax_row_avx512;
+    if (path == CONDENSER_SOFTMAX_AVX2) row = softmax_row_avx2;
+#endif
+    for (long r = 0; r < rows; r++) row(x + r * n, y + r * n, n);
 }

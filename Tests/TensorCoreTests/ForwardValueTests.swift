@@ -158,10 +158,10 @@ import CKernels
         #expect(d1.map(\.bitPattern) == d2.map(\.bitPattern))
     }
 
-    /// Softmax rows on the vector and portable paths: bit for bit the same, and within 1e-6 of a
-    /// Double reference; masked (−∞) entries give 0, an all-masked row zeros, and rows of 1, 7, 8,
-    /// 64 and 67 values exercise the 8-lane loops and their tails.
-    @Test(arguments: [1, 7, 8, 64, 67]) func vectorAndPortableSoftmaxAgreeWithAReference(n: Int) {
+    /// Softmax rows on every path this CPU has (portable, AVX2, AVX-512): bit for bit the same, and within 1e-6 of a
+    /// Double reference; masked (−∞) entries give 0, an all-masked row zeros, and rows of 1 to 91
+    /// values exercise the 16- and 8-lane loops and their tails.
+    @Test(arguments: [1, 7, 8, 24, 64, 67, 91]) func vectorAndPortableSoftmaxAgreeWithAReference(n: Int) {
         var generator = RandomGenerator(seed: UInt64(n))
         let rows = 5
         var x = (0..<(rows * n)).map { _ in generator.uniform(-30, 30) }
@@ -169,9 +169,14 @@ import CKernels
         for j in 0..<n { x[2 * n + j] = -.infinity }  // row 2: every key masked
         x[3 * n] = 80  // row 3: one entry far above the rest
         var (vector, portable) = ([Float](repeating: .nan, count: x.count), [Float](repeating: .nan, count: x.count))
-        condenser_softmax_rows(x, &vector, rows, n, 0)
-        condenser_softmax_rows(x, &portable, rows, n, 1)
+        condenser_softmax_rows(x, &vector, rows, n, Int32(CONDENSER_SOFTMAX_BEST))
+        condenser_softmax_rows(x, &portable, rows, n, Int32(CONDENSER_SOFTMAX_PORTABLE))
         #expect(vector.map(\.bitPattern) == portable.map(\.bitPattern))
+        for path in [CONDENSER_SOFTMAX_AVX2, CONDENSER_SOFTMAX_AVX512].map(Int32.init) where condenser_softmax_path_available(path) != 0 {
+            var y = [Float](repeating: .nan, count: x.count)
+            condenser_softmax_rows(x, &y, rows, n, path)
+            #expect(y.map(\.bitPattern) == portable.map(\.bitPattern), "path \(path)")
+        }
         for r in 0..<rows {
             let row = x[(r * n)..<((r + 1) * n)].map(Double.init)
             let top = row.max()!

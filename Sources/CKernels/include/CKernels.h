@@ -15,8 +15,14 @@ void condenser_gelu_portable(const float *x, float *y, float *derivative, long n
 
 /// Softmax of each of `rows` rows of n values (x and y may be the same): y = e^(x − max) / Σ with
 /// GELU's exp (relative error ~2e-7), −∞ entries (masked keys) giving 0 and a row of only −∞ giving
-/// zeros. AVX2 when the CPU has it, else portable code (portable != 0 forces it); both agree bit for bit.
-void condenser_softmax_rows(const float *x, float *y, long rows, long n, int portable);
+/// zeros. On `path`: BEST is AVX-512 when the CPU has it, else AVX2, else portable code; all agree
+/// bit for bit, and a path the CPU lacks runs the portable code.
+void condenser_softmax_rows(const float *x, float *y, long rows, long n, int path);
+
+enum { CONDENSER_SOFTMAX_BEST = 0, CONDENSER_SOFTMAX_PORTABLE = 1, CONDENSER_SOFTMAX_AVX2 = 2, CONDENSER_SOFTMAX_AVX512 = 3 };
+
+/// Whether this CPU runs softmax `path`.
+int condenser_softmax_path_available(int path);
 
 /// int8 elements of the packed form of a weight matrix W [n, k] (see condenser_qgemm_pack).
 long condenser_qgemm_packed_count(long n, long k);
