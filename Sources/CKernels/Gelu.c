@@ -32,16 +32,43 @@ static inline void gelu_one(float x, float *value, float *slope) {
         for (long i = 0; i < n; i++) { float unused; gelu_one(x[i], &y[i], &unused); } \
     }
 
-void condenser_gelu_portable(const float *restrict x, float *restrict y, float *restrict derivative, long n) { GELU_LOOP }
+static void gelu_portable(const float *restrict x, float *restrict y, float *restrict derivative, long n) { GELU_LOOP }
 
 #if defined(__x86_64__)
+// The same loop compiled for wider vectors: the compiler vectorizes it with the same operations.
 __attribute__((target("avx2")))
 static void gelu_avx2(const float *restrict x, float *restrict y, float *restrict derivative, long n) { GELU_LOOP }
+
+__attribute__((target("avx2,avx512f")))
+static void gelu_avx512(const float *restrict x, float *restrict y, float *restrict derivative, long n) { GELU_LOOP }
 #endif
 
-void condenser_gelu(const float *x, float *y, float *derivative, long n) {
+int condenser_vector_path_available(int path) {
+    switch (path) {
+    case CONDENSER_VECTOR_BEST: case CONDENSER_VECTOR_PORTABLE: return 1;
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2")) { gelu_avx2(x, y, derivative, n); return; }
+    case CONDENSER_VECTOR_AVX2: return __builtin_cpu_supports("avx2");
+    case CONDENSER_VECTOR_AVX512: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f");
 #endif
-    condenser_gelu_portable(x, y, derivative, n);
+    default: return 0;
+    }
 }
+
+int condenser_vector_path(int path) {
+    if (path == CONDENSER_VECTOR_BEST)
+        return condenser_vector_path_available(CONDENSER_VECTOR_AVX512) ? CONDENSER_VECTOR_AVX512
+             : condenser_vector_path_available(CONDENSER_VECTOR_AVX2) ? CONDENSER_VECTOR_AVX2 : CONDENSER_VECTOR_PORTABLE;
+    return condenser_vector_path_available(path) ? path : CONDENSER_VECTOR_PORTABLE;
+}
+
+void condenser_gelu_on(int path, const float *x, float *y, float *derivative, long n) {
+    switch (condenser_vector_path(path)) {
+#if defined(__x86_64__)
+    case CONDENSER_VECTOR_AVX512: gelu_avx512(x, y, derivative, n); return;
+    case CONDENSER_VECTOR_AVX2: gelu_avx2(x, y, derivative, n); return;
+#endif
+    default: gelu_portable(x, y, derivative, n);
+    }
+}
+
+void condenser_gelu(const float *x, float *y, float *derivative, long n) { condenser_gelu_on(CONDENSER_VECTOR_BEST, x, y, derivative, n); }

@@ -160,26 +160,12 @@ static void softmax_row_avx512(const float *x, float *y, long n) {
 }
 #endif
 
-int condenser_softmax_path_available(int path) {
-    switch (path) {
-    case CONDENSER_SOFTMAX_BEST: case CONDENSER_SOFTMAX_PORTABLE: return 1;
-#if defined(__x86_64__)
-    case CONDENSER_SOFTMAX_AVX2: return __builtin_cpu_supports("avx2");
-    case CONDENSER_SOFTMAX_AVX512: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f");
-#endif
-    default: return 0;
-    }
-}
-
 void condenser_softmax_rows(const float *x, float *y, long rows, long n, int path) {
-    if (path == CONDENSER_SOFTMAX_BEST)
-        path = condenser_softmax_path_available(CONDENSER_SOFTMAX_AVX512) ? CONDENSER_SOFTMAX_AVX512
-             : condenser_softmax_path_available(CONDENSER_SOFTMAX_AVX2) ? CONDENSER_SOFTMAX_AVX2 : CONDENSER_SOFTMAX_PORTABLE;
-    if (!condenser_softmax_path_available(path)) path = CONDENSER_SOFTMAX_PORTABLE;
+    path = condenser_vector_path(path);
     void (*row)(const float *, float *, long) = softmax_row_portable;
 #if defined(__x86_64__)
-    if (path == CONDENSER_SOFTMAX_AVX512) row = softmax_row_avx512;
-    if (path == CONDENSER_SOFTMAX_AVX2) row = softmax_row_avx2;
+    if (path == CONDENSER_VECTOR_AVX512) row = softmax_row_avx512;
+    if (path == CONDENSER_VECTOR_AVX2) row = softmax_row_avx2;
 #endif
     for (long r = 0; r < rows; r++) row(x + r * n, y + r * n, n);
 }

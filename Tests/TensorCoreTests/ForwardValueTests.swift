@@ -146,22 +146,28 @@ import TestSupport
 import CKernels
 
 @Suite struct KernelDispatchTests {
-    @Test func vectorAndPortableGELUAgreeBitForBit() {
+    /// The default and every vector path this CPU has.
+    static let vectorPaths = [CONDENSER_VECTOR_BEST, CONDENSER_VECTOR_AVX2, CONDENSER_VECTOR_AVX512].map(Int32.init)
+        .filter { condenser_vector_path_available($0) != 0 }
+
+    @Test func everyGELUPathAgreesBitForBit() {
         // Values across the range, odd length so the vector loop's tail runs too, plus extremes.
         var x = (0..<4099).map { Float($0 - 2049) / 97 }
         x += [0, -0, 1e-30, -1e-30, 30, -30, 100, -100, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
         var (y1, d1) = ([Float](repeating: 0, count: x.count), [Float](repeating: 0, count: x.count))
         var (y2, d2) = (y1, d1)
-        condenser_gelu(x, &y1, &d1, x.count)
-        condenser_gelu_portable(x, &y2, &d2, x.count)
-        #expect(y1.map(\.bitPattern) == y2.map(\.bitPattern))
-        #expect(d1.map(\.bitPattern) == d2.map(\.bitPattern))
+        condenser_gelu_on(Int32(CONDENSER_VECTOR_PORTABLE), x, &y2, &d2, x.count)
+        for path in Self.vectorPaths {
+            condenser_gelu_on(path, x, &y1, &d1, x.count)
+            #expect(y1.map(\.bitPattern) == y2.map(\.bitPattern), "path \(path)")
+            #expect(d1.map(\.bitPattern) == d2.map(\.bitPattern), "path \(path)")
+        }
     }
 
     /// Softmax rows on every path this CPU has (portable, AVX2, AVX-512): bit for bit the same, and within 1e-6 of a
     /// Double reference; masked (−∞) entries give 0, an all-masked row zeros, and rows of 1 to 91
     /// values exercise the 16- and 8-lane loops and their tails.
-    @Test(arguments: [1, 7, 8, 24, 64, 67, 91]) func vectorAndPortableSoftmaxAgreeWithAReference(n: Int) {
+    @Test(arguments: [1, 7, 8, 24, 64, 67, 91]) func everySoftmaxPathAgreesWithAReference(n: Int) {
         var generator = RandomGenerator(seed: UInt64(n))
         let rows = 5
         var x = (0..<(rows * n)).map { _ in generator.uniform(-30, 30) }
@@ -169,10 +175,9 @@ import CKernels
         for j in 0..<n { x[2 * n + j] = -.infinity }  // row 2: every key masked
         x[3 * n] = 80  // row 3: one entry far above the rest
         var (vector, portable) = ([Float](repeating: .nan, count: x.count), [Float](repeating: .nan, count: x.count))
-        condenser_softmax_rows(x, &vector, rows, n, Int32(CONDENSER_SOFTMAX_BEST))
-        condenser_softmax_rows(x, &portable, rows, n, Int32(CONDENSER_SOFTMAX_PORTABLE))
-        #expect(vector.map(\.bitPattern) == portable.map(\.bitPattern))
-        for path in [CONDENSER_SOFTMAX_AVX2, CONDENSER_SOFTMAX_AVX512].map(Int32.init) where condenser_softmax_path_available(path) != 0 {
+        condenser_softmax_rows(x, &vector, rows, n, Int32(CONDENSER_VECTOR_BEST))
+        condenser_softmax_rows(x, &portable, rows, n, Int32(CONDENSER_VECTOR_PORTABLE))
+        for path in Self.vectorPaths {
             var y = [Float](repeating: .nan, count: x.count)
             condenser_softmax_rows(x, &y, rows, n, path)
             #expect(y.map(\.bitPattern) == portable.map(\.bitPattern), "path \(path)")

@@ -1,13 +1,22 @@
 #ifndef CONDENSER_CKERNELS_H
 #define CONDENSER_CKERNELS_H
 
+/// The vector paths of the elementwise kernels (GELU, softmax). BEST is the widest the CPU has,
+/// found at run time; every path gives bit-identical results (the same operations, no FMA
+/// contraction), and a path the CPU lacks runs the portable code.
+enum { CONDENSER_VECTOR_BEST = 0, CONDENSER_VECTOR_PORTABLE = 1, CONDENSER_VECTOR_AVX2 = 2, CONDENSER_VECTOR_AVX512 = 3 };
+
+/// Whether this CPU runs vector `path`.
+int condenser_vector_path_available(int path);
+/// The path a call on `path` takes here: BEST resolved, one the CPU lacks replaced by PORTABLE.
+int condenser_vector_path(int path);
+
 /// GELU (exact erf form) of n floats: y[i] = x·Φ(x); when derivative is not NULL also
-/// derivative[i] = Φ(x) + x·φ(x). Uses AVX2 when the CPU has it (checked once at run time) and
-/// portable code otherwise; both give bit-identical results (no FMA contraction).
+/// derivative[i] = Φ(x) + x·φ(x). On the best vector path (AVX-512, AVX2, portable).
 void condenser_gelu(const float *x, float *y, float *derivative, long n);
 
-/// The portable path of `condenser_gelu` on every CPU (for tests of their agreement).
-void condenser_gelu_portable(const float *x, float *y, float *derivative, long n);
+/// condenser_gelu on `path` (for tests of the paths' agreement).
+void condenser_gelu_on(int path, const float *x, float *y, float *derivative, long n);
 
 // MARK: int8 matrix products
 
@@ -15,14 +24,8 @@ void condenser_gelu_portable(const float *x, float *y, float *derivative, long n
 
 /// Softmax of each of `rows` rows of n values (x and y may be the same): y = e^(x − max) / Σ with
 /// GELU's exp (relative error ~2e-7), −∞ entries (masked keys) giving 0 and a row of only −∞ giving
-/// zeros. On `path`: BEST is AVX-512 when the CPU has it, else AVX2, else portable code; all agree
-/// bit for bit, and a path the CPU lacks runs the portable code.
+/// zeros. On vector `path` (CONDENSER_VECTOR_BEST: the widest the CPU has); all agree bit for bit.
 void condenser_softmax_rows(const float *x, float *y, long rows, long n, int path);
-
-enum { CONDENSER_SOFTMAX_BEST = 0, CONDENSER_SOFTMAX_PORTABLE = 1, CONDENSER_SOFTMAX_AVX2 = 2, CONDENSER_SOFTMAX_AVX512 = 3 };
-
-/// Whether this CPU runs softmax `path`.
-int condenser_softmax_path_available(int path);
 
 /// int8 elements of the packed form of a weight matrix W [n, k] (see condenser_qgemm_pack).
 long condenser_qgemm_packed_count(long n, long k);
