@@ -10,7 +10,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 DEMO := checkpoints/shapes-vqa
 
-.PHONY: all deps venv build test demo bench fuzz clean
+.PHONY: all deps venv build test demo bench bench-compare fuzz clean
 
 all: build
 
@@ -57,6 +57,12 @@ THREADS ?= 2
 bench: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product CoreBench
 	$(BIN)/CoreBench --threads $(THREADS)
+
+# The shipped teacher and student in Condenser, PyTorch and ONNX Runtime, one interleaved run: `make bench-compare`.
+# Installs torch and onnxruntime into the git-ignored venv first (gigabytes: never part of CI); writes bench-compare.md.
+bench-compare: build venv
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check torch onnx onnxruntime
+	$(PYTHON) Benchmarks/compare/compare.py --threads $(THREADS)
 
 # Hostile checkpoints, datasets, recipes and model configs against every reading command: `make fuzz CASES=10000`.
 CASES ?= 10000
