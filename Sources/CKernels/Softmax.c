@@ -13,6 +13,19 @@
 
 enum { LANES = 8 };
 
+/// The row's sum: the 8 lane sums in order, then the elements past the last full 8 (whose
+/// exponentials it writes to y), one by one.
+static inline float total_with_tail(const float lanes[LANES], const float *x, float *y, long full, long n, float maximum) {
+    float total = 0;
+    for (int l = 0; l < LANES; l++) total += lanes[l];
+    for (long j = full; j < n; j++) {
+        float e = x[j] == -INFINITY ? 0.0f : exp_kernel(x[j] - maximum);
+        y[j] = e;
+        total += e;
+    }
+    return total;
+}
+
 static void softmax_row_portable(const float *x, float *y, long n) {
     long full = n / LANES * LANES;
     float maximum = -INFINITY;
@@ -24,13 +37,7 @@ static void softmax_row_portable(const float *x, float *y, long n) {
         y[j] = e;
         lanes[j % LANES] += e;
     }
-    float total = 0;
-    for (int l = 0; l < LANES; l++) total += lanes[l];
-    for (long j = full; j < n; j++) {
-        float e = x[j] == -INFINITY ? 0.0f : exp_kernel(x[j] - maximum);
-        y[j] = e;
-        total += e;
-    }
+    float total = total_with_tail(lanes, x, y, full, n, maximum);
     float scale = 1.0f / total;
     for (long j = 0; j < n; j++) y[j] *= scale;
 }
@@ -38,26 +45,30 @@ static void softmax_row_portable(const float *x, float *y, long n) {
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-/// exp_kernel on 8 lanes: the same operations in the same order.
-__attribute__((target("avx2")))
-static inline __m256 exp_avx2(__m256 x) {
-    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.3f));
-    const __m256 magic = _mm256_set1_ps(12582912.0f);
-    __m256 shifted = _mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)), magic);
-    __m256 n = _mm256_sub_ps(shifted, magic);
-    __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(0.693359375f)));
-    r = _mm256_add_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(2.1219444e-4f)));
-    __m256 p = _mm256_set1_ps(1.98756915e-4f);
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.39819995e-3f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(8.3334519e-3f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(4.16657959e-2f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.66666655e-1f));
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(5.00000012e-1f));
-    p = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, _mm256_mul_ps(r, r)), r), _mm256_set1_ps(1.0f));
-    __m256i integer = _mm256_sub_epi32(_mm256_castps_si256(shifted), _mm256_castps_si256(magic));
-    __m256i power = _mm256_slli_epi32(_mm256_add_epi32(integer, _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(power));
-}
+/// exp_kernel on a vector of `V` (the prefix `P`, e.g. _mm256, and width `BITS`): the same
+/// operations in the same order as the scalar kernel.
+#define DEFINE_VECTOR_EXP(name, TARGET, V, I, P, BITS)                                           \
+    __attribute__((target(TARGET))) static inline V name(V x) {                                 \
+        x = P##_min_ps(P##_max_ps(x, P##_set1_ps(-87.3f)), P##_set1_ps(88.3f));                 \
+        const V magic = P##_set1_ps(12582912.0f);                                               \
+        V shifted = P##_add_ps(P##_mul_ps(x, P##_set1_ps(1.44269504f)), magic);                 \
+        V n = P##_sub_ps(shifted, magic);                                                       \
+        V r = P##_sub_ps(x, P##_mul_ps(n, P##_set1_ps(0.693359375f)));                          \
+        r = P##_add_ps(r, P##_mul_ps(n, P##_set1_ps(2.1219444e-4f)));                           \
+        V p = P##_set1_ps(1.98756915e-4f);                                                      \
+        p = P##_add_ps(P##_mul_ps(p, r), P##_set1_ps(1.39819995e-3f));                          \
+        p = P##_add_ps(P##_mul_ps(p, r), P##_set1_ps(8.3334519e-3f));                           \
+        p = P##_add_ps(P##_mul_ps(p, r), P##_set1_ps(4.16657959e-2f));                          \
+        p = P##_add_ps(P##_mul_ps(p, r), P##_set1_ps(1.66666655e-1f));                          \
+        p = P##_add_ps(P##_mul_ps(p, r), P##_set1_ps(5.00000012e-1f));                          \
+        p = P##_add_ps(P##_add_ps(P##_mul_ps(p, P##_mul_ps(r, r)), r), P##_set1_ps(1.0f));      \
+        I integer = P##_sub_epi32(P##_castps_si##BITS(shifted), P##_castps_si##BITS(magic));   \
+        I power = P##_slli_epi32(P##_add_epi32(integer, P##_set1_epi32(127)), 23);             \
+        return P##_mul_ps(p, P##_castsi##BITS##_ps(power));                                     \
+    }
+
+DEFINE_VECTOR_EXP(exp_avx2, "avx2", __m256, __m256i, _mm256, 256)
+DEFINE_VECTOR_EXP(exp_avx512, "avx2,avx512f", __m512, __m512i, _mm512, 512)
 
 /// e^(x − maximum) on 8 lanes, 0 where x is −∞.
 __attribute__((target("avx2")))
@@ -84,38 +95,11 @@ static void softmax_row_avx2(const float *x, float *y, long n) {
         sums = _mm256_add_ps(sums, e);
     }
     _mm256_storeu_ps(lanes, sums);
-    float total = 0;
-    for (int l = 0; l < LANES; l++) total += lanes[l];
-    for (long j = full; j < n; j++) {
-        float e = x[j] == -INFINITY ? 0.0f : exp_kernel(x[j] - maximum);
-        y[j] = e;
-        total += e;
-    }
+    float total = total_with_tail(lanes, x, y, full, n, maximum);
     __m256 scale = _mm256_set1_ps(1.0f / total);
     long j = 0;
     for (; j < full; j += LANES) _mm256_storeu_ps(y + j, _mm256_mul_ps(_mm256_loadu_ps(y + j), scale));
     for (; j < n; j++) y[j] *= 1.0f / total;
-}
-
-/// exp_kernel on 16 lanes: the same operations in the same order.
-__attribute__((target("avx2,avx512f")))
-static inline __m512 exp_avx512(__m512 x) {
-    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
-    const __m512 magic = _mm512_set1_ps(12582912.0f);
-    __m512 shifted = _mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), magic);
-    __m512 n = _mm512_sub_ps(shifted, magic);
-    __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
-    r = _mm512_add_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(2.1219444e-4f)));
-    __m512 p = _mm512_set1_ps(1.98756915e-4f);
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.39819995e-3f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519e-3f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.16657959e-2f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.66666655e-1f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.00000012e-1f));
-    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, _mm512_mul_ps(r, r)), r), _mm512_set1_ps(1.0f));
-    __m512i integer = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_castps_si512(magic));
-    __m512i power = _mm512_slli_epi32(_mm512_add_epi32(integer, _mm512_set1_epi32(127)), 23);
-    return _mm512_mul_ps(p, _mm512_castsi512_ps(power));
 }
 
 /// The AVX2 row on 16 lanes where it can: each 16-lane exp's halves are added to the 8 lane sums
@@ -146,13 +130,7 @@ static void softmax_row_avx512(const float *x, float *y, long n) {
     }
     float lanes[LANES];
     _mm256_storeu_ps(lanes, sums);
-    float total = 0;
-    for (int l = 0; l < LANES; l++) total += lanes[l];
-    for (j = full; j < n; j++) {
-        float e = x[j] == -INFINITY ? 0.0f : exp_kernel(x[j] - maximum);
-        y[j] = e;
-        total += e;
-    }
+    float total = total_with_tail(lanes, x, y, full, n, maximum);
     float scale = 1.0f / total;
     __m512 scales = _mm512_set1_ps(scale);
     for (j = 0; j < wide; j += 16) _mm512_storeu_ps(y + j, _mm512_mul_ps(_mm512_loadu_ps(y + j), scales));
