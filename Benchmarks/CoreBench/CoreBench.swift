@@ -27,6 +27,8 @@ struct CoreBench: ParsableCommand {
     var models = "recipes/models"
     @Flag(help: "Only the int8 against float32 comparison.")
     var int8Only = false
+    @Flag(help: "Only the distillation steps (make bench-compare's Condenser side).")
+    var distillationOnly = false
     @Option(help: """
         Model config files (e.g. a checkpoint's model_config before and after pruning) to compare, \
         alternating their forward passes; skips the default runs.
@@ -63,6 +65,7 @@ struct CoreBench: ParsableCommand {
             let url = URL(fileURLWithPath: models).appendingPathComponent("\(name).json")
             let config = try ModelConfig.decode(json: Data(contentsOf: url))
             configs.append(config)
+            if distillationOnly { continue }
             if !int8Only {
                 benchmarkForward(name: name, config: config, machine: machine)
                 benchmarkTraining(name: name, config: config)
@@ -70,7 +73,7 @@ struct CoreBench: ParsableCommand {
             }
             benchmarkInt8(name: name, config: config)
         }
-        if !int8Only { benchmarkDistillation(teacher: configs[0], student: configs[1]) }
+        if !int8Only || distillationOnly { benchmarkDistillation(teacher: configs[0], student: configs[1]) }
     }
 
     func benchmarkForward(name: String, config: ModelConfig, machine: MachineInfo) {
