@@ -57,7 +57,7 @@ public final class MaskedPatchReconstruction: StageObjective {
         let (images, hidden) = hide(batch, samples: samples, epoch: epoch)
         let states = model.vision(images: images, batch: batch.count, imageSize: config.imageSize).states
         let rows = hidden.enumerated().flatMap { b, patches in patches.map { b * count + $0 } }
-        let predicted = decoder(selectRows(states.reshaped([batch.count * count, width]), rows))
+        let predicted = decoder(Tensor.pickingRows(states.reshaped([batch.count * count, width]), sources: rows))
         let original = VisionEncoder.patches(images: batch.images, batch: batch.count, imageSize: config.imageSize,
                                              patchSize: config.patchSize).storage
         let target = Tensor(shape: [rows.count, features],

@@ -56,7 +56,7 @@ public final class MaskedTokenPrediction: StageObjective {
             let zero = (decoder.bias * 0).sum()
             return Trainer.StepResult(loss: share?.itemMean(zero, count: 0) ?? zero, components: ["text": 0], correct: 0)
         }
-        let logits = decoder(selectRows(states.reshaped([batch.count * length, width]), rows))
+        let logits = decoder(Tensor.pickingRows(states.reshaped([batch.count * length, width]), sources: rows))
         let labels = rows.map { batch.tokens[$0] }
         // The mean over the whole batch's hidden tokens.
         let loss = crossEntropy(logits: logits, labels: labels).scaledToWholeBatch(share, count: rows.count)

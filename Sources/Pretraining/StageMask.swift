@@ -15,12 +15,3 @@ enum StageMask {
         return pool.prefix(hidden).sorted()
     }
 }
-
-/// Rows `indices` of x, through a one-hot selection matrix so that gradients flow back to x:
-/// x [N, D] → [M, D] with M = indices.count.
-func selectRows(_ x: Tensor, _ indices: [Int]) -> Tensor {
-    let n = x.shape[0]
-    var selection = [Float](repeating: 0, count: indices.count * n)
-    for (row, index) in indices.enumerated() { selection[row * n + index] = 1 }
-    return Tensor.matmul(Tensor(shape: [indices.count, n], storage: selection), x)
-}

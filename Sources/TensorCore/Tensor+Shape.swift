@@ -1,4 +1,15 @@
 extension Tensor {
+    /// Rows of x picked by a one-hot matrix, so that gradients flow back to x: x [N, D] → [M, D],
+    /// row i being x[sources[i]], or zeros where sources[i] is nil.
+    public static func pickingRows(_ x: Tensor, sources: [Int?]) -> Tensor {
+        let n = x.shape[0]
+        var selection = [Float](repeating: 0, count: sources.count * n)
+        for (row, source) in sources.enumerated() {
+            if let source { selection[row * n + source] = 1 }
+        }
+        return matmul(Tensor(shape: [sources.count, n], storage: selection), x.reshaped([n, x.count / max(n, 1)]))
+    }
+
     /// The same elements with a new shape of equal element count (one axis may be -1).
     public func reshaped(_ newShape: [Int]) -> Tensor {
         var newShape = newShape

@@ -19,10 +19,8 @@ public struct BatchShare {
         others.replaceSubrange((offset * width)..<((offset + rows) * width), with: local.storage)
         replicas.sum(&others)
         for index in (offset * width)..<((offset + rows) * width) { others[index] = 0 }
-        // [B, b] places the local rows at `offset`.
-        var placement = [Float](repeating: 0, count: total * rows)
-        for row in 0..<rows { placement[(offset + row) * rows + row] = 1 }
-        return Tensor.matmul(Tensor(shape: [total, rows], storage: placement), local.reshaped([rows, width]))
+        let own = offset..<(offset + rows)
+        return Tensor.pickingRows(local, sources: (0..<total).map { own.contains($0) ? $0 - offset : nil })
             + Tensor(shape: [total, width], storage: others)
     }
 

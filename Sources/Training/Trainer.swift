@@ -152,10 +152,10 @@ public final class Trainer {
         // A batch smaller than the group (an epoch's last) is computed whole by every replica, each
         // counting for 1/size, so that no share is empty.
         let split = batch.count >= replicas.size
-        let share = split ? Array(replicas.share(of: batch)) : batch
+        let rows = split ? replicas.share(of: batch).indices : batch.indices
+        let share = Array(batch[rows])
         let fraction = split ? Float(share.count) / Float(batch.count) : 1 / Float(replicas.size)
-        let offset = split ? replicas.share(of: Array(0..<batch.count)).startIndex : 0
-        batchShare = split ? BatchShare(replicas: replicas, offset: offset, total: batch.count, fraction: fraction) : nil
+        batchShare = split ? BatchShare(replicas: replicas, offset: rows.lowerBound, total: batch.count, fraction: fraction) : nil
         defer { batchShare = nil }
         let result = step(share)
         // Every replica names the same terms: the objective is the same everywhere.
