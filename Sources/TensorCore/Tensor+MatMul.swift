@@ -83,16 +83,17 @@ extension Tensor {
         let weightOffset = rows.lowerBound * k
         let out = uninitializedStorage(m * n) { c in
             let cp = c.baseAddress!
-            if let bias {
-                bias.storage.withUnsafeBufferPointer { bp in
-                    for row in 0..<m { (cp + row * n).update(from: bp.baseAddress! + rows.lowerBound, count: n) }
-                }
-            }
             x.storage.withUnsafeBufferPointer { xp in
                 weight.storage.withUnsafeBufferPointer { wp in
-                    BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k,
-                              a: xp.baseAddress!, lda: k, b: wp.baseAddress! + weightOffset, ldb: k,
-                              beta: bias == nil ? 0 : 1, c: cp, ldc: n)
+                    (bias?.storage ?? [0]).withUnsafeBufferPointer { bp in
+                        // Each core copies the bias into its own rows of the output just before accumulating into them.
+                        BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k,
+                                  a: xp.baseAddress!, lda: k, b: wp.baseAddress! + weightOffset, ldb: k,
+                                  beta: bias == nil ? 0 : 1, c: cp, ldc: n) { outputRows in
+                            guard bias != nil else { return }
+                            for row in outputRows { (cp + row * n).update(from: bp.baseAddress! + rows.lowerBound, count: n) }
+                        }
+                    }
                 }
             }
         }
