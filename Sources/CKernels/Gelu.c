@@ -47,8 +47,9 @@ int condenser_vector_path_available(int path) {
     switch (path) {
     case CONDENSER_VECTOR_BEST: case CONDENSER_VECTOR_PORTABLE: return 1;
 #if defined(__x86_64__)
-    case CONDENSER_VECTOR_AVX2: return __builtin_cpu_supports("avx2");
-    case CONDENSER_VECTOR_AVX512: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f");
+    case CONDENSER_VECTOR_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case CONDENSER_VECTOR_AVX512:
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx512f");
 #endif
     default: return 0;
     }

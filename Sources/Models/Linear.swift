@@ -16,8 +16,9 @@ public final class Linear: Module {
     public var inputSize: Int { weight.shape[1] }
     public var outputSize: Int { weight.shape[0] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        product(x, bias: bias)
+    /// x: [.., in] → [.., out]; with `residual` [.., out], residual + x·Wᵀ + b in one pass.
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor? = nil) -> Tensor {
+        product(x, bias: bias, residual: residual)
     }
 
     public var members: [(name: String, member: ModuleMember)] { [("weight", .parameter(weight)), ("bias", .parameter(bias))] }

@@ -35,25 +35,28 @@ public final class MultiHeadAttention: Module {
     /// Features per head, hd.
     public var headDimension: Int { attentionWidth / headCount }
 
-    /// Self-attention. x: [B, T, D], keyMask: B·T flags (true = attend) → ([B, T, D], weights [B, H, T, T]).
-    public func callAsFunction(_ x: Tensor, keyMask: [Bool]? = nil) -> (output: Tensor, weights: Tensor) {
+    /// Self-attention. x: [B, T, D], keyMask: B·T flags (true = attend) → ([B, T, D], weights [B, H, T, T]);
+    /// with `residual` [B, T, D] the output is residual + attention, summed by the out-projection.
+    public func callAsFunction(_ x: Tensor, keyMask: [Bool]? = nil, adding residual: Tensor? = nil) -> (output: Tensor, weights: Tensor) {
         let a = attentionWidth
         let qkv = product(x, bias: inProjectionBias)
         let weights = Tensor.attentionWeights(query: qkv, queryOffset: 0, key: qkv, keyOffset: a,
                                               width: a, heads: headCount, keyMask: keyMask)
         let context = Tensor.attentionContext(weights: weights, value: qkv, valueOffset: 2 * a, width: a)
-        return (outProjection(gated(context)), weights)
+        return (outProjection(gated(context), adding: residual), weights)
     }
 
-    /// Cross-attention. query: [B, Tq, D], memory: [B, Tk, D] → ([B, Tq, D], weights [B, H, Tq, Tk]).
-    public func callAsFunction(query: Tensor, memory: Tensor, keyMask: [Bool]? = nil) -> (output: Tensor, weights: Tensor) {
+    /// Cross-attention. query: [B, Tq, D], memory: [B, Tk, D] → ([B, Tq, D], weights [B, H, Tq, Tk]);
+    /// with `residual` [B, Tq, D] the output is residual + attention.
+    public func callAsFunction(query: Tensor, memory: Tensor, keyMask: [Bool]? = nil,
+                               adding residual: Tensor? = nil) -> (output: Tensor, weights: Tensor) {
         let a = attentionWidth
         let q = product(query, bias: inProjectionBias, outputRows: 0..<a)
         let kv = product(memory, bias: inProjectionBias, outputRows: a..<(3 * a))
         let weights = Tensor.attentionWeights(query: q, queryOffset: 0, key: kv, keyOffset: 0,
                                               width: a, heads: headCount, keyMask: keyMask)
         let context = Tensor.attentionContext(weights: weights, value: kv, valueOffset: a, width: a)
-        return (outProjection(gated(context)), weights)
+        return (outProjection(gated(context), adding: residual), weights)
     }
 
     /// Only the cross-attention weights, for scoring: query [B, Tq, D], memory [B, Tk, D] → [B, H, Tq, Tk].

@@ -39,11 +39,11 @@ public final class TransformerDecoderLayer: Module {
 
     /// x: [B, T, D], memory: [B, M, D], keyMask: B·T flags for x's own keys (true = attend) → Output.
     public func callAsFunction(_ x: Tensor, memory: Tensor, keyMask: [Bool]? = nil) -> Output {
-        let attention = selfAttention(norm1(x), keyMask: keyMask)
-        let h = x + attention.output
-        let cross = crossAttention(query: norm2(h), memory: memory)
-        let g = h + cross.output
-        return Output(output: g + linear2(linear1(norm3(g)).gelu()), selfWeights: attention.weights, crossWeights: cross.weights)
+        let attention = selfAttention(norm1(x), keyMask: keyMask, adding: x)
+        let h = attention.output
+        let cross = crossAttention(query: norm2(h), memory: memory, adding: h)
+        let g = cross.output
+        return Output(output: linear2(linear1(norm3(g)).gelu(), adding: g), selfWeights: attention.weights, crossWeights: cross.weights)
     }
 
     public var members: [(name: String, member: ModuleMember)] {

@@ -21,9 +21,9 @@ public final class TransformerEncoderLayer: Module {
 
     /// x: [B, T, D], keyMask: B·T flags (true = attend) → (x [B, T, D], attention weights [B, H, T, T]).
     public func callAsFunction(_ x: Tensor, keyMask: [Bool]? = nil) -> (output: Tensor, weights: Tensor) {
-        let attention = selfAttention(norm1(x), keyMask: keyMask)
-        let h = x + attention.output
-        return (h + linear2(linear1(norm2(h)).gelu()), attention.weights)
+        let attention = selfAttention(norm1(x), keyMask: keyMask, adding: x)
+        let h = attention.output
+        return (linear2(linear1(norm2(h)).gelu(), adding: h), attention.weights)
     }
 
     public var members: [(name: String, member: ModuleMember)] {

@@ -10,30 +10,25 @@ public enum BLAS {
     static let parallelThreshold = 1 << 17
 
     /// C[m, n] = alpha · op(A)[m, k] · op(B)[k, n] + beta · C, row-major with leading dimensions,
-    /// split by rows of C (or by columns when C is short and wide) across the cores. `prepareRows`,
-    /// when given, first writes rows of C (a bias for beta 1) in the task that then accumulates into
-    /// them, so that the copy runs on every core and the rows are in cache for the product.
+    /// split by rows of C (or by columns when C is short and wide) across the cores.
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, prepareRows: ((Range<Int>) -> Void)? = nil
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         let workers = Parallel.threadCount
         guard workers > 1, m * n * k >= parallelThreshold else {
-            prepareRows?(0..<m)
             return serialGEMM(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
         if m >= 8 * workers || m >= n {
             // Rows of C: row i of op(A) starts at a + i·lda (or a + i when A is transposed).
             Parallel.forEachRange(m, grain: 1) { rows in
-                prepareRows?(rows)
                 serialGEMM(transposeA: transposeA, transposeB: transposeB, m: rows.count, n: n, k: k, alpha: alpha,
                            a: a + rows.lowerBound * (transposeA ? 1 : lda), lda: lda, b: b, ldb: ldb,
                            beta: beta, c: c + rows.lowerBound * ldc, ldc: ldc)
             }
         } else {
-            prepareRows?(0..<m)
             // Columns of C: column j of op(B) starts at b + j (or b + j·ldb when B is transposed).
             Parallel.forEachRange(n, grain: 1) { columns in
                 serialGEMM(transposeA: transposeA, transposeB: transposeB, m: m, n: columns.count, k: k, alpha: alpha,

@@ -164,6 +164,36 @@ import CKernels
         }
     }
 
+    /// The float linear kernel on every path this CPU has: bit for bit the same as the portable
+    /// code, and within rounding of a Double loop. Shapes cover full and partial 32-channel panels
+    /// and 8- and 4-row tiles with their tails; x and y have leading dimensions wider than their rows.
+    @Test(arguments: [(1, 5, 1), (7, 16, 33), (19, 64, 96), (8, 3, 32)]) func everyLinearPathAgreesWithAReference(m: Int, k: Int, n: Int) {
+        var generator = RandomGenerator(seed: UInt64(m * 1000 + k * 10 + n))
+        let (ldx, ldy) = (k + 3, n + 2)
+        let x = (0..<(m * ldx)).map { _ in generator.uniform(-2, 2) }
+        let w = (0..<(n * k)).map { _ in generator.uniform(-1, 1) }
+        let bias = (0..<n).map { _ in generator.uniform(-1, 1) }
+        let residual = (0..<(m * n)).map { _ in generator.uniform(-1, 1) }
+        var packed = [Float](repeating: .nan, count: condenser_linear_packed_count(n, k))
+        condenser_linear_pack(w, n, k, &packed)
+        func run(_ path: Int32) -> [Float] {
+            var y = [Float](repeating: -7, count: m * ldy)
+            condenser_linear(x, ldx, m, packed, n, k, bias, residual, n, &y, ldy, path)
+            return y
+        }
+        let portable = run(Int32(CONDENSER_VECTOR_PORTABLE))
+        for path in Self.vectorPaths { #expect(run(path).map(\.bitPattern) == portable.map(\.bitPattern), "path \(path)") }
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = Double(bias[j]) + Double(residual[i * n + j])
+                for kk in 0..<k { sum += Double(x[i * ldx + kk]) * Double(w[j * k + kk]) }
+                #expect(abs(Double(portable[i * ldy + j]) - sum) <= 1e-5 * Double(k + 2), "y[\(i), \(j)]")
+            }
+            // The padding columns past n stay untouched.
+            #expect(portable[(i * ldy + n)..<((i + 1) * ldy)].allSatisfy { $0 == -7 })
+        }
+    }
+
     /// Softmax rows on every path this CPU has (portable, AVX2, AVX-512): bit for bit the same, and within 1e-6 of a
     /// Double reference; masked (−∞) entries give 0, an all-masked row zeros, and rows of 1 to 91
     /// values exercise the 16- and 8-lane loops and their tails.

@@ -23,6 +23,9 @@ import TestSupport
         checkGradients([x, w, b]) { Tensor.linear($0[0], weight: $0[1], bias: $0[2]) }
         // A block of rows, as nn.MultiheadAttention's packed projection uses.
         checkGradients([x, w, b]) { Tensor.linear($0[0], weight: $0[1], bias: $0[2], outputRows: 2..<5) }
+        // A residual connection summed in the product's epilogue.
+        let r = randomTensor([2, 3, 3], seed: 8)
+        checkGradients([x, w, b, r]) { Tensor.linear($0[0], weight: $0[1], bias: $0[2], outputRows: 2..<5, residual: $0[3]) }
     }
 
     @Test func broadcastingArithmetic() {

@@ -18,6 +18,23 @@ void condenser_gelu(const float *x, float *y, float *derivative, long n);
 /// condenser_gelu on `path` (for tests of the paths' agreement).
 void condenser_gelu_on(int path, const float *x, float *y, float *derivative, long n);
 
+// MARK: float32 linear layers for inference
+
+/// Floats of the packed form of a weight matrix W [n, k] (see condenser_linear_pack).
+long condenser_linear_packed_count(long n, long k);
+
+/// Packs W [n, k] (row-major, one row per output channel, PyTorch's Linear layout) for
+/// condenser_linear: panels of 32 channels, k-major, the last panel zero-padded.
+void condenser_linear_pack(const float *w, long n, long k, float *packed);
+
+/// y[m, n] = x[m, k]·Wᵀ + bias[n] + residual[m, n] (bias and residual may be NULL), x, residual and
+/// y with leading dimensions ldx, ldr and ldy; W packed by condenser_linear_pack. Each output is
+/// a chain of fused multiply-adds over k in order from 0, then + bias, then + residual, on vector
+/// `path` (CONDENSER_VECTOR_BEST: the widest the CPU has); all paths agree bit for bit.
+/// Single-threaded: callers split rows across cores.
+void condenser_linear(const float *x, long ldx, long m, const float *packed, long n, long k, const float *bias,
+                      const float *residual, long ldr, float *y, long ldy, int path);
+
 // MARK: int8 matrix products
 
 #include <stdint.h>
