@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 extension Tensor {
@@ -16,15 +17,9 @@ extension Tensor {
                     bias.storage.withUnsafeBufferPointer { b in
                         statistics.withUnsafeMutableBufferPointer { stats in
                             Parallel.forEachRange(rows, grain: 64) { range in
-                                for row in range {
-                                    let src = xp.baseAddress! + row * d, dst = o.baseAddress! + row * d
-                                    let mean = VectorMath.sum(src, count: d) / Float(d)
-                                    let inverse = 1 / Foundation.sqrt(VectorMath.squaredDeviation(src, from: mean, count: d) / Float(d)
-                                                                      + epsilon)
-                                    for j in 0..<d { dst[j] = (src[j] - mean) * inverse * w[j] + b[j] }
-                                    stats[2 * row] = mean
-                                    stats[2 * row + 1] = inverse
-                                }
+                                condenser_layer_norm(xp.baseAddress! + range.lowerBound * d, o.baseAddress! + range.lowerBound * d,
+                                                     range.count, d, w.baseAddress!, b.baseAddress!, epsilon,
+                                                     stats.baseAddress! + 2 * range.lowerBound, Int32(CONDENSER_VECTOR_BEST))
                             }
                         }
                     }

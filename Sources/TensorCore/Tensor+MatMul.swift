@@ -93,15 +93,24 @@ extension Tensor {
         let weightOffset = rows.lowerBound * k
         let shape = Array(x.shape.dropLast()) + [n]
         precondition(residual == nil || residual!.shape == shape, "linear residual \(residual!.shape) is not the output's \(shape)")
+        let parallel = m * n * k >= BLAS.parallelThreshold
         let packed = uninitializedStorage(condenser_linear_packed_count(n, k)) { pp in
-            weight.storage.withUnsafeBufferPointer { wp in condenser_linear_pack(wp.baseAddress! + weightOffset, n, k, pp.baseAddress!) }
+            weight.storage.withUnsafeBufferPointer { wp in
+                // Panels of 32 output channels pack independently: each core packs some.
+                let panels = (n + 31) / 32
+                Parallel.forEachRange(panels, grain: parallel ? 1 : panels) { range in
+                    let first = range.lowerBound * 32
+                    condenser_linear_pack(wp.baseAddress! + weightOffset + first * k, min(n, range.upperBound * 32) - first, k,
+                                          pp.baseAddress! + first * k)
+                }
+            }
         }
         let out = uninitializedStorage(m * n) { c in
             x.storage.withUnsafeBufferPointer { xp in
                 packed.withUnsafeBufferPointer { pp in
                     (bias?.storage ?? [0]).withUnsafeBufferPointer { bp in
                         (residual?.storage ?? [0]).withUnsafeBufferPointer { rp in
-                            Parallel.forEachRange(m, grain: m * n * k < BLAS.parallelThreshold ? m : 8) { range in
+                            Parallel.forEachRange(m, grain: parallel ? 8 : m) { range in
                                 condenser_linear(xp.baseAddress! + range.lowerBound * k, k, range.count, pp.baseAddress!, n, k,
                                                  bias == nil ? nil : bp.baseAddress! + rows.lowerBound,
                                                  residual == nil ? nil : rp.baseAddress! + range.lowerBound * n, n,

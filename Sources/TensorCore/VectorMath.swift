@@ -14,16 +14,6 @@ public enum VectorMath {
         while i < count { dst[i] += src[i]; i += 1 }
     }
 
-    /// Σ x[i], with 8-lane partial sums.
-    @inlinable
-    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
-        var partial = Vector(), i = 0
-        while i + 8 <= count { partial += load(x + i); i += 8 }
-        var total = partial.sum()
-        while i < count { total += x[i]; i += 1 }
-        return total
-    }
-
     /// The smallest and largest element of a non-empty buffer.
     public static func minimumAndMaximum(_ x: UnsafeBufferPointer<Float>) -> (minimum: Float, maximum: Float) {
         precondition(!x.isEmpty, "minimum and maximum of an empty buffer")
@@ -38,17 +28,6 @@ public enum VectorMath {
         var (minimum, maximum) = (low.min(), high.max())
         while i < x.count { minimum = Swift.min(minimum, x[i]); maximum = Swift.max(maximum, x[i]); i += 1 }
         return (minimum, maximum)
-    }
-
-    /// Σ (x[i] − mean)², with 8-lane partial sums.
-    @inlinable
-    public static func squaredDeviation(_ x: UnsafePointer<Float>, from mean: Float, count: Int) -> Float {
-        var partial = Vector(), i = 0
-        let center = Vector(repeating: mean)
-        while i + 8 <= count { let c = load(x + i) - center; partial += c * c; i += 8 }
-        var total = partial.sum()
-        while i < count { total += (x[i] - mean) * (x[i] - mean); i += 1 }
-        return total
     }
 
     /// Loads 8 floats from `p` (no alignment required).

@@ -194,6 +194,32 @@ import CKernels
         }
     }
 
+    /// LayerNorm rows on every path this CPU has: bit for bit the same, and within rounding of a
+    /// Double reference, for widths with and without a tail past the last 8 or 16 lanes.
+    @Test(arguments: [1, 7, 16, 24, 32, 67]) func everyLayerNormPathAgreesWithAReference(n: Int) {
+        var generator = RandomGenerator(seed: UInt64(100 + n))
+        let rows = 3
+        let x = (0..<(rows * n)).map { _ in generator.uniform(-3, 5) }
+        let weight = (0..<n).map { _ in generator.uniform(0.5, 1.5) }, bias = (0..<n).map { _ in generator.uniform(-1, 1) }
+        func run(_ path: Int32) -> [Float] {
+            var (y, statistics) = ([Float](repeating: .nan, count: x.count), [Float](repeating: .nan, count: 2 * rows))
+            condenser_layer_norm(x, &y, rows, n, weight, bias, 1e-5, &statistics, path)
+            return y + statistics
+        }
+        let portable = run(Int32(CONDENSER_VECTOR_PORTABLE))
+        for path in Self.vectorPaths { #expect(run(path).map(\.bitPattern) == portable.map(\.bitPattern), "path \(path)") }
+        for r in 0..<rows {
+            let row = x[(r * n)..<((r + 1) * n)].map(Double.init)
+            let mean = row.reduce(0, +) / Double(n)
+            let inverse = 1 / (row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n) + 1e-5).squareRoot()
+            #expect(abs(Double(portable[rows * n + 2 * r]) - mean) <= 1e-5 && abs(Double(portable[rows * n + 2 * r + 1]) - inverse) <= 1e-4 * inverse)
+            for j in 0..<n {
+                let expected = (row[j] - mean) * inverse * Double(weight[j]) + Double(bias[j])
+                #expect(abs(Double(portable[r * n + j]) - expected) <= 1e-5, "row \(r), column \(j)")
+            }
+        }
+    }
+
     /// Softmax rows on every path this CPU has (portable, AVX2, AVX-512): bit for bit the same, and within 1e-6 of a
     /// Double reference; masked (−∞) entries give 0, an all-masked row zeros, and rows of 1 to 91
     /// values exercise the 16- and 8-lane loops and their tails.

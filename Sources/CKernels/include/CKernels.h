@@ -18,7 +18,14 @@ void condenser_gelu(const float *x, float *y, float *derivative, long n);
 /// condenser_gelu on `path` (for tests of the paths' agreement).
 void condenser_gelu_on(int path, const float *x, float *y, float *derivative, long n);
 
-// MARK: float32 linear layers for inference
+/// LayerNorm of each of `rows` rows of n values (PyTorch's nn.LayerNorm, biased variance):
+/// y = (x − mean) · inverse · weight + bias with inverse = 1/√(variance + epsilon), writing each
+/// row's mean and inverse to statistics[2r], statistics[2r + 1]. On vector `path`; all agree bit
+/// for bit (LayerNorm.c names the order of the sums).
+void condenser_layer_norm(const float *x, float *y, long rows, long n, const float *weight, const float *bias, float epsilon,
+                          float *statistics, int path);
+
+// MARK: float32 linear layers
 
 /// Floats of the packed form of a weight matrix W [n, k] (see condenser_linear_pack).
 long condenser_linear_packed_count(long n, long k);
