@@ -1,29 +1,32 @@
 #ifndef CONDENSER_EXP_KERNEL_H
 #define CONDENSER_EXP_KERNEL_H
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 // For kernels compiled with `#pragma clang fp contract(off)`: every path then computes the same
-// operations in the same order and agrees bit for bit.
+// operations in the same order and agrees bit for bit. The fused multiply-adds are explicit (fmaf,
+// one rounding on every path; vector paths need FMA).
 
 static inline float bits_to_float(int32_t bits) { float f; memcpy(&f, &bits, 4); return f; }
 static inline int32_t float_to_bits(float f) { int32_t bits; memcpy(&bits, &f, 4); return bits; }
 
-/// e^x for x in [-87.3, 88.3] (clamped): Cody–Waite reduction, degree-5 minimax polynomial.
+/// e^x for x in [-87.3, 88.3] (clamped): Cody–Waite reduction, degree-5 minimax polynomial in
+/// fused multiply-adds.
 static inline float exp_kernel(float x) {
     x = x < -87.3f ? -87.3f : (x > 88.3f ? 88.3f : x);
     const float magic = 12582912.0f;                 // 1.5·2²³: adding it rounds to an integer
-    float shifted = x * 1.44269504f + magic;
+    float shifted = fmaf(x, 1.44269504f, magic);
     float n = shifted - magic;
-    float r = x - n * 0.693359375f;
-    r = r + n * 2.1219444e-4f;
+    float r = fmaf(n, -0.693359375f, x);
+    r = fmaf(n, 2.1219444e-4f, r);
     float p = 1.98756915e-4f;
-    p = p * r + 1.39819995e-3f;
-    p = p * r + 8.3334519e-3f;
-    p = p * r + 4.16657959e-2f;
-    p = p * r + 1.66666655e-1f;
-    p = p * r + 5.00000012e-1f;
-    p = p * (r * r) + r + 1.0f;
+    p = fmaf(p, r, 1.39819995e-3f);
+    p = fmaf(p, r, 8.3334519e-3f);
+    p = fmaf(p, r, 4.16657959e-2f);
+    p = fmaf(p, r, 1.66666655e-1f);
+    p = fmaf(p, r, 5.00000012e-1f);
+    p = fmaf(p, r * r, r) + 1.0f;
     int32_t integer = float_to_bits(shifted) - float_to_bits(magic);
     return p * bits_to_float((integer + 127) << 23);
 }

@@ -4,9 +4,9 @@
 #include <string.h>
 
 // Softmax rows on AVX-512, AVX2 or portable code, chosen at run time, bit-identical: every path
-// computes GELU's exp with the same operations (no fused multiply-add), the maximum (exact in any
-// order), and the sum in 8 lanes, lane l summing elements l, l + 8, l + 16, … in order, the lanes
-// then combined in order and the tail added last.
+// computes GELU's exp with the same operations (its fused multiply-adds explicit), the maximum
+// (exact in any order), and the sum in 8 lanes, lane l summing elements l, l + 8, l + 16, … in
+// order, the lanes then combined in order and the tail added last.
 #pragma clang fp contract(off)
 
 #include "ExpKernel.h"
@@ -51,33 +51,33 @@ static void softmax_row_portable(const float *x, float *y, long n) {
     __attribute__((target(TARGET))) static inline V name(V x) {                                 \
         x = P##_min_ps(P##_max_ps(x, P##_set1_ps(-87.3f)), P##_set1_ps(88.3f));                 \
         const V magic = P##_set1_ps(12582912.0f);                                               \
-        V shifted = P##_add_ps(P##_mul_ps(x, P##_set1_ps(1.44269504f)), magic);                 \
+        V shifted = P##_fmadd_ps(x, P##_set1_ps(1.44269504f), magic);                           \
         V n = P##_sub_ps(shifted, magic);                                                       \
-        V r = P##_sub_ps(x, P##_mul_ps(n, P##_set1_ps(0.693359375f)));                          \
-        r = P##_add_ps(r, P##_mul_ps(n, P##_set1_ps(2.1219444e-4f)));                           \
+        V r = P##_fmadd_ps(n, P##_set1_ps(-0.693359375f), x);                                   \
+        r = P##_fmadd_ps(n, P##_set1_ps(2.1219444e-4f), r);                                     \
         V p = P##_set1_ps(1.98756915e-4f);                                                      \
-        p = P##_add_ps(P##_mul_ps(p, r), P##_set1_ps(1.39819995e-3f));                          \
-        p = P##_add_ps(P##_mul_ps(p, r), P##_set1_ps(8.3334519e-3f));                           \
-        p = P##_add_ps(P##_mul_ps(p, r), P##_set1_ps(4.16657959e-2f));                          \
-        p = P##_add_ps(P##_mul_ps(p, r), P##_set1_ps(1.66666655e-1f));                          \
-        p = P##_add_ps(P##_mul_ps(p, r), P##_set1_ps(5.00000012e-1f));                          \
-        p = P##_add_ps(P##_add_ps(P##_mul_ps(p, P##_mul_ps(r, r)), r), P##_set1_ps(1.0f));      \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(1.39819995e-3f));                                    \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(8.3334519e-3f));                                     \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(4.16657959e-2f));                                    \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(1.66666655e-1f));                                    \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(5.00000012e-1f));                                    \
+        p = P##_add_ps(P##_fmadd_ps(p, P##_mul_ps(r, r), r), P##_set1_ps(1.0f));                \
         I integer = P##_sub_epi32(P##_castps_si##BITS(shifted), P##_castps_si##BITS(magic));   \
         I power = P##_slli_epi32(P##_add_epi32(integer, P##_set1_epi32(127)), 23);             \
         return P##_mul_ps(p, P##_castsi##BITS##_ps(power));                                     \
     }
 
-DEFINE_VECTOR_EXP(exp_avx2, "avx2", __m256, __m256i, _mm256, 256)
-DEFINE_VECTOR_EXP(exp_avx512, "avx2,avx512f", __m512, __m512i, _mm512, 512)
+DEFINE_VECTOR_EXP(exp_avx2, "avx2,fma", __m256, __m256i, _mm256, 256)
+DEFINE_VECTOR_EXP(exp_avx512, "avx2,fma,avx512f", __m512, __m512i, _mm512, 512)
 
 /// e^(x − maximum) on 8 lanes, 0 where x is −∞.
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 static inline __m256 shifted_exp_avx2(__m256 x, __m256 maximum) {
     __m256 masked = _mm256_cmp_ps(x, _mm256_set1_ps(-INFINITY), _CMP_EQ_OQ);
     return _mm256_andnot_ps(masked, exp_avx2(_mm256_sub_ps(x, maximum)));
 }
 
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 static void softmax_row_avx2(const float *x, float *y, long n) {
     long full = n / LANES * LANES;
     __m256 high = _mm256_set1_ps(-INFINITY);
@@ -104,7 +104,7 @@ static void softmax_row_avx2(const float *x, float *y, long n) {
 
 /// The AVX2 row on 16 lanes where it can: each 16-lane exp's halves are added to the 8 lane sums
 /// low half first, which is the order the other paths add those elements in.
-__attribute__((target("avx2,avx512f")))
+__attribute__((target("avx2,fma,avx512f")))
 static void softmax_row_avx512(const float *x, float *y, long n) {
     long full = n / LANES * LANES, wide = n / 16 * 16;
     __m512 high = _mm512_set1_ps(-INFINITY);
