@@ -26,13 +26,12 @@ public protocol QuantizableLayer: AnyObject {
 }
 
 extension QuantizableLayer {
-    /// x·Wᵀ + b (+ residual) for `outputRows` of W, in float32 or int8 as configured; tells the
-    /// observer first. The float product adds the residual in its epilogue.
+    /// x·Wᵀ + b (+ residual) for `outputRows` of W, in float32 or int8 as configured, the residual
+    /// added as each row block is finished; tells the observer first.
     func product(_ x: Tensor, bias: Tensor, outputRows: Range<Int>? = nil, residual: Tensor? = nil) -> Tensor {
         inputObserver?(x)
         if let int8 {
-            let y = Tensor.int8Linear(x, weights: int8.weights, bias: bias, input: int8.input, outputRows: outputRows)
-            return residual.map { y + $0 } ?? y
+            return .int8Linear(x, weights: int8.weights, bias: bias, input: int8.input, outputRows: outputRows, residual: residual)
         }
         return .linear(x, weight: weightMatrix, bias: bias, outputRows: outputRows, residual: residual)
     }

@@ -1,13 +1,14 @@
 import CKernels
 
 extension Tensor {
-    /// y = x·Ŵᵀ + b through the int8 kernel, for inference (records no gradient).
+    /// y = x·Ŵᵀ + b (+ residual) through the int8 kernel, for inference (records no gradient).
     /// x: [.., in] float → 7-bit codes, with `input` (static: one scale for the tensor) or, when
     /// `input` is nil, a scale and zero point per row computed now (dynamic); Ŵ: `weights` rows
     /// `outputRows` (default all) → y [.., rows]. Products accumulate exactly in int32 and are
-    /// rescaled to float32 before the bias.
+    /// rescaled to float32 before the bias; a residual [.., rows] is added by the same core while
+    /// the rows are in cache.
     public static func int8Linear(_ x: Tensor, weights: Int8Weights, bias: Tensor?,
-                                  input: ActivationQuantization?, outputRows: Range<Int>? = nil) -> Tensor {
+                                  input: ActivationQuantization?, outputRows: Range<Int>? = nil, residual: Tensor? = nil) -> Tensor {
         let k = weights.inputs
         let rows = outputRows ?? 0..<weights.outputs
         precondition(x.shape.last == k, "int8 linear input \(x.shape) does not end in the weights' \(k) inputs")
@@ -15,6 +16,8 @@ extension Tensor {
                      "int8 linear rows \(rows) outside \(weights.outputs) outputs")
         precondition(bias.map { $0.count == weights.outputs } ?? true, "int8 linear bias does not have \(weights.outputs) elements")
         let (m, n) = (x.count / max(k, 1), rows.count)
+        let shape = Array(x.shape.dropLast()) + [n]
+        precondition(residual == nil || residual!.shape == shape, "int8 linear residual \(residual!.shape) is not the output's \(shape)")
         let lda = (k + 3) & ~3
         let perRow = input.map { [$0] } ?? rowQuantizations(x.storage, rows: m, columns: k)
         let rowScales = perRow.map(\.scale), zeroPoints = perRow.map(\.zeroPoint)
@@ -22,7 +25,7 @@ extension Tensor {
         // Every element, padding included, is written by the quantizer before the product reads it.
         var codes = [UInt8](unsafeUninitializedCapacity: m * lda) { _, initialized in initialized = m * lda }
         // Shares the tensors' buffers (no copy); both are indexed from `rows.lowerBound` below.
-        let biasStorage = bias?.storage ?? []
+        let biasStorage = bias?.storage ?? [], residualStorage = residual?.storage ?? []
 
         let out = uninitializedStorage(m * n) { c in
             x.storage.withUnsafeBufferPointer { xp in
@@ -31,6 +34,7 @@ extension Tensor {
             zeroPoints.withUnsafeBufferPointer { zp in
             weights.scales.withUnsafeBufferPointer { allScales in
             biasStorage.withUnsafeBufferPointer { b in
+            residualStorage.withUnsafeBufferPointer { residualRows in
             weights.withPacked(rows: rows) { packed, rowSums in
                 let cs = allScales.baseAddress! + rows.lowerBound
                 let biasPointer = b.isEmpty ? nil : b.baseAddress! + rows.lowerBound
@@ -43,6 +47,10 @@ extension Tensor {
                         condenser_qgemm(q.baseAddress! + r.lowerBound * lda, lda, r.count, packed, rowSums, n, k,
                                         rs.baseAddress! + r.lowerBound * stride, zp.baseAddress! + r.lowerBound * stride, stride,
                                         cs, biasPointer, c.baseAddress! + r.lowerBound * n, n)
+                        if !residualRows.isEmpty {
+                            VectorMath.add(residualRows.baseAddress! + r.lowerBound * n, into: c.baseAddress! + r.lowerBound * n,
+                                           count: r.count * n)
+                        }
                     }
                 } else {
                     condenser_quantize_rows(xp.baseAddress!, m, k, k, rs.baseAddress!, zp.baseAddress!, stride,
@@ -55,10 +63,11 @@ extension Tensor {
                                         cs + columns.lowerBound, biasPointer.map { $0 + columns.lowerBound },
                                         c.baseAddress! + columns.lowerBound, n)
                     }
+                    if !residualRows.isEmpty { VectorMath.add(residualRows.baseAddress!, into: c.baseAddress!, count: m * n) }
                 }
-            } } } } } } }
+            } } } } } } } }
         }
-        return Tensor(shape: Array(x.shape.dropLast()) + [n], storage: out)
+        return Tensor(shape: shape, storage: out)
     }
 
     /// Dynamic quantization: each row's [min, max] (widened to include 0) mapped onto 0…127.

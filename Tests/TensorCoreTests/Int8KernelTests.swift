@@ -174,6 +174,10 @@ import TestSupport
             let perRow = input.map { [$0] } ?? Tensor.rowQuantizations(x.storage, rows: rows, columns: 90)
             let reference = Self.expected(x, q, bias, perRow)
             for (got, want) in zip(y.storage, reference) { #expect(abs(Double(got) - want) <= 1e-4 * max(1, abs(want))) }
+            // A residual is added to exactly those outputs, on both splits.
+            let residual = randomTensor([rows, 50], seed: 14)
+            let summed = Tensor.int8Linear(x, weights: q, bias: bias, input: input, residual: residual)
+            #expect(summed.storage == zip(y.storage, residual.storage).map { $0 + $1 })
         }
     }
 
