@@ -94,20 +94,15 @@ extension Tensor {
         let shape = Array(x.shape.dropLast()) + [n]
         precondition(residual == nil || residual!.shape == shape, "linear residual \(residual!.shape) is not the output's \(shape)")
         let parallel = m * n * k >= BLAS.parallelThreshold
-        let packed = uninitializedStorage(condenser_linear_packed_count(n, k)) { pp in
-            weight.storage.withUnsafeBufferPointer { wp in
-                // Panels of 32 output channels pack independently: each core packs some.
-                let panels = (n + 31) / 32
-                Parallel.forEachRange(panels, grain: parallel ? 1 : panels) { range in
-                    let first = range.lowerBound * 32
-                    condenser_linear_pack(wp.baseAddress! + weightOffset + first * k, min(n, range.upperBound * 32) - first, k,
-                                          pp.baseAddress! + first * k)
-                }
-            }
-        }
+        // A weight that is not being trained keeps its packing: every panel of 32 outputs, from which
+        // a block of rows starting on a panel boundary is a slice (the kernel stores only n outputs).
+        let keepsPacking = !(GradientMode.isEnabled && weight.requiresGrad) && rows.lowerBound % 32 == 0
+        let (packed, packedOffset) = keepsPacking ? (weight.linearPacked(), weightOffset)
+                                                  : (packLinear(weight, rows: rows, parallel: parallel), 0)
         let out = uninitializedStorage(m * n) { c in
             x.storage.withUnsafeBufferPointer { xp in
-                packed.withUnsafeBufferPointer { pp in
+                packed.withUnsafeBufferPointer { whole in
+                    let pp = UnsafeBufferPointer(rebasing: whole[packedOffset...])
                     (bias?.storage ?? [0]).withUnsafeBufferPointer { bp in
                         (residual?.storage ?? [0]).withUnsafeBufferPointer { rp in
                             Parallel.forEachRange(m, grain: parallel ? 8 : m) { range in
@@ -151,6 +146,33 @@ extension Tensor {
                                       b: g, ldb: n, beta: 1, c: db + rows.lowerBound, ldc: n)
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// This [out, in] weight packed for `condenser_linear`, all rows, reused until `storage` changes.
+    func linearPacked() -> [Float] {
+        let version = storageVersion
+        if let kept = linearPacking.withLock({ $0 }), kept.version == version { return kept.packed }
+        let packed = Tensor.packLinear(self, rows: 0..<shape[0], parallel: true)
+        linearPacking.withLock { $0 = (version, packed) }
+        return packed
+    }
+
+    /// Rows `rows` of an [out, in] weight packed for `condenser_linear`; panels of 32 outputs pack
+    /// independently, on every core when `parallel`.
+    static func packLinear(_ weight: Tensor, rows: Range<Int>, parallel: Bool) -> [Float] {
+        let (n, k) = (rows.count, weight.shape[1])
+        return uninitializedStorage(condenser_linear_packed_count(n, k)) { pp in
+            weight.storage.withUnsafeBufferPointer { wp in
+                let panels = (n + 31) / 32
+                Parallel.forEachRange(panels, grain: parallel ? 1 : panels) { range in
+                    let first = range.lowerBound * 32
+                    condenser_linear_pack(wp.baseAddress! + (rows.lowerBound + first) * k, min(n, range.upperBound * 32) - first, k,
+                                          pp.baseAddress! + first * k)
                 }
             }
         }

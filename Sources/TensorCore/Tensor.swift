@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A dense Float32 tensor in row-major, contiguous storage, with optional reverse-mode autograd.
 ///
@@ -10,7 +11,11 @@ public final class Tensor {
     /// Extent of each axis, outermost first.
     public let shape: [Int]
     /// Elements in row-major order; `storage.count == shape.reduce(1, *)`.
-    public var storage: [Float]
+    public var storage: [Float] { didSet { storageVersion &+= 1 } }  // no `oldValue`: writes stay in place (SE-0268)
+    /// Bumped by every write to `storage`, so that caches of values derived from it can tell.
+    private(set) var storageVersion = 0
+    /// This tensor packed as a linear layer's weight, while `storageVersion` is unchanged.
+    let linearPacking = Mutex<(version: Int, packed: [Float])?>(nil)
     /// Gradient of the last `backward()` root with respect to this tensor, same layout as `storage`.
     public var grad: [Float]?
     /// Whether ops on this tensor record a graph (parameters and anything computed from them).
