@@ -5,6 +5,30 @@ import TestSupport
 
 /// Forward values against naive Double-precision loops.
 @Suite struct ForwardValueTests {
+    /// A weight keeps its packing across inference calls only while its values are unchanged: after
+    /// an in-place write (as the optimizer makes) or a new storage, the product follows the new values.
+    @Test func linearFollowsWeightWritesAfterKeepingItsPacking() {
+        let x = randomTensor([3, 40], seed: 1), bias = randomTensor([70], seed: 3)
+        let weight = Tensor(shape: [70, 40], storage: randomTensor([70, 40], seed: 2).storage, requiresGrad: true)
+        func expected(rows: Range<Int>) -> [Float] {
+            (0..<3).flatMap { i in
+                rows.map { j in (0..<40).reduce(bias.storage[j]) { $0 + x.storage[i * 40 + $1] * weight.storage[j * 40 + $1] } }
+            }
+        }
+        func check(_ note: String) {
+            for rows in [0..<70, 32..<70, 0..<33] {
+                let y = Tensor.withoutGradients { Tensor.linear(x, weight: weight, bias: bias, outputRows: rows) }
+                for (got, want) in zip(y.storage, expected(rows: rows)) { #expect(abs(got - want) <= 1e-4, "\(note), rows \(rows)") }
+            }
+        }
+        check("first call")
+        check("packing kept")
+        weight.storage.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= -0.5 } }
+        check("after an in-place write")
+        weight.storage = randomTensor([70, 40], seed: 4).storage
+        check("after a new storage")
+    }
+
     @Test func attentionMatchesNaiveLoop() {
         // Packed self-attention with a padding mask, against a direct per-head loop.
         let (batch, length, heads, d) = (2, 5, 2, 8)
