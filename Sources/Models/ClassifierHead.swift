@@ -30,7 +30,7 @@ public final class ClassifierHead: Module {
         let padded = (tokens * keep).reshaped([batch, length * width])
         let flat = length * width == hidden.inputSize - width ? padded
             : Tensor.concat([padded, .zeros([batch, hidden.inputSize - width - length * width])], axis: 1)
-        return fc(hidden(Tensor.concat([flat, norm(fused)], axis: 1)).gelu())
+        return fc(hidden(Tensor.concat([flat, norm(fused)], axis: 1), activation: .gelu))
     }
 
     public var members: [(name: String, member: ModuleMember)] {

@@ -21,6 +21,11 @@ public final class Linear: Module {
         product(x, bias: bias, residual: residual)
     }
 
+    /// activation(x·Wᵀ + b) in one pass: x: [.., in] → [.., out].
+    public func callAsFunction(_ x: Tensor, activation: LinearActivation) -> Tensor {
+        product(x, bias: bias, activation: activation)
+    }
+
     public var members: [(name: String, member: ModuleMember)] { [("weight", .parameter(weight)), ("bias", .parameter(bias))] }
 }
 

@@ -26,14 +26,17 @@ public protocol QuantizableLayer: AnyObject {
 }
 
 extension QuantizableLayer {
-    /// x·Wᵀ + b (+ residual) for `outputRows` of W, in float32 or int8 as configured, the residual
-    /// added as each row block is finished; tells the observer first.
-    func product(_ x: Tensor, bias: Tensor, outputRows: Range<Int>? = nil, residual: Tensor? = nil) -> Tensor {
+    /// x·Wᵀ + b for `outputRows` of W, plus a residual or through an activation, in float32 or int8
+    /// as configured, the residual or activation applied as each block of rows is finished; tells
+    /// the observer first.
+    func product(_ x: Tensor, bias: Tensor, outputRows: Range<Int>? = nil, residual: Tensor? = nil,
+                 activation: LinearActivation? = nil) -> Tensor {
         inputObserver?(x)
         if let int8 {
-            return .int8Linear(x, weights: int8.weights, bias: bias, input: int8.input, outputRows: outputRows, residual: residual)
+            return .int8Linear(x, weights: int8.weights, bias: bias, input: int8.input, outputRows: outputRows, residual: residual,
+                               activation: activation)
         }
-        return .linear(x, weight: weightMatrix, bias: bias, outputRows: outputRows, residual: residual)
+        return .linear(x, weight: weightMatrix, bias: bias, outputRows: outputRows, residual: residual, activation: activation)
     }
 }
 

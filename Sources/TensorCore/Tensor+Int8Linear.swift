@@ -5,10 +5,10 @@ extension Tensor {
     /// x: [.., in] float → 7-bit codes, with `input` (static: one scale for the tensor) or, when
     /// `input` is nil, a scale and zero point per row computed now (dynamic); Ŵ: `weights` rows
     /// `outputRows` (default all) → y [.., rows]. Products accumulate exactly in int32 and are
-    /// rescaled to float32 before the bias; a residual [.., rows] is added by the same core while
-    /// the rows are in cache.
-    public static func int8Linear(_ x: Tensor, weights: Int8Weights, bias: Tensor?,
-                                  input: ActivationQuantization?, outputRows: Range<Int>? = nil, residual: Tensor? = nil) -> Tensor {
+    /// rescaled to float32 before the bias; a residual [.., rows] or an `activation` (not both) is
+    /// applied by the same core while the rows are in cache.
+    public static func int8Linear(_ x: Tensor, weights: Int8Weights, bias: Tensor?, input: ActivationQuantization?,
+                                  outputRows: Range<Int>? = nil, residual: Tensor? = nil, activation: LinearActivation? = nil) -> Tensor {
         let k = weights.inputs
         let rows = outputRows ?? 0..<weights.outputs
         precondition(x.shape.last == k, "int8 linear input \(x.shape) does not end in the weights' \(k) inputs")
@@ -18,6 +18,7 @@ extension Tensor {
         let (m, n) = (x.count / max(k, 1), rows.count)
         let shape = Array(x.shape.dropLast()) + [n]
         precondition(residual == nil || residual!.shape == shape, "int8 linear residual \(residual!.shape) is not the output's \(shape)")
+        precondition(residual == nil || activation == nil, "int8 linear takes a residual or an activation, not both")
         let lda = (k + 3) & ~3
         let perRow = input.map { [$0] } ?? rowQuantizations(x.storage, rows: m, columns: k)
         let rowScales = perRow.map(\.scale), zeroPoints = perRow.map(\.zeroPoint)
@@ -44,6 +45,18 @@ extension Tensor {
                         condenser_quantize_rows(xp.baseAddress! + r.lowerBound * k, r.count, k, k,
                                                 rs.baseAddress! + r.lowerBound * stride, zp.baseAddress! + r.lowerBound * stride,
                                                 stride, q.baseAddress! + r.lowerBound * lda, lda, 0)
+                        guard activation == nil else {
+                            // GELU on blocks of 16 rows, each read back from a scratch block while in cache.
+                            var scratch = [Float](repeating: 0, count: 16 * n)
+                            for first in Swift.stride(from: r.lowerBound, to: r.upperBound, by: 16) {
+                                let count = min(16, r.upperBound - first)
+                                condenser_qgemm(q.baseAddress! + first * lda, lda, count, packed, rowSums, n, k,
+                                                rs.baseAddress! + first * stride, zp.baseAddress! + first * stride, stride,
+                                                cs, biasPointer, &scratch, n)
+                                condenser_gelu(scratch, c.baseAddress! + first * n, nil, count * n)
+                            }
+                            return
+                        }
                         condenser_qgemm(q.baseAddress! + r.lowerBound * lda, lda, r.count, packed, rowSums, n, k,
                                         rs.baseAddress! + r.lowerBound * stride, zp.baseAddress! + r.lowerBound * stride, stride,
                                         cs, biasPointer, c.baseAddress! + r.lowerBound * n, n)
@@ -56,12 +69,18 @@ extension Tensor {
                     condenser_quantize_rows(xp.baseAddress!, m, k, k, rs.baseAddress!, zp.baseAddress!, stride,
                                             q.baseAddress!, lda, 0)
                     let panels = (n + 15) / 16
-                    Parallel.forEachRange(panels, grain: 1) { p in
-                        let columns = (p.lowerBound * 16)..<min(n, p.upperBound * 16)
-                        condenser_qgemm(q.baseAddress!, lda, m, packed + p.lowerBound * condenser_qgemm_packed_count(16, k),
-                                        rowSums + columns.lowerBound, columns.count, k, rs.baseAddress!, zp.baseAddress!, stride,
-                                        cs + columns.lowerBound, biasPointer.map { $0 + columns.lowerBound },
-                                        c.baseAddress! + columns.lowerBound, n)
+                    // With an activation the products go to a scratch first, then through it into the output.
+                    var scratch = [Float](repeating: 0, count: activation == nil ? 0 : m * n)
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        let products = activation == nil ? c.baseAddress! : s.baseAddress!
+                        Parallel.forEachRange(panels, grain: 1) { p in
+                            let columns = (p.lowerBound * 16)..<min(n, p.upperBound * 16)
+                            condenser_qgemm(q.baseAddress!, lda, m, packed + p.lowerBound * condenser_qgemm_packed_count(16, k),
+                                            rowSums + columns.lowerBound, columns.count, k, rs.baseAddress!, zp.baseAddress!, stride,
+                                            cs + columns.lowerBound, biasPointer.map { $0 + columns.lowerBound },
+                                            products + columns.lowerBound, n)
+                        }
+                        if activation != nil { condenser_gelu(s.baseAddress!, c.baseAddress!, nil, m * n) }
                     }
                     if !residualRows.isEmpty { VectorMath.add(residualRows.baseAddress!, into: c.baseAddress!, count: m * n) }
                 }

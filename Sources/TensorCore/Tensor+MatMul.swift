@@ -76,15 +76,15 @@ extension Tensor {
     ///
     /// x: [..., in], weight: [out, in], bias: [out], residual: [..., out] → [..., out]. `outputRows`
     /// selects a block of the weight's rows (and bias entries), as `nn.MultiheadAttention` does with
-    /// `in_proj_weight`. A residual connection's sum is formed in the product's epilogue, saving a
-    /// pass over the output.
+    /// `in_proj_weight`. A residual connection's sum, or an `activation` (not both), is applied to
+    /// each block of rows as it is finished, saving a pass over the output.
     ///
-    /// The product is `condenser_linear` (CKernels), split by rows across the cores: the weights are
-    /// packed once per call, each output a chain of fused multiply-adds in input order, the same on
-    /// every vector path. It runs 15–20% faster than OpenBLAS's sgemm on these shapes
-    /// (docs/performance.md).
+    /// The product is `condenser_linear` (CKernels), split by rows across the cores, each output a
+    /// chain of fused multiply-adds in input order, the same on every vector path; weights that are
+    /// not being trained keep their packing. It runs 15–20% faster than OpenBLAS's sgemm on these
+    /// shapes (docs/performance.md).
     public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, outputRows: Range<Int>? = nil,
-                              residual: Tensor? = nil) -> Tensor {
+                              residual: Tensor? = nil, activation: LinearActivation? = nil) -> Tensor {
         let inFeatures = weight.shape[1]
         let rows = outputRows ?? 0..<weight.shape[0]
         precondition(x.shape.last == inFeatures, "linear input \(x.shape) does not end in the weight's \(inFeatures) inputs")
@@ -93,33 +93,53 @@ extension Tensor {
         let weightOffset = rows.lowerBound * k
         let shape = Array(x.shape.dropLast()) + [n]
         precondition(residual == nil || residual!.shape == shape, "linear residual \(residual!.shape) is not the output's \(shape)")
+        precondition(residual == nil || activation == nil, "linear takes a residual or an activation, not both")
         let parallel = m * n * k >= BLAS.parallelThreshold
         // A weight that is not being trained keeps its packing: every panel of 32 outputs, from which
         // a block of rows starting on a panel boundary is a slice (the kernel stores only n outputs).
         let keepsPacking = !(GradientMode.isEnabled && weight.requiresGrad) && rows.lowerBound % 32 == 0
         let (packed, packedOffset) = keepsPacking ? (weight.linearPacked(), weightOffset)
                                                   : (packLinear(weight, rows: rows, parallel: parallel), 0)
+        let parents = [x, weight] + (bias.map { [$0] } ?? []) + (residual.map { [$0] } ?? [])
+        // The activation's derivative, kept from the forward pass when a graph is recorded.
+        let recording = activation != nil && GradientMode.isEnabled && parents.contains { $0.requiresGrad }
+        var derivative = recording ? [Float](repeating: 0, count: m * n) : []
         let out = uninitializedStorage(m * n) { c in
             x.storage.withUnsafeBufferPointer { xp in
                 packed.withUnsafeBufferPointer { whole in
-                    let pp = UnsafeBufferPointer(rebasing: whole[packedOffset...])
+                    let pp = UnsafeBufferPointer(rebasing: whole[packedOffset...]).baseAddress!
                     (bias?.storage ?? [0]).withUnsafeBufferPointer { bp in
                         (residual?.storage ?? [0]).withUnsafeBufferPointer { rp in
-                            Parallel.forEachRange(m, grain: parallel ? 8 : m) { range in
-                                condenser_linear(xp.baseAddress! + range.lowerBound * k, k, range.count, pp.baseAddress!, n, k,
-                                                 bias == nil ? nil : bp.baseAddress! + rows.lowerBound,
-                                                 residual == nil ? nil : rp.baseAddress! + range.lowerBound * n, n,
-                                                 c.baseAddress! + range.lowerBound * n, n, Int32(CONDENSER_VECTOR_BEST))
+                            derivative.withUnsafeMutableBufferPointer { dp in
+                                let biasRows = bias == nil ? nil : bp.baseAddress! + rows.lowerBound
+                                Parallel.forEachRange(m, grain: parallel ? 8 : m) { range in
+                                    guard activation != nil else {
+                                        return condenser_linear(xp.baseAddress! + range.lowerBound * k, k, range.count, pp, n, k, biasRows,
+                                                                residual == nil ? nil : rp.baseAddress! + range.lowerBound * n, n,
+                                                                c.baseAddress! + range.lowerBound * n, n, Int32(CONDENSER_VECTOR_BEST))
+                                    }
+                                    // GELU on blocks of 16 rows, each read back from a scratch block while in cache.
+                                    let block = 16
+                                    var scratch = [Float](repeating: 0, count: block * n)
+                                    for first in stride(from: range.lowerBound, to: range.upperBound, by: block) {
+                                        let count = min(block, range.upperBound - first)
+                                        condenser_linear(xp.baseAddress! + first * k, k, count, pp, n, k, biasRows, nil, n, &scratch, n,
+                                                         Int32(CONDENSER_VECTOR_BEST))
+                                        condenser_gelu(scratch, c.baseAddress! + first * n, recording ? dp.baseAddress! + first * n : nil,
+                                                       count * n)
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        let parents = [x, weight] + (bias.map { [$0] } ?? []) + (residual.map { [$0] } ?? [])
         return Tensor(shape: shape, storage: out, parents: parents) { result in
             if let residual, residual.requiresGrad { residual.accumulateGrad(result.grad!) }
-            result.grad!.withUnsafeBufferPointer { gp in
+            // Through the activation first: dZ = dY ⊙ GELU′(Z).
+            let upstream = recording ? zip(result.grad!, derivative).map { $0 * $1 } : result.grad!
+            upstream.withUnsafeBufferPointer { gp in
                 let g = gp.baseAddress!
                 if x.requiresGrad {
                     weight.storage.withUnsafeBufferPointer { wp in
@@ -150,6 +170,12 @@ extension Tensor {
             }
         }
     }
+}
+
+/// What a linear layer applies to its outputs in the same pass (`Tensor.linear`).
+public enum LinearActivation: Sendable {
+    /// GELU in its exact form (`Tensor.gelu`).
+    case gelu
 }
 
 extension Tensor {

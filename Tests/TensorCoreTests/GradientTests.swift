@@ -26,6 +26,9 @@ import TestSupport
         // A residual connection summed in the product's epilogue.
         let r = randomTensor([2, 3, 3], seed: 8)
         checkGradients([x, w, b, r]) { Tensor.linear($0[0], weight: $0[1], bias: $0[2], outputRows: 2..<5, residual: $0[3]) }
+        // GELU applied in the same pass: the separate ops' values exactly, and the right gradients.
+        checkGradients([x, w, b]) { Tensor.linear($0[0], weight: $0[1], bias: $0[2], activation: .gelu) }
+        #expect(Tensor.linear(x, weight: w, bias: b, activation: .gelu).storage == Tensor.linear(x, weight: w, bias: b).gelu().storage)
     }
 
     @Test func broadcastingArithmetic() {

@@ -178,6 +178,9 @@ import TestSupport
             let residual = randomTensor([rows, 50], seed: 14)
             let summed = Tensor.int8Linear(x, weights: q, bias: bias, input: input, residual: residual)
             #expect(summed.storage == zip(y.storage, residual.storage).map { $0 + $1 })
+            // So is GELU, the same values as the separate op.
+            let activated = Tensor.int8Linear(x, weights: q, bias: bias, input: input, activation: .gelu)
+            #expect(activated.storage == y.gelu().storage)
         }
     }
 
