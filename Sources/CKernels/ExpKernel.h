@@ -31,4 +31,33 @@ static inline float exp_kernel(float x) {
     return p * bits_to_float((integer + 127) << 23);
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/// exp_kernel on a vector of `V` (the prefix `P`, e.g. _mm256, and width `BITS`): the same
+/// operations in the same order as the scalar kernel.
+#define DEFINE_VECTOR_EXP(name, TARGET, V, I, P, BITS)                                           \
+    __attribute__((target(TARGET))) static inline V name(V x) {                                 \
+        x = P##_min_ps(P##_max_ps(x, P##_set1_ps(-87.3f)), P##_set1_ps(88.3f));                 \
+        const V magic = P##_set1_ps(12582912.0f);                                               \
+        V shifted = P##_fmadd_ps(x, P##_set1_ps(1.44269504f), magic);                           \
+        V n = P##_sub_ps(shifted, magic);                                                       \
+        V r = P##_fmadd_ps(n, P##_set1_ps(-0.693359375f), x);                                   \
+        r = P##_fmadd_ps(n, P##_set1_ps(2.1219444e-4f), r);                                     \
+        V p = P##_set1_ps(1.98756915e-4f);                                                      \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(1.39819995e-3f));                                    \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(8.3334519e-3f));                                     \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(4.16657959e-2f));                                    \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(1.66666655e-1f));                                    \
+        p = P##_fmadd_ps(p, r, P##_set1_ps(5.00000012e-1f));                                    \
+        p = P##_add_ps(P##_fmadd_ps(p, P##_mul_ps(r, r), r), P##_set1_ps(1.0f));                \
+        I integer = P##_sub_epi32(P##_castps_si##BITS(shifted), P##_castps_si##BITS(magic));   \
+        I power = P##_slli_epi32(P##_add_epi32(integer, P##_set1_epi32(127)), 23);             \
+        return P##_mul_ps(p, P##_castsi##BITS##_ps(power));                                     \
+    }
+
+DEFINE_VECTOR_EXP(exp_avx2, "avx2,fma", __m256, __m256i, _mm256, 256)
+DEFINE_VECTOR_EXP(exp_avx512, "avx2,fma,avx512f", __m512, __m512i, _mm512, 512)
+#endif
+
 #endif
