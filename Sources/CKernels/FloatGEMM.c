@@ -70,16 +70,6 @@ static inline void tile_avx512(const float *x, long ldx, long i0, const int rows
     }
 }
 
-__attribute__((target("avx2,fma,avx512f")))
-static void linear_avx512(const float *x, long ldx, long m, const float *packed, long n, long k, const float *bias,
-                          const float *residual, long ldr, float *y, long ldy) {
-    for (long j0 = 0; j0 < n; j0 += PANEL) {
-        const float *panel = packed + j0 * k;
-        long i = 0;
-        for (; i + ROWS512 <= m; i += ROWS512) tile_avx512(x, ldx, i, ROWS512, panel, j0, n, k, bias, residual, ldr, y, ldy);
-        for (; i < m; i++) tile_avx512(x, ldx, i, 1, panel, j0, n, k, bias, residual, ldr, y, ldy);
-    }
-}
 
 enum { ROWS256 = 4 };
 
@@ -121,16 +111,20 @@ static inline void tile_avx2(const float *x, long ldx, long i0, const int rows, 
     }
 }
 
-__attribute__((target("avx2,fma")))
-static void linear_avx2(const float *x, long ldx, long m, const float *packed, long n, long k, const float *bias,
-                        const float *residual, long ldr, float *y, long ldy) {
-    for (long j0 = 0; j0 < n; j0 += PANEL) {
-        const float *panel = packed + j0 * k;
-        long i = 0;
-        for (; i + ROWS256 <= m; i += ROWS256) tile_avx2(x, ldx, i, ROWS256, panel, j0, n, k, bias, residual, ldr, y, ldy);
-        for (; i < m; i++) tile_avx2(x, ldx, i, 1, panel, j0, n, k, bias, residual, ldr, y, ldy);
+/// The whole product on one width: each panel, in tiles of ROWS rows, then the remaining rows one by one.
+#define DEFINE_LINEAR(NAME, TARGET, TILE, ROWS)                                                               \
+    __attribute__((target(TARGET))) static void NAME(const float *x, long ldx, long m, const float *packed, long n, long k, \
+                                                     const float *bias, const float *residual, long ldr, float *y, long ldy) { \
+        for (long j0 = 0; j0 < n; j0 += PANEL) {                                                              \
+            const float *panel = packed + j0 * k;                                                             \
+            long i = 0;                                                                                       \
+            for (; i + ROWS <= m; i += ROWS) TILE(x, ldx, i, ROWS, panel, j0, n, k, bias, residual, ldr, y, ldy); \
+            for (; i < m; i++) TILE(x, ldx, i, 1, panel, j0, n, k, bias, residual, ldr, y, ldy);           \
+        }                                                                                                     \
     }
-}
+
+DEFINE_LINEAR(linear_avx512, "avx2,fma,avx512f", tile_avx512, ROWS512)
+DEFINE_LINEAR(linear_avx2, "avx2,fma", tile_avx2, ROWS256)
 #endif
 
 void condenser_linear(const float *x, long ldx, long m, const float *packed, long n, long k, const float *bias,
