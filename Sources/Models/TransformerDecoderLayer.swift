@@ -43,7 +43,8 @@ public final class TransformerDecoderLayer: Module {
         let h = attention.output
         let cross = crossAttention(query: norm2(h), memory: memory, adding: h)
         let g = cross.output
-        return Output(output: linear2(linear1(norm3(g), activation: .gelu), adding: g), selfWeights: attention.weights, crossWeights: cross.weights)
+        return Output(output: linear2(linear1(norm3(g), activation: .gelu), adding: g),
+                      selfWeights: attention.weights, crossWeights: cross.weights)
     }
 
     public var members: [(name: String, member: ModuleMember)] {
