@@ -107,7 +107,7 @@ extension Tensor {
         let out = uninitializedStorage(m * n) { c in
             x.storage.withUnsafeBufferPointer { xp in
                 packed.withUnsafeBufferPointer { whole in
-                    let pp = UnsafeBufferPointer(rebasing: whole[packedOffset...]).baseAddress!
+                    let pp = whole.baseAddress! + packedOffset
                     (bias?.storage ?? [0]).withUnsafeBufferPointer { bp in
                         (residual?.storage ?? [0]).withUnsafeBufferPointer { rp in
                             derivative.withUnsafeMutableBufferPointer { dp in
