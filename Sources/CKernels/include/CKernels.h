@@ -1,9 +1,10 @@
 #ifndef CONDENSER_CKERNELS_H
 #define CONDENSER_CKERNELS_H
 
-/// The vector paths of the elementwise kernels (GELU, softmax). BEST is the widest the CPU has,
-/// found at run time; every path gives bit-identical results (the same operations, no FMA
-/// contraction), and a path the CPU lacks runs the portable code.
+/// The vector paths of the float kernels (linear layer, GELU, softmax, LayerNorm). BEST is the
+/// widest the CPU has, found at run time (AVX2 and AVX-512 paths also need FMA); every path gives
+/// bit-identical results (the same operations, fused multiply-adds only where written as such),
+/// and a path the CPU lacks runs the portable code.
 enum { CONDENSER_VECTOR_BEST = 0, CONDENSER_VECTOR_PORTABLE = 1, CONDENSER_VECTOR_AVX2 = 2, CONDENSER_VECTOR_AVX512 = 3 };
 
 /// Whether this CPU runs vector `path`.
