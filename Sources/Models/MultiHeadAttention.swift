@@ -40,9 +40,8 @@ public final class MultiHeadAttention: Module {
     public func callAsFunction(_ x: Tensor, keyMask: [Bool]? = nil, adding residual: Tensor? = nil) -> (output: Tensor, weights: Tensor) {
         let a = attentionWidth
         let qkv = product(x, bias: inProjectionBias)
-        let weights = Tensor.attentionWeights(query: qkv, queryOffset: 0, key: qkv, keyOffset: a,
-                                              width: a, heads: headCount, keyMask: keyMask)
-        let context = Tensor.attentionContext(weights: weights, value: qkv, valueOffset: 2 * a, width: a)
+        let (weights, context) = Tensor.attention(query: qkv, queryOffset: 0, key: qkv, keyOffset: a, value: qkv, valueOffset: 2 * a,
+                                                  width: a, heads: headCount, keyMask: keyMask)
         return (outProjection(gated(context), adding: residual), weights)
     }
 
@@ -53,9 +52,8 @@ public final class MultiHeadAttention: Module {
         let a = attentionWidth
         let q = product(query, bias: inProjectionBias, outputRows: 0..<a)
         let kv = product(memory, bias: inProjectionBias, outputRows: a..<(3 * a))
-        let weights = Tensor.attentionWeights(query: q, queryOffset: 0, key: kv, keyOffset: 0,
-                                              width: a, heads: headCount, keyMask: keyMask)
-        let context = Tensor.attentionContext(weights: weights, value: kv, valueOffset: a, width: a)
+        let (weights, context) = Tensor.attention(query: q, queryOffset: 0, key: kv, keyOffset: 0, value: kv, valueOffset: a,
+                                                  width: a, heads: headCount, keyMask: keyMask)
         return (outProjection(gated(context), adding: residual), weights)
     }
 

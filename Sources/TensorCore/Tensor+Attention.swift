@@ -15,6 +15,29 @@ extension Tensor {
     /// keyMask: B·Tk flags, true = attend (nil = all) → weights [B, H, Tq, Tk].
     public static func attentionWeights(query: Tensor, queryOffset: Int, key: Tensor, keyOffset: Int,
                                         width: Int, heads: Int, keyMask: [Bool]? = nil) -> Tensor {
+        weightsAndContext(query: query, queryOffset: queryOffset, key: key, keyOffset: keyOffset, value: nil, valueOffset: 0,
+                          width: width, heads: heads, keyMask: keyMask).weights
+    }
+
+    /// `attentionWeights` then `attentionContext` in one parallel pass: each (batch, head) forms its
+    /// context while its weights are in cache. The same values and gradients as the two ops.
+    ///
+    /// value: [B, Tk, Cv] (block of `width` at `valueOffset`) → weights [B, H, Tq, Tk], context [B, Tq, width].
+    public static func attention(query: Tensor, queryOffset: Int, key: Tensor, keyOffset: Int, value: Tensor, valueOffset: Int,
+                                 width: Int, heads: Int, keyMask: [Bool]? = nil) -> (weights: Tensor, context: Tensor) {
+        precondition(value.rank == 3 && value.shape[0] == key.shape[0] && value.shape[1] == key.shape[1]
+                     && valueOffset + width <= value.shape[2], "attention values \(value.shape) do not fit keys \(key.shape)")
+        let (weights, context) = weightsAndContext(query: query, queryOffset: queryOffset, key: key, keyOffset: keyOffset,
+                                                   value: value, valueOffset: valueOffset, width: width, heads: heads, keyMask: keyMask)
+        let result = Tensor(shape: [query.shape[0], query.shape[1], width], storage: context, parents: [weights, value]) { result in
+            backpropagateContext(result, weights: weights, value: value, valueOffset: valueOffset, width: width)
+        }
+        return (weights, result)
+    }
+
+    /// The weights tensor and, given a value tensor, the context's storage.
+    private static func weightsAndContext(query: Tensor, queryOffset: Int, key: Tensor, keyOffset: Int, value: Tensor?, valueOffset: Int,
+                                          width: Int, heads: Int, keyMask: [Bool]?) -> (weights: Tensor, context: [Float]) {
         precondition(query.rank == 3 && key.rank == 3 && query.shape[0] == key.shape[0],
                      "attention needs [B, T, C] query and key, got \(query.shape) and \(key.shape)")
         precondition(width % heads == 0, "attention width \(width) is not divisible by \(heads) heads")
@@ -26,29 +49,39 @@ extension Tensor {
         let scale = 1 / Float(headDim).squareRoot()
         let tile = tq * tk
 
+        let cv = value?.shape[2] ?? 0
+        var context: [Float] = []
         let out = uninitializedStorage(batch * heads * tile) { o in
-            query.storage.withUnsafeBufferPointer { qp in
-                key.storage.withUnsafeBufferPointer { kp in
-                    Parallel.forEachRange(batch * heads, grain: 2) { range in
-                        for task in range {
-                            let (b, h) = task.quotientAndRemainder(dividingBy: heads)
-                            let scores = o.baseAddress! + task * tile
-                            BLAS.serialGEMM(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim, alpha: scale,
-                                      a: qp.baseAddress! + b * tq * cq + queryOffset + h * headDim, lda: cq,
-                                      b: kp.baseAddress! + b * tk * ck + keyOffset + h * headDim, ldb: ck,
-                                      beta: 0, c: scores, ldc: tk)
-                            if let keyMask {
-                                for j in 0..<tk where !keyMask[b * tk + j] {
-                                    for i in 0..<tq { scores[i * tk + j] = -.infinity }
+            context = uninitializedStorage(value == nil ? 0 : batch * tq * width) { c in
+                query.storage.withUnsafeBufferPointer { qp in
+                    key.storage.withUnsafeBufferPointer { kp in
+                        (value?.storage ?? [0]).withUnsafeBufferPointer { vp in
+                            Parallel.forEachRange(batch * heads, grain: 2) { range in
+                                for task in range {
+                                    let (b, h) = task.quotientAndRemainder(dividingBy: heads)
+                                    let scores = o.baseAddress! + task * tile
+                                    BLAS.serialGEMM(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim, alpha: scale,
+                                              a: qp.baseAddress! + b * tq * cq + queryOffset + h * headDim, lda: cq,
+                                              b: kp.baseAddress! + b * tk * ck + keyOffset + h * headDim, ldb: ck,
+                                              beta: 0, c: scores, ldc: tk)
+                                    if let keyMask {
+                                        for j in 0..<tk where !keyMask[b * tk + j] {
+                                            for i in 0..<tq { scores[i * tk + j] = -.infinity }
+                                        }
+                                    }
+                                    condenser_softmax_rows(scores, scores, tq, tk, 0)
+                                    guard value != nil else { continue }
+                                    BLAS.serialGEMM(transposeA: false, transposeB: false, m: tq, n: headDim, k: tk,
+                                              a: scores, lda: tk, b: vp.baseAddress! + b * tk * cv + valueOffset + h * headDim, ldb: cv,
+                                              beta: 0, c: c.baseAddress! + b * tq * width + h * headDim, ldc: width)
                                 }
                             }
-                            condenser_softmax_rows(scores, scores, tq, tk, 0)
                         }
                     }
                 }
             }
         }
-        return Tensor(shape: [batch, heads, tq, tk], storage: out, parents: [query, key]) { result in
+        let weights = Tensor(shape: [batch, heads, tq, tk], storage: out, parents: [query, key]) { result in
             // dS = P ⊙ (dP − rowsum(dP ⊙ P)); dQ += scale·dS·K; dK += scale·dSᵀ·Q.
             let (pp, gp) = (result.storage, result.grad!)
             query.withGradBufferIfNeeded { dq in
@@ -86,6 +119,7 @@ extension Tensor {
                 }
             }
         }
+        return (weights, context)
     }
 
     /// Each head's weighted sum of values, heads concatenated along features.
@@ -115,27 +149,35 @@ extension Tensor {
             }
         }
         return Tensor(shape: [batch, tq, width], storage: out, parents: [weights, value]) { result in
-            // dP += dO·Vᵀ; dV += Pᵀ·dO (per head).
-            result.grad!.withUnsafeBufferPointer { gp in
-                weights.storage.withUnsafeBufferPointer { pp in
-                    value.storage.withUnsafeBufferPointer { vp in
-                        weights.withGradBufferIfNeeded { dp in
-                            value.withGradBufferIfNeeded { dv in
-                                Parallel.forEachRange(batch * heads, grain: 2) { range in
-                                    for task in range {
-                                        let (b, h) = task.quotientAndRemainder(dividingBy: heads)
-                                        let outBlock = b * tq * width + h * headDim
-                                        let valueBlock = b * tk * cv + valueOffset + h * headDim
-                                        if let dp {
-                                            BLAS.serialGEMM(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim,
-                                                      a: gp.baseAddress! + outBlock, lda: width, b: vp.baseAddress! + valueBlock, ldb: cv,
-                                                      beta: 1, c: dp + task * tile, ldc: tk)
-                                        }
-                                        if let dv {
-                                            BLAS.serialGEMM(transposeA: true, transposeB: false, m: tk, n: headDim, k: tq,
-                                                      a: pp.baseAddress! + task * tile, lda: tk, b: gp.baseAddress! + outBlock, ldb: width,
-                                                      beta: 1, c: dv + valueBlock, ldc: cv)
-                                        }
+            backpropagateContext(result, weights: weights, value: value, valueOffset: valueOffset, width: width)
+        }
+    }
+
+    /// dP += dO·Vᵀ; dV += Pᵀ·dO (per head), for a context [B, Tq, width] of `weights` and `value`.
+    private static func backpropagateContext(_ result: Tensor, weights: Tensor, value: Tensor, valueOffset: Int, width: Int) {
+        let (batch, heads, tq, tk) = (weights.shape[0], weights.shape[1], weights.shape[2], weights.shape[3])
+        let cv = value.shape[2]
+        let headDim = width / heads
+        let tile = tq * tk
+        result.grad!.withUnsafeBufferPointer { gp in
+            weights.storage.withUnsafeBufferPointer { pp in
+                value.storage.withUnsafeBufferPointer { vp in
+                    weights.withGradBufferIfNeeded { dp in
+                        value.withGradBufferIfNeeded { dv in
+                            Parallel.forEachRange(batch * heads, grain: 2) { range in
+                                for task in range {
+                                    let (b, h) = task.quotientAndRemainder(dividingBy: heads)
+                                    let outBlock = b * tq * width + h * headDim
+                                    let valueBlock = b * tk * cv + valueOffset + h * headDim
+                                    if let dp {
+                                        BLAS.serialGEMM(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim,
+                                                  a: gp.baseAddress! + outBlock, lda: width, b: vp.baseAddress! + valueBlock, ldb: cv,
+                                                  beta: 1, c: dp + task * tile, ldc: tk)
+                                    }
+                                    if let dv {
+                                        BLAS.serialGEMM(transposeA: true, transposeB: false, m: tk, n: headDim, k: tq,
+                                                  a: pp.baseAddress! + task * tile, lda: tk, b: gp.baseAddress! + outBlock, ldb: width,
+                                                  beta: 1, c: dv + valueBlock, ldc: cv)
                                     }
                                 }
                             }

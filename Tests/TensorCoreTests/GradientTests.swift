@@ -109,6 +109,17 @@ import TestSupport
         checkGradients([qkv]) {
             Tensor.attentionWeights(query: $0[0], queryOffset: 0, key: $0[0], keyOffset: d, width: d, heads: heads, keyMask: mask)
         }
+        // Both ops in one pass: the same values, and gradients through the context and the weights.
+        let fused = Tensor.attention(query: qkv, queryOffset: 0, key: qkv, keyOffset: d, value: qkv, valueOffset: 2 * d,
+                                     width: d, heads: heads, keyMask: mask)
+        let weights = Tensor.attentionWeights(query: qkv, queryOffset: 0, key: qkv, keyOffset: d, width: d, heads: heads, keyMask: mask)
+        #expect(fused.weights.storage == weights.storage)
+        #expect(fused.context.storage == Tensor.attentionContext(weights: weights, value: qkv, valueOffset: 2 * d, width: d).storage)
+        checkGradients([qkv]) {
+            let (w, c) = Tensor.attention(query: $0[0], queryOffset: 0, key: $0[0], keyOffset: d, value: $0[0], valueOffset: 2 * d,
+                                          width: d, heads: heads, keyMask: mask)
+            return c + (w * w).sum(axis: 3, keepingAxis: false).reshaped([2, 3, heads]).slice(axis: 2, 0..<1)
+        }
     }
 
     @Test func crossAttention() {
