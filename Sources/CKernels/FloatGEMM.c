@@ -71,7 +71,7 @@ static inline void tile_avx512(const float *x, long ldx, long i0, const int rows
 }
 
 
-enum { ROWS256 = 4 };
+enum { ROWS256 = 6 };  // 12 accumulators: with the two weight vectors and a broadcast, 15 of the 16 registers
 
 /// Lanes 0 ..< count of 8 set (all for count ≥ 8).
 __attribute__((target("avx2,fma")))
