@@ -1,5 +1,4 @@
 import CKernels
-import Foundation
 
 extension Tensor {
     /// Layer normalisation over the last axis (PyTorch `nn.LayerNorm`):
