@@ -8,7 +8,7 @@
 // then + residual, whatever the tile it is computed in.
 #pragma clang fp contract(off)
 
-enum { PANEL = 32 };  // output channels per packed panel
+enum { PANEL = CONDENSER_LINEAR_PANEL };
 
 long condenser_linear_packed_count(long n, long k) { return (n + PANEL - 1) / PANEL * PANEL * k; }
 

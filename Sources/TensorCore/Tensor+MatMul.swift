@@ -95,9 +95,9 @@ extension Tensor {
         precondition(residual == nil || residual!.shape == shape, "linear residual \(residual!.shape) is not the output's \(shape)")
         precondition(residual == nil || activation == nil, "linear takes a residual or an activation, not both")
         let parallel = m * n * k >= BLAS.parallelThreshold
-        // A weight that is not being trained keeps its packing: every panel of 32 outputs, from which
-        // a block of rows starting on a panel boundary is a slice (the kernel stores only n outputs).
-        let keepsPacking = !(GradientMode.isEnabled && weight.requiresGrad) && rows.lowerBound % 32 == 0
+        // A weight that is not being trained keeps its packing: every panel of outputs, from which a
+        // block of rows starting on a panel boundary is a slice (the kernel stores only n outputs).
+        let keepsPacking = !(GradientMode.isEnabled && weight.requiresGrad) && rows.lowerBound % linearPanel == 0
         let (packed, packedOffset) = keepsPacking ? (weight.linearPacked(), weightOffset)
                                                   : (packLinear(weight, rows: rows, parallel: parallel), 0)
         let parents = [x, weight] + (bias.map { [$0] } ?? []) + (residual.map { [$0] } ?? [])
@@ -188,17 +188,19 @@ extension Tensor {
         return packed
     }
 
-    /// Rows `rows` of an [out, in] weight packed for `condenser_linear`; panels of 32 outputs pack
+    /// Output channels per panel of a packed linear weight.
+    static let linearPanel = Int(CONDENSER_LINEAR_PANEL)
+
+    /// Rows `rows` of an [out, in] weight packed for `condenser_linear`; panels of outputs pack
     /// independently, on every core when `parallel`.
     static func packLinear(_ weight: Tensor, rows: Range<Int>, parallel: Bool) -> [Float] {
         let (n, k) = (rows.count, weight.shape[1])
         return uninitializedStorage(condenser_linear_packed_count(n, k)) { pp in
             weight.storage.withUnsafeBufferPointer { wp in
-                let panels = (n + 31) / 32
+                let panels = (n + linearPanel - 1) / linearPanel
                 Parallel.forEachRange(panels, grain: parallel ? 1 : panels) { range in
-                    let first = range.lowerBound * 32
-                    condenser_linear_pack(wp.baseAddress! + (rows.lowerBound + first) * k, min(n, range.upperBound * 32) - first, k,
-                                          pp.baseAddress! + first * k)
+                    let (first, end) = (range.lowerBound * linearPanel, min(n, range.upperBound * linearPanel))
+                    condenser_linear_pack(wp.baseAddress! + (rows.lowerBound + first) * k, end - first, k, pp.baseAddress! + first * k)
                 }
             }
         }

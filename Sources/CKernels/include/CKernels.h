@@ -28,6 +28,9 @@ void condenser_layer_norm(const float *x, float *y, long rows, long n, const flo
 
 // MARK: float32 linear layers
 
+/// Output channels per packed panel of condenser_linear's weights.
+enum { CONDENSER_LINEAR_PANEL = 32 };
+
 /// Floats of the packed form of a weight matrix W [n, k] (see condenser_linear_pack).
 long condenser_linear_packed_count(long n, long k);
 
