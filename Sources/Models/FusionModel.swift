@@ -42,9 +42,9 @@ public final class FusionModel: Module {
         return Output(logits: head(fused.fused, tokens: fused.tokens, textMask: mask), fusion: fused, vision: visionOut, text: textOut)
     }
 
-    /// Logits without recording a graph: [B, S, S, 3] + [B, L] → [B, classes].
+    /// Logits without recording a graph or attention weights: [B, S, S, 3] + [B, L] → [B, classes].
     public func predict(_ input: ModelInput) -> Tensor {
-        Tensor.withoutGradients { self(input).logits }
+        Tensor.withoutGradients { Tensor.withoutAttentionWeights { self(input).logits } }
     }
 
     public var members: [(name: String, member: ModuleMember)] {

@@ -40,8 +40,7 @@ public final class MultiHeadAttention: Module {
     public func callAsFunction(_ x: Tensor, keyMask: [Bool]? = nil, adding residual: Tensor? = nil) -> (output: Tensor, weights: Tensor) {
         let a = attentionWidth
         let qkv = product(x, bias: inProjectionBias)
-        let (weights, context) = Tensor.attention(query: qkv, queryOffset: 0, key: qkv, keyOffset: a, value: qkv, valueOffset: 2 * a,
-                                                  width: a, heads: headCount, keyMask: keyMask)
+        let (weights, context) = attend(query: qkv, queryOffset: 0, key: qkv, keyOffset: a, value: qkv, valueOffset: 2 * a, keyMask: keyMask)
         return (outProjection(gated(context), adding: residual), weights)
     }
 
@@ -52,8 +51,7 @@ public final class MultiHeadAttention: Module {
         let a = attentionWidth
         let q = product(query, bias: inProjectionBias, outputRows: 0..<a)
         let kv = product(memory, bias: inProjectionBias, outputRows: a..<(3 * a))
-        let (weights, context) = Tensor.attention(query: q, queryOffset: 0, key: kv, keyOffset: 0, value: kv, valueOffset: a,
-                                                  width: a, heads: headCount, keyMask: keyMask)
+        let (weights, context) = attend(query: q, queryOffset: 0, key: kv, keyOffset: 0, value: kv, valueOffset: a, keyMask: keyMask)
         return (outProjection(gated(context), adding: residual), weights)
     }
 
@@ -63,6 +61,13 @@ public final class MultiHeadAttention: Module {
         let q = Tensor.linear(query, weight: inProjectionWeight, bias: inProjectionBias, outputRows: 0..<a)
         let k = Tensor.linear(memory, weight: inProjectionWeight, bias: inProjectionBias, outputRows: a..<(2 * a))
         return Tensor.attentionWeights(query: q, queryOffset: 0, key: k, keyOffset: 0, width: a, heads: headCount)
+    }
+
+    /// The weights and context of the heads, in int8 when the in-projection is.
+    private func attend(query: Tensor, queryOffset: Int, key: Tensor, keyOffset: Int, value: Tensor, valueOffset: Int,
+                        keyMask: [Bool]?) -> (weights: Tensor, context: Tensor) {
+        let attention = int8 == nil ? Tensor.attention : Tensor.int8Attention
+        return attention(query, queryOffset, key, keyOffset, value, valueOffset, attentionWidth, headCount, keyMask)
     }
 
     /// Applies the head gates, skipping the op when they are all ones and not being differentiated.

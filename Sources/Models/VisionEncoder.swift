@@ -42,7 +42,10 @@ public final class VisionEncoder: Module {
             let (h, states, weights) = runLayers(layers, x, keyMask: nil)
             return EncoderOutput(states: norm(h), layerStates: states, attentionWeights: weights)
         }
-        let (early, earlyStates, earlyWeights) = runLayers(Array(layers[..<tokenKeep.afterLayer]), x, keyMask: nil)
+        // Attention-scored selection reads the last early layer's weights.
+        let (early, earlyStates, earlyWeights) = Tensor.withAttentionWeights {
+            runLayers(Array(layers[..<tokenKeep.afterLayer]), x, keyMask: nil)
+        }
         let scores: [Float]
         switch tokenKeep.scoring {
         case .attention: scores = VisionTokenSelection.receivedAttention(earlyWeights.last!)

@@ -66,16 +66,18 @@ import Testing
         let (int8Reference, floatReference) = (try reference(int8), try reference(model))
         #expect(int8Reference.count == logits.count && classes == 32)
         // float32 against float64 moves an input across a rounding boundary now and then (one
-        // step of a 7-bit code moves that logit by up to a few hundredths), so the agreement is
-        // close, not exact: typically and on average far closer than int8 is to float32.
+        // step of a 7-bit code moves that logit by up to a few hundredths), and the attention's
+        // 7-bit numerator codes pass such a step on to a few of their own, so the agreement is
+        // close, not exact: typically and on average several times closer than int8 is to float32
+        // (the float attention instead of the int8 one would be 0.7× as far as int8 is).
         func differences(_ a: [Double], _ b: [Double]) -> (mean: Double, median: Double) {
             let d = zip(a, b).map { Swift.abs($0 - $1) }.sorted()
             return (d.reduce(0, +) / Double(d.count), d[d.count / 2])
         }
         let ours = differences(logits.map(Double.init), int8Reference)
         let effect = differences(int8Reference, floatReference)
-        #expect(ours.mean * 10 < effect.mean, "int8 moves logits by \(effect.mean) on average, we differ by \(ours.mean)")
-        #expect(ours.median * 10 < effect.median, "int8 moves the median logit by \(effect.median), we differ by \(ours.median)")
+        #expect(ours.mean * 5 < effect.mean, "int8 moves logits by \(effect.mean) on average, we differ by \(ours.mean)")
+        #expect(ours.median * 5 < effect.median, "int8 moves the median logit by \(effect.median), we differ by \(ours.median)")
     }
 
     /// `condenser quantize model.h5` as typed: calibrated on the training data the provenance names,

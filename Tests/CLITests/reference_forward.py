@@ -8,7 +8,8 @@ receive most attention (mean over heads and queries) in layer `after_layer` — 
 
 int8 checkpoints (docs/checkpoint-format.md) run as their scheme says, in float64: weights are
 codes × weight_scale, and every weight product's input is first rounded to its 7-bit codes (the
-stored input_scale / input_zero_point, or per row from its min and max when there are none).
+stored input_scale / input_zero_point, or per row from its min and max when there are none); an
+attention whose in-projection is int8 runs its heads in int8 too (int8_head).
 
 usage: reference_forward.py CHECKPOINT.h5 DATA.h5  → prints JSON {"logits": [[...], ...]}
 """
@@ -84,12 +85,58 @@ def attention(p, prefix, query, key_value, hd, key_mask=None):
     out, weights = np.zeros_like(q), []
     for h in range(a // hd):
         s = slice(h * hd, (h + 1) * hd)
+        if w + "_scale" in p:
+            weights.append(int8_head(q[:, :, s], k[:, :, s], v[:, :, s], hd, key_mask, out[:, :, s]))
+            continue
         scores = q[:, :, s] @ k[:, :, s].transpose(0, 2, 1) / math.sqrt(hd)
         if key_mask is not None:
             scores = np.where(key_mask[:, None, :], scores, -np.inf)
         weights.append(softmax(scores))
         out[:, :, s] = weights[-1] @ v[:, :, s]
     return linear(p, prefix + ".out_proj", out), weights
+
+
+def symmetric(x, limit, axis):
+    """x rounded to codes −limit…limit with one scale over `axis` (max |x| / limit), and back."""
+    largest = np.abs(x).max(axis=axis, keepdims=True)
+    scale = np.where(largest > 0, largest / limit, 1.0)
+    return np.clip(np.round(x / scale), -limit, limit) * scale
+
+
+def int8_head(q, k, v, hd, key_mask, out):
+    """One head of an int8 attention, per batch element: queries coded to ±63 and keys to ±127 with
+    one scale each, values to ±127 with a scale per feature, the numerators e = exp(s − max) (the
+    kernel's short exponential) to round(127·e); weights e / Σe, context (codes · values) / (127 · Σe).
+    Writes out; → weights."""
+    q = symmetric(q, 63, (1, 2))
+    k = symmetric(k, 127, (1, 2))
+    v = symmetric(v, 127, 1)
+    scores = q @ k.transpose(0, 2, 1) / math.sqrt(hd)
+    if key_mask is not None:
+        scores = np.where(key_mask[:, None, :], scores, -np.inf)
+    e = short_exp(scores - scores.max(-1, keepdims=True))
+    total = e.sum(-1, keepdims=True)
+    codes = np.round((e.astype(np.float32) * np.float32(127)).astype(np.float64))
+    out[...] = (codes @ v) / (127 * total)
+    return e / total
+
+
+def short_exp(x):
+    """The kernel's exponential for x ≤ 0 (fast_exp_kernel in ExpKernel.h), in float32 as it runs:
+    2ⁿ · p(f) with n = round(x·log₂e), f = x·log₂e − n and p a degree-3 polynomial, each fused
+    multiply-add exact in float64 and rounded once. exp itself differs by up to 1.1e-4, which would
+    move numerator codes across their rounding boundaries."""
+    f32 = np.float32
+    x = np.maximum(x.astype(f32), f32(-87.3)).astype(np.float64)
+    masked = np.isneginf(x)
+    x = np.where(masked, 0.0, x)
+    log2e, magic = float(f32(1.44269504)), 12582912.0
+    n = (x * log2e + magic).astype(f32).astype(np.float64) - magic
+    f = (x * log2e - n).astype(f32).astype(np.float64)
+    p = np.full_like(f, float(f32(0.0550088473)))
+    for c in (0.242210612, 0.693282902, 1.0):
+        p = (p * f + float(f32(c))).astype(f32).astype(np.float64)
+    return np.where(masked, 0.0, (p * np.exp2(n)).astype(f32).astype(np.float64))
 
 
 def block(p, prefix, x, hd, key_mask=None):

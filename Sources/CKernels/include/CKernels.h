@@ -114,4 +114,21 @@ void condenser_qgemm_int32(const uint8_t *a, long lda, long m, const int8_t *pac
 void condenser_quantize_rows(const float *x, long m, long k, long ldx, const float *scale, const int32_t *zero_point,
                              long stride, uint8_t *q, long ldq, int path);
 
+// MARK: int8 attention
+
+/// Bytes of scratch condenser_int8_attention needs for a head of tq queries, tk keys and hd features.
+long condenser_int8_attention_scratch(long tq, long tk, long hd);
+
+/// One head of attention for int8 models: weights [tq, tk] (contiguous) = softmax(Q·Kᵀ·scale)
+/// with keys whose `keep` flag is 0 given zero weight (keep NULL: all attended; a row with none
+/// gets zero weights and context), and context [tq, hd] (row stride ldc) = weights·V.
+/// Q [tq, hd], K [tk, hd] and V [tk, hd] are read with row strides ldq, ldk and ldv.
+/// Q·Kᵀ runs on 7-bit query codes and int8 key codes (a scale per row), P·V on 7-bit codes of the
+/// softmax numerators and int8 value codes (a scale per feature), both exact in int32; the
+/// softmax's exponential is fast_exp_kernel (ExpKernel.h). On the int8 product's `path`
+/// (CONDENSER_QGEMM_BEST: the one condenser_qgemm takes); all paths agree bit for bit.
+/// `scratch`: condenser_int8_attention_scratch(tq, tk, hd) bytes.
+void condenser_int8_attention(const float *q, long ldq, long tq, const float *k, long ldk, const float *v, long ldv, long tk, long hd,
+                              float scale, const uint8_t *keep, float *weights, float *context, long ldc, void *scratch, int path);
+
 #endif
