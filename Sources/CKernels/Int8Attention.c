@@ -404,21 +404,39 @@ static void context_avx512vnni(const Head *h, long i0, long count, float *contex
         }
 }
 
+/// The scores of a block of 16 queries (lanes) against every key, with the queries' codes held
+/// in registers (`quads` a constant where inlined); returns their maximum.
+__attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
+static inline __m512 block_scores_avx512vnni(Head *h, long i0, long quads) {
+    __m512 factor = _mm512_set1_ps(h->score_factor), minus_infinity = _mm512_set1_ps(-INFINITY);
+    __m512 maximum = minus_infinity;
+    __m512i queries[quads];
+    for (long g = 0; g < quads; g++) queries[g] = _mm512_loadu_si512(h->q + (g * h->queries + i0) * 4);
+    const int32_t *keys = h->k, *bias = h->k_bias;
+    const uint8_t *keep = h->keep;
+    float *scores = h->scores;
+    for (long j = 0; j < h->tk; j++) {
+        __m512 s = minus_infinity;
+        if (!keep || keep[j]) {
+            __m512i n = _mm512_setzero_si512();
+            for (long g = 0; g < quads; g++) n = _mm512_dpbusd_epi32(n, queries[g], _mm512_set1_epi32(keys[j * quads + g]));
+            s = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(n, _mm512_set1_epi32(bias[j]))), factor);
+        }
+        _mm512_storeu_ps(scores + j * QUERY_BLOCK, s);
+        maximum = _mm512_max_ps(maximum, s);
+    }
+    return maximum;
+}
+
 /// A block of 16 queries (lanes) on AVX512-VNNI.
 __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
 static void block_avx512vnni(Head *h, long i0, long count, float *weights, float *context, long ldc) {
-    __m512 factor = _mm512_set1_ps(h->score_factor), minus_infinity = _mm512_set1_ps(-INFINITY);
-    __m512 maximum = minus_infinity;
-    for (long j = 0; j < h->tk; j++) {
-        __m512 s = minus_infinity;
-        if (attended(h, j)) {
-            __m512i n = _mm512_setzero_si512();
-            for (long g = 0; g < h->quads; g++)
-                n = _mm512_dpbusd_epi32(n, _mm512_loadu_si512(h->q + (g * h->queries + i0) * 4), _mm512_set1_epi32(h->k[j * h->quads + g]));
-            s = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(n, _mm512_set1_epi32(h->k_bias[j]))), factor);
-        }
-        _mm512_storeu_ps(h->scores + j * QUERY_BLOCK, s);
-        maximum = _mm512_max_ps(maximum, s);
+    __m512 minus_infinity = _mm512_set1_ps(-INFINITY), maximum;
+    switch (h->quads) {
+    case 2: maximum = block_scores_avx512vnni(h, i0, 2); break;
+    case 4: maximum = block_scores_avx512vnni(h, i0, 4); break;
+    case 8: maximum = block_scores_avx512vnni(h, i0, 8); break;
+    default: maximum = block_scores_avx512vnni(h, i0, h->quads);
     }
     __m512 sums[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
     __m512 limit = _mm512_set1_ps((float)LIMIT);

@@ -23,6 +23,7 @@ extension Tensor {
     /// context while its weights are in cache. The same values and gradients as the two ops.
     ///
     /// value: [B, Tk, Cv] (block of `width` at `valueOffset`) → weights [B, H, Tq, Tk], context [B, Tq, width].
+    /// Without gradients inside `withoutAttentionWeights`, the weights are left out (shape [0]).
     public static func attention(query: Tensor, queryOffset: Int, key: Tensor, keyOffset: Int, value: Tensor, valueOffset: Int,
                                  width: Int, heads: Int, keyMask: [Bool]? = nil) -> (weights: Tensor, context: Tensor) {
         precondition(value.rank == 3 && value.shape[0] == key.shape[0] && value.shape[1] == key.shape[1]
@@ -50,16 +51,20 @@ extension Tensor {
         let tile = tq * tk
 
         let cv = value?.shape[2] ?? 0
+        // Inference that reads only the context keeps each head's weights in a scratch tile.
+        let kept = value == nil || AttentionWeights.areRecorded || GradientMode.isEnabled
         var context: [Float] = []
-        let out = uninitializedStorage(batch * heads * tile) { o in
+        let out = uninitializedStorage(kept ? batch * heads * tile : 0) { o in
             context = uninitializedStorage(value == nil ? 0 : batch * tq * width) { c in
                 query.storage.withUnsafeBufferPointer { qp in
                     key.storage.withUnsafeBufferPointer { kp in
                         (value?.storage ?? [0]).withUnsafeBufferPointer { vp in
                             Parallel.forEachRange(batch * heads, grain: 2) { range in
+                                let scratch = kept ? nil : UnsafeMutablePointer<Float>.allocate(capacity: tile)
+                                defer { scratch?.deallocate() }
                                 for task in range {
                                     let (b, h) = task.quotientAndRemainder(dividingBy: heads)
-                                    let scores = o.baseAddress! + task * tile
+                                    let scores = scratch ?? o.baseAddress! + task * tile
                                     BLAS.serialGEMM(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim, alpha: scale,
                                               a: qp.baseAddress! + b * tq * cq + queryOffset + h * headDim, lda: cq,
                                               b: kp.baseAddress! + b * tk * ck + keyOffset + h * headDim, ldb: ck,
@@ -81,7 +86,7 @@ extension Tensor {
                 }
             }
         }
-        let weights = Tensor(shape: [batch, heads, tq, tk], storage: out, parents: [query, key]) { result in
+        let weights = Tensor(shape: kept ? [batch, heads, tq, tk] : [0], storage: out, parents: [query, key]) { result in
             // dS = P ⊙ (dP − rowsum(dP ⊙ P)); dQ += scale·dS·K; dK += scale·dSᵀ·Q.
             let (pp, gp) = (result.storage, result.grad!)
             query.withGradBufferIfNeeded { dq in

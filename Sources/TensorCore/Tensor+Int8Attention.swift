@@ -53,14 +53,15 @@ extension Tensor {
     }
 }
 
-/// Whether attention ops that can skip their weights (the int8 attention) write them.
+/// Whether attention ops write their weights where they can leave them out (inference).
 enum AttentionWeights {
     @TaskLocal static var areRecorded = true
 }
 
 extension Tensor {
-    /// Runs `body` with attention weights left out where an op can skip them (`int8Attention`
-    /// returns an empty weights tensor): for inference that reads only the outputs.
+    /// Runs `body` with attention weights left out where an op can skip them (`int8Attention`, and
+    /// `attention` without gradients, return an empty weights tensor): for inference that reads
+    /// only the outputs.
     public static func withoutAttentionWeights<Result>(_ body: () throws -> Result) rethrows -> Result {
         try AttentionWeights.$areRecorded.withValue(false) { try body() }
     }

@@ -115,6 +115,18 @@ import TestSupport
         let weights = Tensor.attentionWeights(query: qkv, queryOffset: 0, key: qkv, keyOffset: d, width: d, heads: heads, keyMask: mask)
         #expect(fused.weights.storage == weights.storage)
         #expect(fused.context.storage == Tensor.attentionContext(weights: weights, value: qkv, valueOffset: 2 * d, width: d).storage)
+        // Inference without the weights: the same context, an empty weights tensor; with gradients
+        // recorded the weights stay (the context's gradient needs them).
+        let lean = Tensor.withoutGradients {
+            Tensor.withoutAttentionWeights {
+                Tensor.attention(query: qkv, queryOffset: 0, key: qkv, keyOffset: d, value: qkv, valueOffset: 2 * d,
+                                 width: d, heads: heads, keyMask: mask)
+            }
+        }
+        #expect(lean.weights.shape == [0] && lean.context.storage == fused.context.storage)
+        #expect(Tensor.withoutAttentionWeights {
+            Tensor.attention(query: qkv, queryOffset: 0, key: qkv, keyOffset: d, value: qkv, valueOffset: 2 * d, width: d, heads: heads)
+        }.weights.shape == [2, heads, 3, 3])
         checkGradients([qkv]) {
             let (w, c) = Tensor.attention(query: $0[0], queryOffset: 0, key: $0[0], keyOffset: d, value: $0[0], valueOffset: 2 * d,
                                           width: d, heads: heads, keyMask: mask)
