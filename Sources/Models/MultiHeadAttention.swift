@@ -40,7 +40,8 @@ public final class MultiHeadAttention: Module {
     public func callAsFunction(_ x: Tensor, keyMask: [Bool]? = nil, adding residual: Tensor? = nil) -> (output: Tensor, weights: Tensor) {
         let a = attentionWidth
         let qkv = product(x, bias: inProjectionBias)
-        let (weights, context) = attend(query: qkv, queryOffset: 0, key: qkv, keyOffset: a, value: qkv, valueOffset: 2 * a, keyMask: keyMask)
+        let (weights, context) = attend(query: qkv, queryOffset: 0, key: qkv, keyOffset: a, value: qkv, valueOffset: 2 * a,
+                                        keyMask: keyMask)
         return (outProjection(gated(context), adding: residual), weights)
     }
 

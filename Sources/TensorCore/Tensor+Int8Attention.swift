@@ -39,8 +39,8 @@ extension Tensor {
                                                      kp.baseAddress! + b * tk * ck + keyOffset + h * headDim, ck,
                                                      vp.baseAddress! + b * tk * cv + valueOffset + h * headDim, cv, tk, headDim,
                                                      scale, flags.isEmpty ? nil : flags.baseAddress! + b * tk,
-                                                     w.isEmpty ? nil : w.baseAddress! + task * tile, c.baseAddress! + b * tq * width + h * headDim, width,
-                                                     scratch, 0)
+                                                     w.isEmpty ? nil : w.baseAddress! + task * tile,
+                                                     c.baseAddress! + b * tq * width + h * headDim, width, scratch, 0)
                         }
                     }
                 }
@@ -49,7 +49,8 @@ extension Tensor {
                 }
             }
         }
-        return (Tensor(shape: recorded ? [batch, heads, tq, tk] : [0], storage: weights), Tensor(shape: [batch, tq, width], storage: context))
+        return (Tensor(shape: recorded ? [batch, heads, tq, tk] : [0], storage: weights),
+                Tensor(shape: [batch, tq, width], storage: context))
     }
 }
 

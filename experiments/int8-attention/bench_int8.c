@@ -19,7 +19,8 @@ int main(int argc, char **argv) {
     for (int pass = 0; pass < 2; pass++) {
         t = now();
         for (int i = 0; i < (pass ? n : 1000); i++)
-            condenser_int8_attention(qkv, c, tq, qkv + hd * 4, c, qkv + hd * 8, c, tk, hd, 0.35f, 0, with_weights ? p : 0, o, hd * 4, scratch, path);
+            condenser_int8_attention(qkv, c, tq, qkv + hd * 4, c, qkv + hd * 8, c, tk, hd, 0.35f, 0, with_weights ? p : 0,
+                                     o, hd * 4, scratch, path);
         t = now() - t;
     }
     printf("%.2f us/head\n", t / n * 1e6);
