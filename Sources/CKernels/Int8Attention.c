@@ -267,39 +267,49 @@ static inline __m256i dot4_avx2(__m256i acc, __m256i u, __m256i s) {
 __attribute__((target("avx2,avxvnni")))
 static inline __m256i dot4_avxvnni(__m256i acc, __m256i u, __m256i s) { return _mm256_dpbusd_avx_epi32(acc, u, s); }
 
-/// Context rows of the block's queries i0 ..< i0 + count from its codes, 8 features at a time
-/// (the rest portable-style), with `DOT`.
+/// Context rows of a block of 8 queries (lanes) from its codes, with `DOT`: 8 features at a time,
+/// each a sum over key quads of the block's codes times a feature's 4 value codes, then
+/// transposed to rows (the rest of the features one by one).
 #define DEFINE_CONTEXT(name, TARGET, DOT)                                                                      \
     __attribute__((target(TARGET))) static void name(const Head *h, long i0, long count, float *context, long ldc) { \
-        const int32_t *p = (const int32_t *)h->p;                                                              \
-        for (long b = 0; b < count; b++) {                                                                     \
-            float factor = h->inverse[b] / (float)LIMIT;                                                       \
-            float *out = context + (i0 + b) * ldc;                                                             \
-            long d = 0;                                                                                        \
-            for (; d + 8 <= h->hd; d += 8) {                                                                   \
-                __m256i a0 = _mm256_setzero_si256(), a1 = a0;                                                  \
-                long g = 0;                                                                                    \
-                for (; g + 2 <= h->key_quads; g += 2) {                                                        \
-                    a0 = DOT(a0, _mm256_set1_epi32(p[g * QUERY_BLOCK + b]),                                    \
-                             _mm256_loadu_si256((const __m256i *)(h->v + (g * h->dims + d) * 4)));            \
-                    a1 = DOT(a1, _mm256_set1_epi32(p[(g + 1) * QUERY_BLOCK + b]),                              \
-                             _mm256_loadu_si256((const __m256i *)(h->v + ((g + 1) * h->dims + d) * 4)));      \
-                }                                                                                              \
-                if (g < h->key_quads)                                                                          \
-                    a0 = DOT(a0, _mm256_set1_epi32(p[g * QUERY_BLOCK + b]),                                    \
-                             _mm256_loadu_si256((const __m256i *)(h->v + (g * h->dims + d) * 4)));            \
-                __m256 n = _mm256_cvtepi32_ps(_mm256_add_epi32(a0, a1));                                       \
-                _mm256_storeu_ps(out + d, _mm256_mul_ps(_mm256_mul_ps(n, _mm256_loadu_ps(h->v_scale + d)),     \
-                                                        _mm256_set1_ps(factor)));                              \
+        const int32_t *values = (const int32_t *)h->v;                                                         \
+        __m256 factor = _mm256_div_ps(_mm256_loadu_ps(h->inverse), _mm256_set1_ps((float)LIMIT));              \
+        long d = 0;                                                                                            \
+        for (; d + 8 <= h->hd; d += 8) {                                                                       \
+            __m256i n[8];                                                                                      \
+            for (int f = 0; f < 8; f++) n[f] = _mm256_setzero_si256();                                         \
+            for (long g = 0; g < h->key_quads; g++) {                                                          \
+                __m256i codes = _mm256_loadu_si256((const __m256i *)(h->p + g * QUERY_BLOCK * 4));             \
+                for (int f = 0; f < 8; f++) n[f] = DOT(n[f], codes, _mm256_set1_epi32(values[g * h->dims + d + f])); \
             }                                                                                                  \
-            for (; d < h->hd; d++) {                                                                           \
+            __m256 r[8], t[8], u[8];                                                                           \
+            for (int f = 0; f < 8; f++)                                                                        \
+                r[f] = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(n[f]), _mm256_set1_ps(h->v_scale[d + f])), factor); \
+            for (int f = 0; f < 8; f += 2) {                                                                   \
+                t[f] = _mm256_unpacklo_ps(r[f], r[f + 1]);                                                     \
+                t[f + 1] = _mm256_unpackhi_ps(r[f], r[f + 1]);                                                 \
+            }                                                                                                  \
+            for (int f = 0; f < 8; f += 4) {                                                                   \
+                u[f] = _mm256_shuffle_ps(t[f], t[f + 2], 0x44);                                                \
+                u[f + 1] = _mm256_shuffle_ps(t[f], t[f + 2], 0xEE);                                            \
+                u[f + 2] = _mm256_shuffle_ps(t[f + 1], t[f + 3], 0x44);                                        \
+                u[f + 3] = _mm256_shuffle_ps(t[f + 1], t[f + 3], 0xEE);                                        \
+            }                                                                                                  \
+            /* u[k] holds, in 128-bit lane L, features 0…3 of query 4L + k; u[k + 4] features 4…7. */         \
+            for (long b = 0; b < count; b++) {                                                                 \
+                long k = b % 4;                                                                                \
+                __m256 row = b < 4 ? _mm256_permute2f128_ps(u[k], u[k + 4], 0x20) : _mm256_permute2f128_ps(u[k], u[k + 4], 0x31); \
+                _mm256_storeu_ps(context + (i0 + b) * ldc + d, row);                                           \
+            }                                                                                                  \
+        }                                                                                                      \
+        for (; d < h->hd; d++)                                                                                 \
+            for (long b = 0; b < count; b++) {                                                                 \
                 int32_t n = 0;                                                                                 \
                 for (long g = 0; g < h->key_quads; g++)                                                        \
                     for (long t = 0; t < 4; t++)                                                               \
                         n += (int32_t)h->p[(g * QUERY_BLOCK + b) * 4 + t] * h->v[(g * h->dims + d) * 4 + t];   \
-                out[d] = ((float)n * h->v_scale[d]) * factor;                                                  \
+                context[(i0 + b) * ldc + d] = ((float)n * h->v_scale[d]) * (h->inverse[b] / (float)LIMIT);     \
             }                                                                                                  \
-        }                                                                                                      \
     }
 
 DEFINE_CONTEXT(context_avx2, "avx2", dot4_avx2)
@@ -314,21 +324,41 @@ static void block_weights(const Head *h, long i0, long count, float *weights) {
 }
 
 /// A block of 8 queries (lanes) on 256-bit vectors, with `DOT` for the integer products.
-#define DEFINE_BLOCK_256(name, TARGET, DOT, CONTEXT)                                                           \
-    __attribute__((target(TARGET))) static void name(Head *h, long i0, long count, float *weights, float *context, long ldc) { \
+/// The scores of a block of 8 queries (lanes) against every key, with `DOT`, the queries' codes
+/// held in registers (`quads` a constant where inlined); returns their maximum.
+#define DEFINE_SCORES_256(name, TARGET, DOT)                                                                   \
+    __attribute__((target(TARGET))) static inline __m256 name(Head *h, long i0, long quads) {                  \
         __m256 factor = _mm256_set1_ps(h->score_factor), minus_infinity = _mm256_set1_ps(-INFINITY);          \
         __m256 maximum = minus_infinity;                                                                       \
+        __m256i queries[quads];                                                                                \
+        for (long g = 0; g < quads; g++) queries[g] = _mm256_loadu_si256((const __m256i *)(h->q + (g * h->queries + i0) * 4)); \
+        const int32_t *keys = h->k, *bias = h->k_bias;                                                         \
+        const uint8_t *keep = h->keep;                                                                         \
         for (long j = 0; j < h->tk; j++) {                                                                     \
             __m256 s = minus_infinity;                                                                         \
-            if (attended(h, j)) {                                                                              \
+            if (!keep || keep[j]) {                                                                            \
                 __m256i n = _mm256_setzero_si256();                                                            \
-                for (long g = 0; g < h->quads; g++)                                                            \
-                    n = DOT(n, _mm256_loadu_si256((const __m256i *)(h->q + (g * h->queries + i0) * 4)),       \
-                            _mm256_set1_epi32(h->k[j * h->quads + g]));                                        \
-                s = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(n, _mm256_set1_epi32(h->k_bias[j]))), factor); \
+                for (long g = 0; g < quads; g++) n = DOT(n, queries[g], _mm256_set1_epi32(keys[j * quads + g])); \
+                s = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(n, _mm256_set1_epi32(bias[j]))), factor); \
             }                                                                                                  \
             _mm256_storeu_ps(h->scores + j * QUERY_BLOCK, s);                                                  \
             maximum = _mm256_max_ps(maximum, s);                                                               \
+        }                                                                                                      \
+        return maximum;                                                                                        \
+    }
+
+DEFINE_SCORES_256(scores_avx2, "avx2", dot4_avx2)
+DEFINE_SCORES_256(scores_avxvnni, "avx2,avxvnni", dot4_avxvnni)
+
+/// A block of 8 queries (lanes) on 256-bit vectors, with `SCORES` and `CONTEXT` for the integer products.
+#define DEFINE_BLOCK_256(name, TARGET, SCORES, CONTEXT)                                                        \
+    __attribute__((target(TARGET))) static void name(Head *h, long i0, long count, float *weights, float *context, long ldc) { \
+        __m256 minus_infinity = _mm256_set1_ps(-INFINITY), maximum;                                            \
+        switch (h->quads) {                                                                                    \
+        case 2: maximum = SCORES(h, i0, 2); break;                                                             \
+        case 4: maximum = SCORES(h, i0, 4); break;                                                             \
+        case 8: maximum = SCORES(h, i0, 8); break;                                                             \
+        default: maximum = SCORES(h, i0, h->quads);                                                            \
         }                                                                                                      \
         __m256 sums[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()}; \
         __m256 limit = _mm256_set1_ps((float)LIMIT);                                                           \
@@ -355,8 +385,8 @@ static void block_weights(const Head *h, long i0, long count, float *weights) {
         CONTEXT(h, i0, count, context, ldc);                                                                   \
     }
 
-DEFINE_BLOCK_256(block_avx2, "avx2,fma", dot4_avx2, context_avx2)
-DEFINE_BLOCK_256(block_avxvnni, "avx2,fma,avxvnni", dot4_avxvnni, context_avxvnni)
+DEFINE_BLOCK_256(block_avx2, "avx2,fma", scores_avx2, context_avx2)
+DEFINE_BLOCK_256(block_avxvnni, "avx2,fma,avxvnni", scores_avxvnni, context_avxvnni)
 
 /// Context rows of a block of 16 queries (lanes) on AVX512-VNNI: 8 features at a time, each a
 /// sum over key quads of the block's codes times a feature's 4 value codes, then transposed to rows.
