@@ -458,6 +458,8 @@ void condenser_quantize_rows(const float *x, long m, long k, long ldx, const flo
     // The product's path decides the quantizer's: 16 lanes with AVX512-VNNI, 8 with AVX2 or AVX-VNNI.
     if (path == CONDENSER_QGEMM_BEST) path = condenser_qgemm_best_path();
     if (!condenser_qgemm_path_available(path)) path = CONDENSER_QGEMM_PORTABLE;
+    // One scale for contiguous, unpadded rows: they are one long row (the same codes, fewer calls).
+    if (stride == 0 && ldx == k && ldq == k) { k *= m; ldx = ldq = k; m = 1; }
     for (long r = 0; r < m; r++) {
         float inverse = 1.0f / scale[r * stride];
         int32_t zp = zero_point[r * stride];

@@ -63,6 +63,25 @@ import TestSupport
         for path in Self.paths { #expect(Self.kernel(a, w, m: m, n: n, k: k, path: path) == expected, "path \(path)") }
     }
 
+    @Test func rowsWithOneScaleQuantizeAsEachRowAlone() {
+        // Contiguous rows sharing a scale run as one long row; the codes must be those of each row.
+        var g = RandomGenerator(seed: 9)
+        let (m, k) = (5, 40)
+        let x = (0..<(m * k)).map { _ in g.normal() * 20 }
+        for path in Self.paths {
+            var together = [UInt8](repeating: 99, count: m * k), alone = [UInt8](repeating: 99, count: m * k)
+            condenser_quantize_rows(x, m, k, k, [0.37], [60], 0, &together, k, path)
+            for r in 0..<m {
+                x.withUnsafeBufferPointer { xp in
+                    alone.withUnsafeMutableBufferPointer { q in
+                        condenser_quantize_rows(xp.baseAddress! + r * k, 1, k, k, [0.37], [60], 0, q.baseAddress! + r * k, k, path)
+                    }
+                }
+            }
+            #expect(together == alone, "path \(path)")
+        }
+    }
+
     @Test func quantizedRowsRoundToNearestEvenAndClamp() {
         // Scale 1, zero point 64: codes are round(x) + 64 clamped to 0…127; 40 values cover the
         // 32-wide vector loop and a scalar tail.
