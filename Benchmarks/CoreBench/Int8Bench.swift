@@ -106,7 +106,7 @@ final class Int8Kernel {
             var (rowScale, zeroPoint): (Float, Int32) = (0.01, 64)
             Parallel.forEachRange(m, grain: 6) { rows in
                 condenser_qgemm_on(path, a.baseAddress! + rows.lowerBound * lda, lda, rows.count, w.baseAddress!, sums.baseAddress!,
-                                   n, k, &rowScale, &zeroPoint, 0, s.baseAddress!, nil, c.baseAddress! + rows.lowerBound * n, n)
+                                   n, k, &rowScale, &zeroPoint, 0, s.baseAddress!, nil, nil, 0, c.baseAddress! + rows.lowerBound * n, n)
             }
         } } } } }
     }

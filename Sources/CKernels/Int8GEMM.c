@@ -37,7 +37,8 @@ void condenser_qgemm_pack(const int8_t *w, long n, long k, int8_t *packed, int32
     }
 }
 
-/// Where a tile of accumulators goes: raw int32 sums, or zero-point-corrected, scaled floats plus bias.
+/// Where a tile of accumulators goes: raw int32 sums, or zero-point-corrected, scaled floats plus
+/// bias, plus a residual.
 typedef struct {
     int32_t *raw;
     float *c;
@@ -48,6 +49,8 @@ typedef struct {
     long row_stride;
     const float *col_scale;
     const float *bias;
+    const float *residual;
+    long ldr;
 } Output;
 
 /// Stores row `row` (columns col0 ..< col0 + count) of a tile from its 16 accumulators.
@@ -61,7 +64,8 @@ static inline void store_row(const Output *out, long row, long col0, long count,
     float *c = out->c + row * out->ldc + col0;
     for (long j = 0; j < count; j++) {
         float v = (float)(acc[j] - zp * out->column_sums[col0 + j]) * rs * out->col_scale[col0 + j];
-        c[j] = out->bias ? v + out->bias[col0 + j] : v;
+        v = out->bias ? v + out->bias[col0 + j] : v;
+        c[j] = out->residual ? v + out->residual[row * out->ldr + col0 + j] : v;
     }
 }
 
@@ -119,6 +123,11 @@ static inline void store_tile_avx2(const Output *out, long row, long col0, long 
             v0 = _mm256_add_ps(v0, _mm256_loadu_ps(out->bias + col0));
             v1 = _mm256_add_ps(v1, _mm256_loadu_ps(out->bias + col0 + 8));
         }
+        if (out->residual) {
+            const float *r = out->residual + row * out->ldr + col0;
+            v0 = _mm256_add_ps(v0, _mm256_loadu_ps(r));
+            v1 = _mm256_add_ps(v1, _mm256_loadu_ps(r + 8));
+        }
         _mm256_storeu_ps(c, v0);
         _mm256_storeu_ps(c + 8, v1);
         return;
@@ -143,6 +152,7 @@ static inline void store_row_avx512(const Output *out, long row, long col0, long
         __m512 v = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_set1_ps(out->row_scale[row * out->row_stride])),
                                  _mm512_loadu_ps(out->col_scale + col0));
         if (out->bias) v = _mm512_add_ps(v, _mm512_loadu_ps(out->bias + col0));
+        if (out->residual) v = _mm512_add_ps(v, _mm512_loadu_ps(out->residual + row * out->ldr + col0));
         _mm512_storeu_ps(out->c + row * out->ldc + col0, v);
         return;
     }
@@ -190,6 +200,11 @@ static void tile_avx512vnni(const uint8_t *a, long lda, const int8_t *panel0, co
             if (out->bias) {
                 v0 = _mm512_add_ps(v0, _mm512_loadu_ps(out->bias + col0));
                 v1 = _mm512_add_ps(v1, _mm512_loadu_ps(out->bias + col0 + PANEL));
+            }
+            if (out->residual) {
+                const float *r = out->residual + (row0 + i) * out->ldr + col0;
+                v0 = _mm512_add_ps(v0, _mm512_loadu_ps(r));
+                v1 = _mm512_add_ps(v1, _mm512_loadu_ps(r + PANEL));
             }
             float *c = out->c + (row0 + i) * out->ldc + col0;
             _mm512_storeu_ps(c, v0);
@@ -384,21 +399,21 @@ static void qgemm(int path, const uint8_t *a, long lda, long m, const int8_t *pa
 
 void condenser_qgemm(const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums, long n, long k,
                      const float *row_scale, const int32_t *row_zero_point, long row_stride,
-                     const float *col_scale, const float *bias, float *c, long ldc) {
+                     const float *col_scale, const float *bias, const float *residual, long ldr, float *c, long ldc) {
     condenser_qgemm_on(CONDENSER_QGEMM_BEST, a, lda, m, packed, column_sums, n, k, row_scale, row_zero_point, row_stride,
-                       col_scale, bias, c, ldc);
+                       col_scale, bias, residual, ldr, c, ldc);
 }
 
 void condenser_qgemm_on(int path, const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums,
                         long n, long k, const float *row_scale, const int32_t *row_zero_point, long row_stride,
-                        const float *col_scale, const float *bias, float *c, long ldc) {
-    Output out = {0, c, ldc, column_sums, row_scale, row_zero_point, row_stride, col_scale, bias};
+                        const float *col_scale, const float *bias, const float *residual, long ldr, float *c, long ldc) {
+    Output out = {0, c, ldc, column_sums, row_scale, row_zero_point, row_stride, col_scale, bias, residual, ldr};
     qgemm(path, a, lda, m, packed, n, k, &out);
 }
 
 void condenser_qgemm_int32(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k,
                            int32_t *c, long ldc, int path) {
-    Output out = {c, 0, ldc, 0, 0, 0, 0, 0, 0};
+    Output out = {c, 0, ldc, 0, 0, 0, 0, 0, 0, 0, 0};
     qgemm(path, a, lda, m, packed, n, k, &out);
 }
 

@@ -52,18 +52,15 @@ extension Tensor {
                                 let count = min(16, r.upperBound - first)
                                 condenser_qgemm(q.baseAddress! + first * lda, lda, count, packed, rowSums, n, k,
                                                 rs.baseAddress! + first * stride, zp.baseAddress! + first * stride, stride,
-                                                cs, biasPointer, &scratch, n)
+                                                cs, biasPointer, nil, 0, &scratch, n)
                                 condenser_gelu(scratch, c.baseAddress! + first * n, nil, count * n)
                             }
                             return
                         }
                         condenser_qgemm(q.baseAddress! + r.lowerBound * lda, lda, r.count, packed, rowSums, n, k,
                                         rs.baseAddress! + r.lowerBound * stride, zp.baseAddress! + r.lowerBound * stride, stride,
-                                        cs, biasPointer, c.baseAddress! + r.lowerBound * n, n)
-                        if !residualRows.isEmpty {
-                            VectorMath.add(residualRows.baseAddress! + r.lowerBound * n, into: c.baseAddress! + r.lowerBound * n,
-                                           count: r.count * n)
-                        }
+                                        cs, biasPointer, residualRows.isEmpty ? nil : residualRows.baseAddress! + r.lowerBound * n, n,
+                                        c.baseAddress! + r.lowerBound * n, n)
                     }
                 } else {
                     condenser_quantize_rows(xp.baseAddress!, m, k, k, rs.baseAddress!, zp.baseAddress!, stride,
@@ -78,11 +75,11 @@ extension Tensor {
                             condenser_qgemm(q.baseAddress!, lda, m, packed + p.lowerBound * condenser_qgemm_packed_count(16, k),
                                             rowSums + columns.lowerBound, columns.count, k, rs.baseAddress!, zp.baseAddress!, stride,
                                             cs + columns.lowerBound, biasPointer.map { $0 + columns.lowerBound },
+                                            residualRows.isEmpty ? nil : residualRows.baseAddress! + columns.lowerBound, n,
                                             products + columns.lowerBound, n)
                         }
                         if activation != nil { condenser_gelu(s.baseAddress!, c.baseAddress!, nil, m * n) }
                     }
-                    if !residualRows.isEmpty { VectorMath.add(residualRows.baseAddress!, into: c.baseAddress!, count: m * n) }
                 }
             } } } } } } } }
         }

@@ -106,6 +106,7 @@ import TestSupport
         let w = (0..<(n * k)).map { _ in Int8(truncatingIfNeeded: g.integer(below: 255) - 127) }
         let columnScales = (0..<n).map { _ in g.uniform(0.001, 0.02) }
         let bias = (0..<n).map { _ in g.uniform(-1, 1) }
+        let residual = (0..<(m * n)).map { _ in g.uniform(-2, 2) }
         var packed = [Int8](repeating: 0, count: condenser_qgemm_packed_count(n, k))
         var sums = [Int32](repeating: 0, count: n)
         condenser_qgemm_pack(w, n, k, &packed, &sums)
@@ -114,9 +115,12 @@ import TestSupport
         for path in Self.paths {
             var q = [UInt8](repeating: 0, count: m * lda)
             condenser_quantize_rows(x, m, k, k, scales, zeroPoints, 1, &q, lda, path)
-            var c = [Float](repeating: 0, count: m * n)
-            condenser_qgemm_on(path, q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, &c, n)
+            var c = [Float](repeating: 0, count: m * n), summed = c
+            condenser_qgemm_on(path, q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, nil, 0, &c, n)
             outputs.append(c)
+            // A residual is added to each output last.
+            condenser_qgemm_on(path, q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, residual, n, &summed, n)
+            #expect(summed == zip(c, residual).map { $0 + $1 }, "path \(path) with a residual")
         }
         for (path, output) in zip(Self.paths, outputs) {
             #expect(output.map(\.bitPattern) == outputs[0].map(\.bitPattern), "path \(path) against portable")
@@ -125,7 +129,7 @@ import TestSupport
         var c = [Float](repeating: 0, count: m * n)
         var q = [UInt8](repeating: 0, count: m * lda)
         condenser_quantize_rows(x, m, k, k, scales, zeroPoints, 1, &q, lda, 0)
-        condenser_qgemm(q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, &c, n)
+        condenser_qgemm(q, lda, m, packed, sums, n, k, scales, zeroPoints, 1, columnScales, bias, nil, 0, &c, n)
         #expect(c.map(\.bitPattern) == outputs[0].map(\.bitPattern))
     }
 }

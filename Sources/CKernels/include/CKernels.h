@@ -63,17 +63,18 @@ long condenser_qgemm_packed_count(long n, long k);
 /// column_sums[n] = Σ_k W[n, k], which the products use to remove the inputs' zero points.
 void condenser_qgemm_pack(const int8_t *w, long n, long k, int8_t *packed, int32_t *column_sums);
 
-/// C[m, n] = (Σ_k (A[m, k] − zp_m)·W[n, k]) · scale_m · col_scale[n] + bias[n] (bias may be NULL),
+/// C[m, n] = (Σ_k (A[m, k] − zp_m)·W[n, k]) · scale_m · col_scale[n] + bias[n] + R[m, n] (bias and
+/// the residual R, row stride ldr, may be NULL),
 /// with scale_m = row_scale[m·row_stride] and zp_m = row_zero_point[m·row_stride] (row_stride 0:
 /// one for all rows). A: unsigned 7-bit codes [m, lda] with values in 0…127, lda ≥ k a multiple of
 /// 4, padding columns zero; W packed by condenser_qgemm_pack. The integer sums are exact (the
 /// int16 pair sums of vpmaddubsw cannot saturate on 7-bit codes) while k·127·128 < 2³¹; the float
-/// epilogue is ((float)sum · scale_m) · col_scale + bias. Runs on the best path the CPU has
+/// epilogue is (((float)sum · scale_m) · col_scale + bias) + R. Runs on the best path the CPU has
 /// (AVX512-VNNI, AVX-VNNI, AVX2, portable; see CONDENSER_QGEMM_BEST), all bit-identical.
 /// Single-threaded: callers split rows or panels across cores.
 void condenser_qgemm(const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums, long n, long k,
                      const float *row_scale, const int32_t *row_zero_point, long row_stride,
-                     const float *col_scale, const float *bias, float *c, long ldc);
+                     const float *col_scale, const float *bias, const float *residual, long ldr, float *c, long ldc);
 
 /// The int8 product's code paths. BEST is the best one the CPU has (AVX512-VNNI, then AVX-VNNI,
 /// then AVX2, then portable), found once at run time; every path gives bit-identical results.
@@ -100,7 +101,7 @@ const char *condenser_qgemm_path_name(int path);
 /// CPU lacks runs the portable code.
 void condenser_qgemm_on(int path, const uint8_t *a, long lda, long m, const int8_t *packed, const int32_t *column_sums,
                         long n, long k, const float *row_scale, const int32_t *row_zero_point, long row_stride,
-                        const float *col_scale, const float *bias, float *c, long ldc);
+                        const float *col_scale, const float *bias, const float *residual, long ldr, float *c, long ldc);
 
 /// The exact int32 sums C[m, n] = Σ_k A[m, k]·W[n, k] on `path` (for exactness tests).
 void condenser_qgemm_int32(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k,
