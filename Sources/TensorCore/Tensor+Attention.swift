@@ -238,3 +238,23 @@ extension Tensor {
         if other === self { body(otherBuffer) } else { withGradBufferIfNeeded(body) }
     }
 }
+
+/// Whether attention ops write their weights where they can leave them out (inference).
+enum AttentionWeights {
+    @TaskLocal static var areRecorded = true
+}
+
+extension Tensor {
+    /// Runs `body` with attention weights left out where an op can skip them (`int8Attention`, and
+    /// `attention` without gradients, return an empty weights tensor): for inference that reads
+    /// only the outputs.
+    public static func withoutAttentionWeights<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try AttentionWeights.$areRecorded.withValue(false) { try body() }
+    }
+
+    /// Runs `body` with attention weights written, inside `withoutAttentionWeights` too (for a
+    /// step that reads them, such as attention-scored token selection).
+    public static func withAttentionWeights<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try AttentionWeights.$areRecorded.withValue(true) { try body() }
+    }
+}
