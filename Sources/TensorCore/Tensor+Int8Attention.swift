@@ -53,4 +53,3 @@ extension Tensor {
                 Tensor(shape: [batch, tq, width], storage: context))
     }
 }
-
