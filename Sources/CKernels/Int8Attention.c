@@ -35,7 +35,7 @@ typedef struct {
     long dims;           // hd rounded up to 8
     float score_factor;  // query scale · key scale · score scale
     const uint8_t *keep; // tk flags or NULL
-    uint8_t *q;          // [quads][queries][4]: a query's 4 codes of a group side by side
+    uint8_t *q;          // [queries][4·quads]: a query's codes (the vector paths gather 16 or 8 queries' groups)
     int32_t *k;          // [tk][quads]: a key's codes, 4 to an int32
     int32_t *k_bias;     // [tk]: 64·Σ codes
     int8_t *v;           // [key_quads][dims][4]: 4 keys' codes of a feature side by side
@@ -96,8 +96,8 @@ static float quantize_queries_and_keys_portable(Head *h, const float *q, long ld
     float inverse = largest > 0 ? (float)QUERY_LIMIT / largest : 0;
     float query_scale = largest / (float)QUERY_LIMIT;
     for (long i = 0; i < h->tq; i++)
-        for (long d = 0; d < h->hd; d++)
-            h->q[((d / 4) * h->queries + i) * 4 + d % 4] = (uint8_t)(code(q[i * ldq + d], inverse, QUERY_LIMIT) + QUERY_OFFSET);
+        for (long d = 0; d < 4 * h->quads; d++)
+            h->q[i * 4 * h->quads + d] = (uint8_t)((d < h->hd ? code(q[i * ldq + d], inverse, QUERY_LIMIT) : 0) + QUERY_OFFSET);
     largest = block_largest(k, h->tk, h->hd, ldk);
     inverse = largest > 0 ? (float)LIMIT / largest : 0;
     for (long j = 0; j < h->tk; j++) {
@@ -122,9 +122,9 @@ static void quantize_values_portable(Head *h, const float *v, long ldv) {
     }
 }
 
-/// Zeroes the codes' padding (features past hd, keys past tk, queries past tq get code 64).
+/// Zeroes the codes' padding (keys past tk, features past hd; queries past tq get code 64).
 static void clear_head(Head *h) {
-    memset(h->q, QUERY_OFFSET, (size_t)(h->quads * h->queries * 4));
+    memset(h->q + h->tq * 4 * h->quads, QUERY_OFFSET, (size_t)((h->queries - h->tq) * 4 * h->quads));
     memset(h->k, 0, (size_t)(h->tk * h->quads) * sizeof(int32_t));
     memset(h->v, 0, (size_t)(h->key_quads * h->dims * 4));
     memset(h->p, 0, (size_t)(h->key_quads * QUERY_BLOCK * 4));
@@ -144,7 +144,7 @@ static void block_portable(Head *h, long i0, long count, float *weights, float *
         for (long j = 0; j < h->tk; j++) {
             int32_t n = 0;
             const int8_t *key = (const int8_t *)(h->k + j * h->quads);
-            for (long d = 0; d < 4 * h->quads; d++) n += (int32_t)h->q[((d / 4) * h->queries + i) * 4 + d % 4] * key[d];
+            for (long d = 0; d < 4 * h->quads; d++) n += (int32_t)h->q[i * 4 * h->quads + d] * key[d];
             s[j] = attended(h, j) ? (float)(n - h->k_bias[j]) * h->score_factor : -INFINITY;
             maximum = s[j] > maximum ? s[j] : maximum;
         }
@@ -185,15 +185,21 @@ static inline __m256i codes_avx2(__m256 x, __m256 inverse, __m256 limit) {
     return _mm256_cvtps_epi32(v);
 }
 
+/// The largest of 8 lanes.
+__attribute__((target("avx2")))
+static inline float lanes_largest_avx2(__m256 m) {
+    __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+    h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+    return _mm_cvtss_f32(_mm_max_ss(h, _mm_shuffle_ps(h, h, 1)));
+}
+
 /// max |x| over a block of `rows` rows of n floats (row stride ld), n a multiple of 8.
 __attribute__((target("avx2")))
 static float block_largest_avx2(const float *x, long rows, long n, long ld) {
     __m256 m = _mm256_setzero_ps(), sign = _mm256_set1_ps(-0.0f);
     for (long r = 0; r < rows; r++)
         for (long d = 0; d < n; d += 8) m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_loadu_ps(x + r * ld + d)));
-    __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
-    h = _mm_max_ps(h, _mm_movehl_ps(h, h));
-    return _mm_cvtss_f32(_mm_max_ss(h, _mm_shuffle_ps(h, h, 1)));
+    return lanes_largest_avx2(m);
 }
 
 /// 8 codes (−128…127) as bytes: lanes 0…3 in the int32 at index 0, lanes 4…7 in the one at index 4.
@@ -212,14 +218,13 @@ static float quantize_head_avx2(Head *h, const float *q, long ldq, const float *
     float largest = block_largest_avx2(q, h->tq, hd, ldq);
     __m256 inverse = _mm256_set1_ps(largest > 0 ? (float)QUERY_LIMIT / largest : 0);
     float query_scale = largest / (float)QUERY_LIMIT;
-    int32_t *packed_queries = (int32_t *)h->q;
     for (long i = 0; i < h->tq; i++)
         for (long d = 0; d < hd; d += 8) {
             __m256i codes = _mm256_add_epi32(codes_avx2(_mm256_loadu_ps(q + i * ldq + d), inverse, query_limit),
                                              _mm256_set1_epi32(QUERY_OFFSET));
             __m256i bytes = _mm256_packus_epi16(_mm256_packs_epi32(codes, codes), _mm256_packs_epi32(codes, codes));
-            packed_queries[(d / 4) * h->queries + i] = _mm256_extract_epi32(bytes, 0);
-            packed_queries[(d / 4 + 1) * h->queries + i] = _mm256_extract_epi32(bytes, 4);
+            __m128i row = _mm_unpacklo_epi32(_mm256_castsi256_si128(bytes), _mm256_extracti128_si256(bytes, 1));
+            _mm_storel_epi64((__m128i *)(h->q + i * hd + d), row);
         }
     largest = block_largest_avx2(k, h->tk, hd, ldk);
     inverse = _mm256_set1_ps(largest > 0 ? (float)LIMIT / largest : 0);
@@ -331,7 +336,9 @@ static void block_weights(const Head *h, long i0, long count, float *weights) {
         __m256 factor = _mm256_set1_ps(h->score_factor), minus_infinity = _mm256_set1_ps(-INFINITY);          \
         __m256 maximum = minus_infinity;                                                                       \
         __m256i queries[quads];                                                                                \
-        for (long g = 0; g < quads; g++) queries[g] = _mm256_loadu_si256((const __m256i *)(h->q + (g * h->queries + i0) * 4)); \
+        __m256i rows = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)quads)); \
+        const int *first = (const int *)(h->q + i0 * 4 * quads);                                              \
+        for (long g = 0; g < quads; g++) queries[g] = _mm256_i32gather_epi32(first + g, rows, 4);             \
         const int32_t *keys = h->k, *bias = h->k_bias;                                                         \
         const uint8_t *keep = h->keep;                                                                         \
         for (long j = 0; j < h->tk; j++) {                                                                     \
@@ -388,6 +395,98 @@ DEFINE_SCORES_256(scores_avxvnni, "avx2,avxvnni", dot4_avxvnni)
 DEFINE_BLOCK_256(block_avx2, "avx2,fma", scores_avx2, context_avx2)
 DEFINE_BLOCK_256(block_avxvnni, "avx2,fma,avxvnni", scores_avxvnni, context_avxvnni)
 
+// Quantization of a head 8 features wide on AVX512-VNNI: two rows to a vector.
+
+#define AVX512_TARGET "avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni"
+
+/// Rows x and x + ld (8 floats each) in one vector.
+__attribute__((target(AVX512_TARGET)))
+static inline __m512 row_pair(const float *x, long ld) {
+    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(_mm256_loadu_ps(x))),
+                                               _mm256_castps_pd(_mm256_loadu_ps(x + ld)), 1));
+}
+
+/// code() on 16 lanes.
+__attribute__((target(AVX512_TARGET)))
+static inline __m512i codes_avx512(__m512 x, __m512 inverse, __m512 limit) {
+    __m512 v = _mm512_mul_ps(x, inverse);
+    v = _mm512_min_ps(_mm512_max_ps(v, _mm512_sub_ps(_mm512_setzero_ps(), limit)), limit);
+    return _mm512_cvtps_epi32(v);
+}
+
+/// max |x| over `rows` rows of 8 floats (row stride ld), lanes of pairs of rows kept apart: the
+/// 8 features' maxima in the low half, after combining the halves.
+__attribute__((target(AVX512_TARGET)))
+static inline __m256 feature_largest_avx512(const float *x, long rows, long ld) {
+    __m512 m = _mm512_setzero_ps();
+    long r = 0;
+    for (; r + 2 <= rows; r += 2) m = _mm512_max_ps(m, _mm512_abs_ps(row_pair(x + r * ld, ld)));
+    __m256 half = _mm256_max_ps(_mm512_castps512_ps256(m), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(m), 1)));
+    if (r < rows) half = _mm256_max_ps(half, _mm256_andnot_ps(_mm256_set1_ps(-0.0f), _mm256_loadu_ps(x + r * ld)));
+    return half;
+}
+
+/// Row-major codes of `rows` rows of 8 floats: code(x · inverse) + offset as bytes, two rows to a store.
+__attribute__((target(AVX512_TARGET)))
+static inline void row_codes_avx512(const float *x, long rows, long ld, float inverse, float limit, int offset, uint8_t *codes) {
+    __m512 inverses = _mm512_set1_ps(inverse), limits = _mm512_set1_ps(limit);
+    __m512i offsets = _mm512_set1_epi32(offset);
+    long r = 0;
+    for (; r + 2 <= rows; r += 2) {
+        __m512i c = _mm512_add_epi32(codes_avx512(row_pair(x + r * ld, ld), inverses, limits), offsets);
+        _mm_storeu_si128((__m128i *)(codes + r * 8), _mm512_cvtepi32_epi8(c));
+    }
+    if (r < rows) {
+        __m256i c = _mm256_add_epi32(codes_avx2(_mm256_loadu_ps(x + r * ld), _mm256_set1_ps(inverse), _mm256_set1_ps(limit)),
+                                     _mm256_set1_epi32(offset));
+        _mm_storel_epi64((__m128i *)(codes + r * 8), _mm256_cvtepi32_epi8(c));
+    }
+}
+
+/// quantize_head_avx2 for hd = 8; the key biases from vpdpbusd of the codes by ones.
+__attribute__((target(AVX512_TARGET)))
+static float quantize_head8_avx512(Head *h, const float *q, long ldq, const float *k, long ldk, const float *v, long ldv) {
+    float largest = lanes_largest_avx2(feature_largest_avx512(q, h->tq, ldq));
+    row_codes_avx512(q, h->tq, ldq, largest > 0 ? (float)QUERY_LIMIT / largest : 0, (float)QUERY_LIMIT, QUERY_OFFSET, h->q);
+    float query_scale = largest / (float)QUERY_LIMIT;
+    largest = lanes_largest_avx2(feature_largest_avx512(k, h->tk, ldk));
+    row_codes_avx512(k, h->tk, ldk, largest > 0 ? (float)LIMIT / largest : 0, (float)LIMIT, 0, (uint8_t *)h->k);
+    float key_scale = largest / (float)LIMIT;
+    // Each key's 8 codes: two quad sums, added; 8 keys to a vector (the rows past tk are zero).
+    for (long j0 = 0; j0 < h->tk; j0 += 8) {
+        unsigned count = (unsigned)(h->tk - j0 < 8 ? h->tk - j0 : 8);
+        __m512i codes = _mm512_maskz_loadu_epi32((__mmask16)((1u << (2 * count)) - 1), h->k + 2 * j0);
+        __m512i quads = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8(1), codes);
+        __m512i keys = _mm512_add_epi64(quads, _mm512_srli_epi64(quads, 32));
+        __m256i biases = _mm256_mullo_epi32(_mm512_cvtepi64_epi32(keys), _mm256_set1_epi32(QUERY_OFFSET));
+        _mm256_mask_storeu_epi32(h->k_bias + j0, (__mmask8)((1u << count) - 1), biases);
+    }
+    __m256 top = feature_largest_avx512(v, h->tk, ldv), limit = _mm256_set1_ps((float)LIMIT);
+    __m256 inverse = _mm256_and_ps(_mm256_cmp_ps(top, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_div_ps(limit, top));
+    _mm256_storeu_ps(h->v_scale, _mm256_div_ps(top, limit));
+    __m512 inverses = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(inverse))), limits = _mm512_set1_ps((float)LIMIT);
+    __m512i low = _mm512_set1_epi32(0xff);
+    // Keys 4g + t and 4g + 4 + t in one vector: two quads of values packed at once (64 bytes).
+    long g = 0;
+    for (; 4 * g + 8 <= h->tk; g += 2) {
+        __m512i packed = _mm512_setzero_si512();
+        for (int t = 0; t < 4; t++) {
+            __m512i c = _mm512_and_si512(codes_avx512(row_pair(v + (4 * g + t) * ldv, 4 * ldv), inverses, limits), low);
+            packed = _mm512_or_si512(packed, _mm512_slli_epi32(c, (unsigned)(8 * t)));
+        }
+        _mm512_storeu_si512(h->v + g * 8 * 4, packed);
+    }
+    for (; g < h->key_quads; g++) {
+        __m256i packed = _mm256_setzero_si256();
+        for (long t = 0; t < 4 && 4 * g + t < h->tk; t++) {
+            __m256i c = _mm256_and_si256(codes_avx2(_mm256_loadu_ps(v + (4 * g + t) * ldv), inverse, limit), _mm256_set1_epi32(0xff));
+            packed = _mm256_or_si256(packed, _mm256_slli_epi32(c, (int)(8 * t)));
+        }
+        _mm256_storeu_si256((__m256i *)(h->v + g * 8 * 4), packed);
+    }
+    return query_scale * key_scale;
+}
+
 /// Context rows of a block of 16 queries (lanes) on AVX512-VNNI: 8 features at a time, each a
 /// sum over key quads of the block's codes times a feature's 4 value codes, then transposed to rows.
 __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
@@ -441,7 +540,10 @@ static inline __m512 block_scores_avx512vnni(Head *h, long i0, long quads) {
     __m512 factor = _mm512_set1_ps(h->score_factor), minus_infinity = _mm512_set1_ps(-INFINITY);
     __m512 maximum = minus_infinity;
     __m512i queries[quads];
-    for (long g = 0; g < quads; g++) queries[g] = _mm512_loadu_si512(h->q + (g * h->queries + i0) * 4);
+    __m512i rows = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                      _mm512_set1_epi32((int)quads));
+    const int *first = (const int *)(h->q + i0 * 4 * quads);
+    for (long g = 0; g < quads; g++) queries[g] = _mm512_i32gather_epi32(rows, first + g, 4);
     const int32_t *keys = h->k, *bias = h->k_bias;
     const uint8_t *keep = h->keep;
     float *scores = h->scores;
@@ -513,7 +615,9 @@ void condenser_int8_attention(const float *q, long ldq, long tq, const float *k,
     clear_head(&h);
     path = attention_path(path);
 #if defined(__x86_64__)
-    if (path != CONDENSER_QGEMM_PORTABLE && hd % 8 == 0) {
+    if (path == CONDENSER_QGEMM_AVX512VNNI && hd == 8) {
+        h.score_factor = quantize_head8_avx512(&h, q, ldq, k, ldk, v, ldv) * scale;
+    } else if (path != CONDENSER_QGEMM_PORTABLE && hd % 8 == 0) {
         h.score_factor = quantize_head_avx2(&h, q, ldq, k, ldk, v, ldv) * scale;
     } else
 #endif
