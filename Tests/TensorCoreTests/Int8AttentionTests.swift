@@ -80,7 +80,8 @@ import TestSupport
     static let paths = [CONDENSER_QGEMM_PORTABLE, CONDENSER_QGEMM_AVX2, CONDENSER_QGEMM_AVXVNNI, CONDENSER_QGEMM_AVX512VNNI]
         .map(Int32.init).filter { condenser_qgemm_path_available($0) != 0 }
 
-    static let shapes = [(64, 64, 8), (16, 64, 16), (5, 7, 4), (19, 33, 12), (16, 16, 8), (33, 18, 24), (1, 1, 8), (64, 64, 32), (13, 21, 8)]
+    static let shapes = [(64, 64, 8), (16, 64, 16), (5, 7, 4), (19, 33, 12), (16, 16, 8), (33, 18, 24), (1, 1, 8), (64, 64, 32),
+                         (13, 21, 8)]
 
     @Test(arguments: shapes) func everyPathAgreesBitForBit(shape: (Int, Int, Int)) {
         let (tq, tk, hd) = shape
