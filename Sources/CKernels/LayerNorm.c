@@ -80,17 +80,75 @@ LANE_SUMS("avx2,avx512f", lane_sums_avx512, 1)
 
 ROW("avx2", row_avx2, lane_sums_avx2)
 ROW("avx2,avx512f", row_avx512, lane_sums_avx512)
+
+/// Lane r of the result: 0 + lanes[r][0] + lanes[r][1] + … + lanes[r][7], added in order, the
+/// sum lanes_then_tail forms for row r (an 8 × 8 transpose, then 8 additions across rows).
+__attribute__((target("avx2")))
+static inline __m256 totals_of_rows(const __m256 lanes[LANES]) {
+    __m256 t[LANES], u[LANES];
+    for (int r = 0; r < LANES; r += 2) {
+        t[r] = _mm256_unpacklo_ps(lanes[r], lanes[r + 1]);
+        t[r + 1] = _mm256_unpackhi_ps(lanes[r], lanes[r + 1]);
+    }
+    for (int r = 0; r < LANES; r += 4) {
+        u[r] = _mm256_shuffle_ps(t[r], t[r + 2], 0x44);
+        u[r + 1] = _mm256_shuffle_ps(t[r], t[r + 2], 0xEE);
+        u[r + 2] = _mm256_shuffle_ps(t[r + 1], t[r + 3], 0x44);
+        u[r + 3] = _mm256_shuffle_ps(t[r + 1], t[r + 3], 0xEE);
+    }
+    // u[k] holds lane k of rows 0…3 in its low half and of rows 4…7 in its high half, for k < 4;
+    // u[k + 4] the same for lane k + 4.
+    __m256 total = _mm256_setzero_ps();
+    for (int l = 0; l < LANES; l++) {
+        int k = l % 4, half = l / 4;
+        __m256 column = half == 0 ? _mm256_permute2f128_ps(u[k], u[k + 4], 0x20) : _mm256_permute2f128_ps(u[k], u[k + 4], 0x31);
+        total = _mm256_add_ps(total, column);
+    }
+    return total;
+}
+
+/// 8 rows of n (a multiple of 8) at once: ROW's operations, with the rows' totals added across
+/// rows after a transpose instead of lane by lane within each row.
+#define ROWS8(TARGET, NAME, SUMS)                                                                      \
+    __attribute__((target(TARGET))) static void NAME(const float *x, float *y, long n, const float *weight, \
+                                                     const float *bias, float epsilon, float *statistics) { \
+        __m256 lanes[LANES];                                                                           \
+        for (int r = 0; r < LANES; r++) lanes[r] = SUMS(x + r * n, n, 0, 0);                           \
+        float means[LANES], inverses[LANES];                                                           \
+        _mm256_storeu_ps(means, _mm256_div_ps(totals_of_rows(lanes), _mm256_set1_ps((float)n)));       \
+        for (int r = 0; r < LANES; r++) lanes[r] = SUMS(x + r * n, n, 1, means[r]);                    \
+        __m256 variance = _mm256_div_ps(totals_of_rows(lanes), _mm256_set1_ps((float)n));              \
+        __m256 inverse = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_sqrt_ps(_mm256_add_ps(variance, _mm256_set1_ps(epsilon)))); \
+        _mm256_storeu_ps(inverses, inverse);                                                           \
+        for (int r = 0; r < LANES; r++) {                                                              \
+            statistics[2 * r] = means[r];                                                              \
+            statistics[2 * r + 1] = inverses[r];                                                       \
+            __m256 mean = _mm256_set1_ps(means[r]), scale = _mm256_set1_ps(inverses[r]);               \
+            for (long j = 0; j < n; j += 8) {                                                          \
+                __m256 v = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + r * n + j), mean), scale);  \
+                v = _mm256_add_ps(_mm256_mul_ps(v, _mm256_loadu_ps(weight + j)), _mm256_loadu_ps(bias + j)); \
+                _mm256_storeu_ps(y + r * n + j, v);                                                    \
+            }                                                                                          \
+        }                                                                                              \
+    }
+
+ROWS8("avx2", rows8_avx2, lane_sums_avx2)
+ROWS8("avx2,avx512f", rows8_avx512, lane_sums_avx512)
 #endif
 
 void condenser_layer_norm(const float *x, float *y, long rows, long n, const float *weight, const float *bias, float epsilon,
                           float *statistics, int path) {
     void (*row)(const float *, float *, long, const float *, const float *, float, float *) = row_portable;
+    void (*rows8)(const float *, float *, long, const float *, const float *, float, float *) = 0;
 #if defined(__x86_64__)
     switch (condenser_vector_path(path)) {
-    case CONDENSER_VECTOR_AVX512: row = row_avx512; break;
-    case CONDENSER_VECTOR_AVX2: row = row_avx2; break;
+    case CONDENSER_VECTOR_AVX512: row = row_avx512; rows8 = rows8_avx512; break;
+    case CONDENSER_VECTOR_AVX2: row = row_avx2; rows8 = rows8_avx2; break;
     default: break;
     }
 #endif
-    for (long r = 0; r < rows; r++) row(x + r * n, y + r * n, n, weight, bias, epsilon, statistics + 2 * r);
+    long r = 0;
+    if (rows8 && n % LANES == 0)
+        for (; r + LANES <= rows; r += LANES) rows8(x + r * n, y + r * n, n, weight, bias, epsilon, statistics + 2 * r);
+    for (; r < rows; r++) row(x + r * n, y + r * n, n, weight, bias, epsilon, statistics + 2 * r);
 }

@@ -222,7 +222,7 @@ import CKernels
     /// Double reference, for widths with and without a tail past the last 8 or 16 lanes.
     @Test(arguments: [1, 7, 16, 24, 32, 67]) func everyLayerNormPathAgreesWithAReference(n: Int) {
         var generator = RandomGenerator(seed: UInt64(100 + n))
-        let rows = 3
+        let rows = 19  // two groups of 8 rows and 3 more
         let x = (0..<(rows * n)).map { _ in generator.uniform(-3, 5) }
         let weight = (0..<n).map { _ in generator.uniform(0.5, 1.5) }, bias = (0..<n).map { _ in generator.uniform(-1, 1) }
         func run(_ path: Int32) -> [Float] {
