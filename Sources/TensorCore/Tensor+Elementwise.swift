@@ -65,6 +65,10 @@ extension Tensor {
                 }
                 return
             }
+            // One operand whole, the other a block repeated along leading axes ([B, P, D] + [P, D]).
+            if aShape == shape && bShape.count >= 2 && shape.suffix(bShape.count).elementsEqual(bShape) {
+                return repeatedBlocks(op, a, b, o, count, bShape.reduce(1, *))
+            }
             switch op {
             case .add: broadcastRows(a, aShape, b, bShape, o, shape) { $0 + $1 }
             case .subtract: broadcastRows(a, aShape, b, bShape, o, shape) { $0 - $1 }
@@ -86,6 +90,22 @@ extension Tensor {
                 for j in 0..<n { row[j] = f(ap[j], bp[j]) }
             } else {
                 for j in 0..<n { row[j] = f(ap[j * sa], bp[j * sb]) }
+            }
+        }
+    }
+
+    /// o[i] = a[i] op b[i mod block], in blocks across the cores; a loop per operator, so each vectorises.
+    private static func repeatedBlocks(_ op: BinaryOperator, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                       _ o: UnsafeMutablePointer<Float>, _ count: Int, _ block: Int) {
+        Parallel.forEachRange(count / block, grain: max(1, (1 << 15) / block)) { blocks in
+            for start in stride(from: blocks.lowerBound * block, to: blocks.upperBound * block, by: block) {
+                let (x, y) = (a + start, o + start)
+                switch op {
+                case .add: for j in 0..<block { y[j] = x[j] + b[j] }
+                case .subtract: for j in 0..<block { y[j] = x[j] - b[j] }
+                case .multiply: for j in 0..<block { y[j] = x[j] * b[j] }
+                case .divide: for j in 0..<block { y[j] = x[j] / b[j] }
+                }
             }
         }
     }

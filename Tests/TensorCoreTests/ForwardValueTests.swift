@@ -135,6 +135,13 @@ import TestSupport
         let c = a + b
         #expect(c.shape == [2, 2, 3])
         #expect(c.storage == [11, 12, 13, 21, 22, 23, 14, 15, 16, 24, 25, 26])
+        // A block repeated along leading axes ([B, P, D] with [P, D]), each operator, against a loop.
+        let x = randomTensor([5, 4, 3], seed: 39), block = randomTensor([4, 3], seed: 40)
+        for (result, f) in [(x + block, { (p: Float, q: Float) in p + q }), (x - block, { $0 - $1 }),
+                            (x * block, { $0 * $1 }), (x / block, { $0 / $1 })] {
+            #expect(result.shape == [5, 4, 3])
+            #expect(result.storage == x.storage.indices.map { f(x.storage[$0], block.storage[$0 % 12]) })
+        }
     }
 
     @Test func permuteMatchesIndexing() {
