@@ -21,6 +21,7 @@
 #pragma clang fp contract(off)
 
 #include "ExpKernel.h"
+#include "Transpose.h"
 
 enum { QUERY_BLOCK = 16, DIM_BLOCK = 8, QUERY_LIMIT = 63, QUERY_OFFSET = 64, LIMIT = 127 };
 
@@ -287,25 +288,11 @@ static inline __m256i dot4_avxvnni(__m256i acc, __m256i u, __m256i s) { return _
                 __m256i codes = _mm256_loadu_si256((const __m256i *)(h->p + g * QUERY_BLOCK * 4));             \
                 for (int f = 0; f < 8; f++) n[f] = DOT(n[f], codes, _mm256_set1_epi32(values[g * h->dims + d + f])); \
             }                                                                                                  \
-            __m256 r[8], t[8], u[8];                                                                           \
+            __m256 features[8], queries[8];                                                                    \
             for (int f = 0; f < 8; f++)                                                                        \
-                r[f] = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(n[f]), _mm256_set1_ps(h->v_scale[d + f])), factor); \
-            for (int f = 0; f < 8; f += 2) {                                                                   \
-                t[f] = _mm256_unpacklo_ps(r[f], r[f + 1]);                                                     \
-                t[f + 1] = _mm256_unpackhi_ps(r[f], r[f + 1]);                                                 \
-            }                                                                                                  \
-            for (int f = 0; f < 8; f += 4) {                                                                   \
-                u[f] = _mm256_shuffle_ps(t[f], t[f + 2], 0x44);                                                \
-                u[f + 1] = _mm256_shuffle_ps(t[f], t[f + 2], 0xEE);                                            \
-                u[f + 2] = _mm256_shuffle_ps(t[f + 1], t[f + 3], 0x44);                                        \
-                u[f + 3] = _mm256_shuffle_ps(t[f + 1], t[f + 3], 0xEE);                                        \
-            }                                                                                                  \
-            /* u[k] holds, in 128-bit lane L, features 0…3 of query 4L + k; u[k + 4] features 4…7. */         \
-            for (long b = 0; b < count; b++) {                                                                 \
-                long k = b % 4;                                                                                \
-                __m256 row = b < 4 ? _mm256_permute2f128_ps(u[k], u[k + 4], 0x20) : _mm256_permute2f128_ps(u[k], u[k + 4], 0x31); \
-                _mm256_storeu_ps(context + (i0 + b) * ldc + d, row);                                           \
-            }                                                                                                  \
+                features[f] = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(n[f]), _mm256_set1_ps(h->v_scale[d + f])), factor); \
+            transpose8_avx2(features, queries);                                                                \
+            for (long b = 0; b < count; b++) _mm256_storeu_ps(context + (i0 + b) * ldc + d, queries[b]);      \
         }                                                                                                      \
         for (; d < h->hd; d++)                                                                                 \
             for (long b = 0; b < count; b++) {                                                                 \

@@ -39,6 +39,7 @@ static void row_portable(const float *x, float *y, long n, const float *weight, 
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "Transpose.h"
 
 /// The 8-lane sums of x (or of its squared deviations from `center`) over [0, full), 16 lanes
 /// at a time where `wide`, each 16-lane block's halves added low first (the other paths' order).
@@ -85,25 +86,10 @@ ROW("avx2,avx512f", row_avx512, lane_sums_avx512)
 /// sum lanes_then_tail forms for row r (an 8 × 8 transpose, then 8 additions across rows).
 __attribute__((target("avx2")))
 static inline __m256 totals_of_rows(const __m256 lanes[LANES]) {
-    __m256 t[LANES], u[LANES];
-    for (int r = 0; r < LANES; r += 2) {
-        t[r] = _mm256_unpacklo_ps(lanes[r], lanes[r + 1]);
-        t[r + 1] = _mm256_unpackhi_ps(lanes[r], lanes[r + 1]);
-    }
-    for (int r = 0; r < LANES; r += 4) {
-        u[r] = _mm256_shuffle_ps(t[r], t[r + 2], 0x44);
-        u[r + 1] = _mm256_shuffle_ps(t[r], t[r + 2], 0xEE);
-        u[r + 2] = _mm256_shuffle_ps(t[r + 1], t[r + 3], 0x44);
-        u[r + 3] = _mm256_shuffle_ps(t[r + 1], t[r + 3], 0xEE);
-    }
-    // u[k] holds lane k of rows 0…3 in its low half and of rows 4…7 in its high half, for k < 4;
-    // u[k + 4] the same for lane k + 4.
+    __m256 columns[LANES];
+    transpose8_avx2(lanes, columns);
     __m256 total = _mm256_setzero_ps();
-    for (int l = 0; l < LANES; l++) {
-        int k = l % 4, half = l / 4;
-        __m256 column = half == 0 ? _mm256_permute2f128_ps(u[k], u[k + 4], 0x20) : _mm256_permute2f128_ps(u[k], u[k + 4], 0x31);
-        total = _mm256_add_ps(total, column);
-    }
+    for (int l = 0; l < LANES; l++) total = _mm256_add_ps(total, columns[l]);
     return total;
 }
 
