@@ -41,7 +41,7 @@ typedef struct {
     int32_t *k_bias;     // [tk]: 64·Σ codes
     int8_t *v;           // [key_quads][dims][4]: 4 keys' codes of a feature side by side
     float *v_scale;      // [dims]
-    float *scores;       // [tk][16]: a block's scores, then numerators, key by key
+    float *scores;       // [tk][16]: a block's scores, then (when weights are written) numerators, key by key
     uint8_t *p;          // [key_quads][16][4]: a block's numerator codes, 4 keys to a query
     float *inverse;      // [16]: a block's 1 / Σ numerators (0 for a query with every key masked)
 } Head;
@@ -365,7 +365,7 @@ DEFINE_SCORES_256(scores_avxvnni, "avx2,avxvnni", dot4_avxvnni)
                 __m256 s = _mm256_loadu_ps(row);                                                               \
                 __m256 masked = _mm256_cmp_ps(s, minus_infinity, _CMP_EQ_OQ);                                  \
                 __m256 e = _mm256_andnot_ps(masked, fast_exp_avx2(_mm256_sub_ps(s, maximum)));                \
-                _mm256_storeu_ps(row, e);                                                                      \
+                if (weights) _mm256_storeu_ps(row, e);                                                         \
                 sums[t] = _mm256_add_ps(sums[t], e);                                                           \
                 __m256i codes = _mm256_cvtps_epi32(_mm256_mul_ps(e, limit));                                   \
                 packed = _mm256_or_si256(packed, _mm256_slli_epi32(_mm256_and_si256(codes, low), (int)(8 * t))); \
@@ -568,7 +568,7 @@ static void block_avx512vnni(Head *h, long i0, long count, float *weights, float
             __m512 s = _mm512_loadu_ps(row);
             __mmask16 live = _mm512_cmp_ps_mask(s, minus_infinity, _CMP_NEQ_UQ);
             __m512 e = _mm512_maskz_mov_ps(live, fast_exp_avx512(_mm512_sub_ps(s, maximum)));
-            _mm512_storeu_ps(row, e);
+            if (weights) _mm512_storeu_ps(row, e);
             sums[t] = _mm512_add_ps(sums[t], e);
             __m512i codes = _mm512_cvtps_epi32(_mm512_mul_ps(e, limit));
             packed = _mm512_or_si512(packed, _mm512_slli_epi32(_mm512_and_si512(codes, low), (unsigned)(8 * t)));

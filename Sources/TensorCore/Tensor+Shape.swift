@@ -1,13 +1,22 @@
 extension Tensor {
-    /// Rows of x picked by a one-hot matrix, so that gradients flow back to x: x [N, D] → [M, D],
-    /// row i being x[sources[i]], or zeros where sources[i] is nil.
+    /// Rows of x picked by index, gradients flowing back to the rows they came from:
+    /// x [N, D] → [M, D], row i being x[sources[i]], or zeros where sources[i] is nil.
     public static func pickingRows(_ x: Tensor, sources: [Int?]) -> Tensor {
-        let n = x.shape[0]
-        var selection = [Float](repeating: 0, count: sources.count * n)
+        let n = x.shape[0], d = x.count / max(n, 1)
+        precondition(sources.allSatisfy { $0.map { $0 >= 0 && $0 < n } ?? true }, "picked rows outside the \(n) rows of \(x.shape)")
+        var out = [Float](repeating: 0, count: sources.count * d)
         for (row, source) in sources.enumerated() {
-            if let source { selection[row * n + source] = 1 }
+            if let source { out.replaceSubrange((row * d)..<((row + 1) * d), with: x.storage[(source * d)..<((source + 1) * d)]) }
         }
-        return matmul(Tensor(shape: [sources.count, n], storage: selection), x.reshaped([n, x.count / max(n, 1)]))
+        return Tensor(shape: [sources.count, d], storage: out, parents: [x]) { result in
+            result.grad!.withUnsafeBufferPointer { g in
+                x.withGradBuffer { dx in
+                    for (row, source) in sources.enumerated() {
+                        if let source { VectorMath.add(g.baseAddress! + row * d, into: dx + source * d, count: d) }
+                    }
+                }
+            }
+        }
     }
 
     /// The same elements with a new shape of equal element count (one axis may be -1).

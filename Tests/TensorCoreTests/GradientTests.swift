@@ -134,6 +134,14 @@ import TestSupport
         }
     }
 
+    @Test func pickedRows() {
+        // Rows picked twice, never, or replaced by zeros (nil): values by index, gradients summed back.
+        let x = randomTensor([4, 3], seed: 41)
+        let picked = Tensor.pickingRows(x, sources: [2, nil, 0, 2])
+        #expect(picked.storage == Array(x.storage[6..<9]) + [0, 0, 0] + Array(x.storage[0..<3]) + Array(x.storage[6..<9]))
+        checkGradients([x]) { Tensor.pickingRows($0[0], sources: [2, nil, 0, 2]) }
+    }
+
     @Test func crossAttention() {
         let (heads, d) = (2, 4)
         let q = randomTensor([2, 3, d], seed: 23), kv = randomTensor([2, 5, 2 * d], seed: 24)
