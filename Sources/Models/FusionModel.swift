@@ -43,7 +43,26 @@ public final class FusionModel: Module {
     }
 
     /// Logits without recording a graph or attention weights: [B, S, S, 3] + [B, L] → [B, classes].
+    ///
+    /// A batch of at least `samplesPerCore` samples per core is split into one share per core, each
+    /// run whole on its own core (its loops run serially), so the cores never wait for each other
+    /// between layers; each sample's logits are the same either way.
     public func predict(_ input: ModelInput) -> Tensor {
+        let shares = Parallel.chunkCount(input.batchSize, grain: Self.samplesPerCore)
+        guard shares > 1 else { return logits(input) }
+        var logits = [Tensor?](repeating: nil, count: shares)
+        logits.withUnsafeMutableBufferPointer { parts in
+            Parallel.forEachChunk(input.batchSize, grain: Self.samplesPerCore) { share, samples in
+                parts[share] = self.logits(input.samples(samples))
+            }
+        }
+        return .concat(logits.map { $0! }, axis: 0)
+    }
+
+    /// The smallest share of a batch `predict` runs on one core.
+    public static let samplesPerCore = 4
+
+    private func logits(_ input: ModelInput) -> Tensor {
         Tensor.withoutGradients { Tensor.withoutAttentionWeights { self(input).logits } }
     }
 

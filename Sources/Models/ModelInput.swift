@@ -17,4 +17,12 @@ public struct ModelInput: Sendable {
 
     /// Attention mask: token != 0, B·L flags.
     public var textMask: [Bool] { tokens.map { $0 != 0 } }
+
+    /// The samples in `range`, in order.
+    public func samples(_ range: Range<Int>) -> ModelInput {
+        let imageBytes = images.count / max(batchSize, 1)
+        return ModelInput(images: Array(images[(range.lowerBound * imageBytes)..<(range.upperBound * imageBytes)]),
+                          tokens: Array(tokens[(range.lowerBound * textLength)..<(range.upperBound * textLength)]),
+                          batchSize: range.count, textLength: textLength)
+    }
 }

@@ -85,6 +85,18 @@ let tinyConfig = ModelConfig(imageSize: 8, patchSize: 4, visionDim: 8, visionDep
         }
     }
 
+    @Test func predictSplitAcrossTheCoresEqualsOneForwardPass() {
+        // A batch large enough for a share per core runs share by share; every logit must equal
+        // the whole batch's forward pass bit for bit.
+        let model = FusionModel(config: tinyConfig, seed: 8)
+        let batch = FusionModel.samplesPerCore * Parallel.threadCount + 1
+        let input = randomInput(tinyConfig, batch: batch, length: 5, seed: 9)
+        let whole = Tensor.withoutGradients { model(input).logits }
+        #expect(model.predict(input).shape == whole.shape)
+        #expect(model.predict(input).storage == whole.storage)
+        #expect(model.predict(input.samples(2..<5)).storage == Array(whole.storage[(2 * 3)..<(5 * 3)]))
+    }
+
     @Test func gatingAHeadToZeroEqualsZeroingItsOutputColumns() {
         // Independent check of head gates: a zero gate must equal deleting that head's slice of out_proj.
         let gated = FusionModel(config: tinyConfig, seed: 6), edited = FusionModel(config: tinyConfig, seed: 6)
