@@ -5,6 +5,8 @@ import TensorCore
 public final class LayerNorm: Module {
     public let weight: Tensor
     public let bias: Tensor
+    /// Added to the variance (PyTorch's default).
+    public let epsilon: Float = 1e-5
 
     /// Weight 1 and bias 0 (PyTorch's default).
     public init(dimension: Int) {
@@ -13,7 +15,7 @@ public final class LayerNorm: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        Tensor.layerNorm(x, weight: weight, bias: bias, epsilon: 1e-5)
+        Tensor.layerNorm(x, weight: weight, bias: bias, epsilon: epsilon)
     }
 
     public var members: [(name: String, member: ModuleMember)] { [("weight", .parameter(weight)), ("bias", .parameter(bias))] }

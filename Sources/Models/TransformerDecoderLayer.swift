@@ -43,7 +43,7 @@ public final class TransformerDecoderLayer: Module {
         let h = attention.output
         let cross = crossAttention(query: norm2(h), memory: memory, adding: h)
         let g = cross.output
-        return Output(output: linear2(linear1(norm3(g), activation: .gelu), adding: g),
+        return Output(output: feedForward(g, norm: norm3, linear1: linear1, linear2: linear2),
                       selfWeights: attention.weights, crossWeights: cross.weights)
     }
 

@@ -23,7 +23,7 @@ public final class TransformerEncoderLayer: Module {
     public func callAsFunction(_ x: Tensor, keyMask: [Bool]? = nil) -> (output: Tensor, weights: Tensor) {
         let attention = selfAttention(norm1(x), keyMask: keyMask, adding: x)
         let h = attention.output
-        return (linear2(linear1(norm2(h), activation: .gelu), adding: h), attention.weights)
+        return (feedForward(h, norm: norm2, linear1: linear1, linear2: linear2), attention.weights)
     }
 
     public var members: [(name: String, member: ModuleMember)] {

@@ -6,7 +6,8 @@ extension Tensor {
     /// `input` is nil, a scale and zero point per row computed now (dynamic); Ŵ: `weights` rows
     /// `outputRows` (default all) → y [.., rows]. Products accumulate exactly in int32 and are
     /// rescaled to float32 before the bias; a residual [.., rows] or an `activation` (not both) is
-    /// applied by the same core while the rows are in cache.
+    /// applied by the same core while the rows are in cache. GELU takes its short form
+    /// (`condenser_gelu_short`, within 2e-5 of GELU): its outputs feed the next int8 product's codes.
     public static func int8Linear(_ x: Tensor, weights: Int8Weights, bias: Tensor?, input: ActivationQuantization?,
                                   outputRows: Range<Int>? = nil, residual: Tensor? = nil, activation: LinearActivation? = nil) -> Tensor {
         let k = weights.inputs
@@ -53,7 +54,7 @@ extension Tensor {
                                 condenser_qgemm(q.baseAddress! + first * lda, lda, count, packed, rowSums, n, k,
                                                 rs.baseAddress! + first * stride, zp.baseAddress! + first * stride, stride,
                                                 cs, biasPointer, nil, 0, &scratch, n)
-                                condenser_gelu(scratch, c.baseAddress! + first * n, nil, count * n)
+                                condenser_gelu_short(scratch, c.baseAddress! + first * n, count * n)
                             }
                             return
                         }
@@ -78,7 +79,7 @@ extension Tensor {
                                             residualRows.isEmpty ? nil : residualRows.baseAddress! + columns.lowerBound, n,
                                             products + columns.lowerBound, n)
                         }
-                        if activation != nil { condenser_gelu(s.baseAddress!, c.baseAddress!, nil, m * n) }
+                        if activation != nil { condenser_gelu_short(s.baseAddress!, c.baseAddress!, m * n) }
                     }
                 }
             } } } } } } } }

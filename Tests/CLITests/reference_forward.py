@@ -9,7 +9,8 @@ receive most attention (mean over heads and queries) in layer `after_layer` — 
 int8 checkpoints (docs/checkpoint-format.md) run as their scheme says, in float64: weights are
 codes × weight_scale, and every weight product's input is first rounded to its 7-bit codes (the
 stored input_scale / input_zero_point, or per row from its min and max when there are none); an
-attention whose in-projection is int8 runs its heads in int8 too (int8_head).
+attention whose in-projection is int8 runs its heads in int8 too (int8_head), and an int8 product's
+GELU takes its short form (short_gelu).
 
 usage: reference_forward.py CHECKPOINT.h5 DATA.h5  → prints JSON {"logits": [[...], ...]}
 """
@@ -67,6 +68,29 @@ def layer_norm(x, w, b):
 
 def gelu(x):
     return 0.5 * x * (1 + erf(x / math.sqrt(2)))
+
+
+def short_gelu(x):
+    """GELU's short form (condenser_gelu_short), which int8 products apply before their outputs become
+    the next product's codes: the exact-erf formula of Abramowitz & Stegun 7.1.26 with the kernel's
+    short exponential, in float32 as it runs. It is within 2e-5 of GELU, but a value that close to a
+    code's rounding boundary lands on the other side."""
+    f32 = np.float32
+    x = x.astype(f32)
+    z = x * f32(0.70710678)
+    a = np.abs(z)
+    t = f32(1) / (f32(1) + f32(0.3275911) * a)
+    p = np.full_like(t, f32(1.061405429))
+    for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        p = p * t + f32(c)
+    e = f32(1) - p * t * short_exp(-(a * a)).astype(f32)
+    e = np.where(z < 0, -e, e)
+    return (x * (f32(0.5) * (f32(1) + e))).astype(np.float64)
+
+
+def activation(p, prefix, x):
+    """GELU of linear `prefix`'s outputs: its short form when that product is int8."""
+    return short_gelu(x) if prefix + ".weight_scale" in p else gelu(x)
 
 
 def softmax(x):
@@ -144,7 +168,7 @@ def block(p, prefix, x, hd, key_mask=None):
     attended, weights = attention(p, prefix + ".self_attn", h, h, hd, key_mask)
     x = x + attended
     h = layer_norm(x, p[prefix + ".norm2.weight"], p[prefix + ".norm2.bias"])
-    h = gelu(linear(p, prefix + ".linear1", h))
+    h = activation(p, prefix + ".linear1", linear(p, prefix + ".linear1", h))
     return x + linear(p, prefix + ".linear2", h), weights
 
 
@@ -156,7 +180,7 @@ def decoder_block(p, prefix, x, memory, hd, key_mask):
     h = layer_norm(x, p[prefix + ".norm2.weight"], p[prefix + ".norm2.bias"])
     x = x + attention(p, prefix + ".multihead_attn", h, memory, hd)[0]
     h = layer_norm(x, p[prefix + ".norm3.weight"], p[prefix + ".norm3.bias"])
-    return x + linear(p, prefix + ".linear2", gelu(linear(p, prefix + ".linear1", h)))
+    return x + linear(p, prefix + ".linear2", activation(p, prefix + ".linear1", linear(p, prefix + ".linear1", h)))
 
 
 def sincos_code(grid, d):
@@ -227,7 +251,7 @@ def forward(config, p, images, tokens):
     r = layer_norm(r, p["fusion.norm.weight"], p["fusion.norm.bias"]) * mask[:, :, None]
     flat = np.zeros((n, config["max_text_len"] * config["fusion_dim"]))
     flat[:, : r.shape[1] * r.shape[2]] = r.reshape(n, -1)
-    return linear(p, "head.fc", gelu(linear(p, "head.hidden", np.concatenate([flat, fused], -1))))
+    return linear(p, "head.fc", activation(p, "head.hidden", linear(p, "head.hidden", np.concatenate([flat, fused], -1))))
 
 
 if __name__ == "__main__":

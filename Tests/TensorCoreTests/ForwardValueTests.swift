@@ -195,6 +195,23 @@ import CKernels
         }
     }
 
+    @Test func everyShortGELUPathAgreesBitForBitAndStaysNearGELU() {
+        var x = (0..<16001).map { Float($0 - 8000) / 1000 }
+        x += [0, -0, 1e-30, -1e-30, 30, -30, 100, -100, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        var (y1, y2) = ([Float](repeating: 0, count: x.count), [Float](repeating: 0, count: x.count))
+        condenser_gelu_short_on(Int32(CONDENSER_VECTOR_PORTABLE), x, &y2, x.count)
+        for path in Self.vectorPaths {
+            condenser_gelu_short_on(path, x, &y1, x.count)
+            #expect(y1.map(\.bitPattern) == y2.map(\.bitPattern), "path \(path)")
+        }
+        // Within 2e-5 of GELU, x·Φ(x) with Φ from Double's erf, and exact at the extremes.
+        for (value, short) in zip(x, y2) where abs(value) < 1e6 {
+            let exact = 0.5 * Double(value) * (1 + erf(Double(value) / 2.0.squareRoot()))
+            #expect(abs(Double(short) - exact) <= 2e-5, "x = \(value)")
+        }
+        #expect(y2[x.count - 2] == .greatestFiniteMagnitude && y2[x.count - 1] == 0)
+    }
+
     /// The float linear kernel on every path this CPU has: bit for bit the same as the portable
     /// code, and within rounding of a Double loop. Shapes cover full and partial 32-channel panels
     /// and 8- and 4-row tiles with their tails; x and y have leading dimensions wider than their rows.

@@ -19,6 +19,14 @@ void condenser_gelu(const float *x, float *y, float *derivative, long n);
 /// condenser_gelu on `path` (for tests of the paths' agreement).
 void condenser_gelu_on(int path, const float *x, float *y, float *derivative, long n);
 
+/// GELU's short form for int8 products, whose GELU outputs become 7-bit codes: condenser_gelu's
+/// formula with the short exponential (fast_exp_kernel), within 2e-5 of GELU for |x| ≤ 4 and
+/// about 1.7× as fast. y may equal x.
+void condenser_gelu_short(const float *x, float *y, long n);
+
+/// condenser_gelu_short on `path` (for tests of the paths' agreement).
+void condenser_gelu_short_on(int path, const float *x, float *y, long n);
+
 /// LayerNorm of each of `rows` rows of n values (PyTorch's nn.LayerNorm, biased variance):
 /// y = (x − mean) · inverse · weight + bias with inverse = 1/√(variance + epsilon), writing each
 /// row's mean and inverse to statistics[2r], statistics[2r + 1]. On vector `path`; all agree bit
