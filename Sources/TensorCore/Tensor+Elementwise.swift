@@ -69,6 +69,10 @@ extension Tensor {
             if aShape == shape && bShape.count >= 2 && shape.suffix(bShape.count).elementsEqual(bShape) {
                 return repeatedBlocks(op, a, b, o, count, bShape.reduce(1, *))
             }
+            // One operand whole, the other a value per row ([B, T, D] · [B, T, 1]).
+            if aShape == shape && bShape == shape.dropLast() + [1] {
+                return rowValues(op, a, b, o, count / max(shape.last ?? 1, 1), shape.last ?? 1)
+            }
             switch op {
             case .add: broadcastRows(a, aShape, b, bShape, o, shape) { $0 + $1 }
             case .subtract: broadcastRows(a, aShape, b, bShape, o, shape) { $0 - $1 }
@@ -105,6 +109,22 @@ extension Tensor {
                 case .subtract: for j in 0..<block { y[j] = x[j] - b[j] }
                 case .multiply: for j in 0..<block { y[j] = x[j] * b[j] }
                 case .divide: for j in 0..<block { y[j] = x[j] / b[j] }
+                }
+            }
+        }
+    }
+
+    /// o[r, j] = a[r, j] op b[r] for `rows` rows of n, across the cores; a loop per operator, so each vectorises.
+    private static func rowValues(_ op: BinaryOperator, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                  _ o: UnsafeMutablePointer<Float>, _ rows: Int, _ n: Int) {
+        Parallel.forEachRange(rows, grain: max(1, (1 << 15) / max(n, 1))) { range in
+            for r in range {
+                let (x, y, v) = (a + r * n, o + r * n, b[r])
+                switch op {
+                case .add: for j in 0..<n { y[j] = x[j] + v }
+                case .subtract: for j in 0..<n { y[j] = x[j] - v }
+                case .multiply: for j in 0..<n { y[j] = x[j] * v }
+                case .divide: for j in 0..<n { y[j] = x[j] / v }
                 }
             }
         }

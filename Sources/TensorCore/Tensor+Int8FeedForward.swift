@@ -54,8 +54,9 @@ extension Tensor {
                 let (biasPointer1, biasPointer2) = (bias1.isEmpty ? nil : bias1.baseAddress, bias2.isEmpty ? nil : bias2.baseAddress)
                 Parallel.forEachRange(m, grain: m * d * hidden < BLAS.parallelThreshold ? m : block) { range in
                     // Every element a step reads is written by the step before it (codes with their padding).
-                    let normal = UnsafeMutablePointer<Float>.allocate(capacity: block * d + 2 * block + block * hidden)
-                    let (statistics, activations) = (normal + block * d, normal + block * d + 2 * block)
+                    let normal = UnsafeMutablePointer<Float>.allocate(capacity: block * d + 2 * block + 2 * block * hidden)
+                    let (statistics, products) = (normal + block * d, normal + block * d + 2 * block)
+                    let activations = products + block * hidden
                     let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: block * (ldNormal + ldHidden))
                     let hiddenCodes = codes + block * ldNormal
                     defer { normal.deallocate(); codes.deallocate() }
@@ -65,8 +66,8 @@ extension Tensor {
                                              statistics, Int32(CONDENSER_VECTOR_BEST))
                         condenser_quantize_rows(normal, count, d, d, firstScale, firstZero, 0, codes, ldNormal, 0)
                         condenser_qgemm(codes, ldNormal, count, packed1, sums1, hidden, d, firstScale, firstZero, 0,
-                                        channelScale1.baseAddress!, biasPointer1, nil, 0, activations, hidden)
-                        condenser_gelu_short(activations, activations, count * hidden)
+                                        channelScale1.baseAddress!, biasPointer1, nil, 0, products, hidden)
+                        condenser_gelu_short(products, activations, count * hidden)
                         condenser_quantize_rows(activations, count, hidden, hidden, secondScale, secondZero, 0, hiddenCodes, ldHidden, 0)
                         condenser_qgemm(hiddenCodes, ldHidden, count, packed2, sums2, d, hidden, secondScale, secondZero, 0,
                                         channelScale2.baseAddress!, biasPointer2, xp.baseAddress! + row * d, d,

@@ -142,6 +142,13 @@ import TestSupport
             #expect(result.shape == [5, 4, 3])
             #expect(result.storage == x.storage.indices.map { f(x.storage[$0], block.storage[$0 % 12]) })
         }
+        // A value per row ([B, T, D] with [B, T, 1]), each operator, against a loop.
+        let perRow = randomTensor([5, 4, 1], seed: 41)
+        for (result, f) in [(x + perRow, { (p: Float, q: Float) in p + q }), (x - perRow, { $0 - $1 }),
+                            (x * perRow, { $0 * $1 }), (x / perRow, { $0 / $1 })] {
+            #expect(result.shape == [5, 4, 3])
+            #expect(result.storage == x.storage.indices.map { f(x.storage[$0], perRow.storage[$0 / 3]) })
+        }
     }
 
     @Test func permuteMatchesIndexing() {

@@ -21,7 +21,7 @@ void condenser_gelu_on(int path, const float *x, float *y, float *derivative, lo
 
 /// GELU's short form for int8 products, whose GELU outputs become 7-bit codes: condenser_gelu's
 /// formula with the short exponential (fast_exp_kernel), within 2e-5 of GELU for |x| ≤ 4 and
-/// about 1.7× as fast. y may equal x.
+/// about 1.4× as fast.
 void condenser_gelu_short(const float *x, float *y, long n);
 
 /// condenser_gelu_short on `path` (for tests of the paths' agreement).
