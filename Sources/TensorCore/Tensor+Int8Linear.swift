@@ -7,7 +7,7 @@ extension Tensor {
     /// `outputRows` (default all) → y [.., rows]. Products accumulate exactly in int32 and are
     /// rescaled to float32 before the bias; a residual [.., rows] or an `activation` (not both) is
     /// applied by the same core while the rows are in cache. GELU takes its short form
-    /// (`condenser_gelu_short`, within 2e-5 of GELU): its outputs feed the next int8 product's codes.
+    /// (`condenser_gelu_short`, within 1.5e-6 of GELU): its outputs feed the next int8 product's codes.
     public static func int8Linear(_ x: Tensor, weights: Int8Weights, bias: Tensor?, input: ActivationQuantization?,
                                   outputRows: Range<Int>? = nil, residual: Tensor? = nil, activation: LinearActivation? = nil) -> Tensor {
         let k = weights.inputs
