@@ -52,5 +52,6 @@ error = np.abs(short_gelu(x, table) - exact)
 print(f"// max |short − GELU| = {error.max():.2e} at x = {x[error.argmax()]:g} (2,000,001 points of [−12, 12])")
 print(f"static const float GELU_SHORT_TABLE[{DEGREE + 1}][{INTERVALS}] = {{")
 for k in range(DEGREE + 1):
-    print("    {" + ", ".join(f"{float(c):.9g}f" for c in table[:, k]) + "},")
+    values = [f"{float(c):.9g}f" for c in table[:, k]]
+    print("    {" + ", ".join(values[:4]) + ",\n     " + ", ".join(values[4:]) + "},")
 print("};")
