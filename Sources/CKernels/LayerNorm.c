@@ -93,9 +93,31 @@ static inline __m256 totals_of_rows(const __m256 lanes[LANES]) {
     return total;
 }
 
+/// y = ((x − mean) · inverse) · weight + bias over n (a multiple of 8), 16 at a time where `WIDE`.
+#define NORMALIZE_ROW(TARGET, NAME, WIDE)                                                              \
+    __attribute__((target(TARGET))) static inline void NAME(const float *x, float *y, long n, const float *weight, \
+                                                            const float *bias, float mean, float inverse) { \
+        long j = 0;                                                                                    \
+        if (WIDE) {                                                                                    \
+            __m512 m = _mm512_set1_ps(mean), scale = _mm512_set1_ps(inverse);                         \
+            for (; j + 16 <= n; j += 16) {                                                             \
+                __m512 v = _mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(x + j), m), scale);            \
+                _mm512_storeu_ps(y + j, _mm512_add_ps(_mm512_mul_ps(v, _mm512_loadu_ps(weight + j)), _mm512_loadu_ps(bias + j))); \
+            }                                                                                          \
+        }                                                                                              \
+        __m256 m = _mm256_set1_ps(mean), scale = _mm256_set1_ps(inverse);                             \
+        for (; j < n; j += 8) {                                                                        \
+            __m256 v = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + j), m), scale);                \
+            _mm256_storeu_ps(y + j, _mm256_add_ps(_mm256_mul_ps(v, _mm256_loadu_ps(weight + j)), _mm256_loadu_ps(bias + j))); \
+        }                                                                                              \
+    }
+
+NORMALIZE_ROW("avx2", normalize_row_avx2, 0)
+NORMALIZE_ROW("avx2,avx512f", normalize_row_avx512, 1)
+
 /// 8 rows of n (a multiple of 8) at once: ROW's operations, with the rows' totals added across
 /// rows after a transpose instead of lane by lane within each row.
-#define ROWS8(TARGET, NAME, SUMS)                                                                      \
+#define ROWS8(TARGET, NAME, SUMS, NORMALIZE)                                                           \
     __attribute__((target(TARGET))) static void NAME(const float *x, float *y, long n, const float *weight, \
                                                      const float *bias, float epsilon, float *statistics) { \
         __m256 lanes[LANES];                                                                           \
@@ -109,17 +131,12 @@ static inline __m256 totals_of_rows(const __m256 lanes[LANES]) {
         for (int r = 0; r < LANES; r++) {                                                              \
             statistics[2 * r] = means[r];                                                              \
             statistics[2 * r + 1] = inverses[r];                                                       \
-            __m256 mean = _mm256_set1_ps(means[r]), scale = _mm256_set1_ps(inverses[r]);               \
-            for (long j = 0; j < n; j += 8) {                                                          \
-                __m256 v = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + r * n + j), mean), scale);  \
-                v = _mm256_add_ps(_mm256_mul_ps(v, _mm256_loadu_ps(weight + j)), _mm256_loadu_ps(bias + j)); \
-                _mm256_storeu_ps(y + r * n + j, v);                                                    \
-            }                                                                                          \
+            NORMALIZE(x + r * n, y + r * n, n, weight, bias, means[r], inverses[r]);                   \
         }                                                                                              \
     }
 
-ROWS8("avx2", rows8_avx2, lane_sums_avx2)
-ROWS8("avx2,avx512f", rows8_avx512, lane_sums_avx512)
+ROWS8("avx2", rows8_avx2, lane_sums_avx2, normalize_row_avx2)
+ROWS8("avx2,avx512f", rows8_avx512, lane_sums_avx512, normalize_row_avx512)
 #endif
 
 void condenser_layer_norm(const float *x, float *y, long rows, long n, const float *weight, const float *bias, float epsilon,
