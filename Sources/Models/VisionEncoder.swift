@@ -35,8 +35,7 @@ public final class VisionEncoder: Module {
     /// `textScores` scores patch states [B, P, dv] → B·P values; a text-guided policy needs it.
     public func callAsFunction(images: [UInt8], batch: Int, imageSize: Int,
                                textScores: ((Tensor) -> [Float])? = nil) -> EncoderOutput {
-        let patches = Self.patches(images: images, batch: batch, imageSize: imageSize, patchSize: patchSize)
-        let embedded = patchEmbedding(patches) + positionEmbedding
+        let embedded = embedPatches(images: images, batch: batch, imageSize: imageSize) + positionEmbedding
         let x = coordinateCode.map { embedded + $0 } ?? embedded
         guard let tokenKeep else {
             let (h, states, weights) = runLayers(layers, x, keyMask: nil)
@@ -79,29 +78,62 @@ public final class VisionEncoder: Module {
         return Tensor(shape: [grid * grid, dimension], storage: code)
     }
 
+    /// patch_embed(patches) [B, P, dv]. When the product runs in int8 on a static input scale (and no
+    /// calibration observer watches it), the image bytes become its codes through a 256-entry table
+    /// (`patchCodes`), with no float patches in between: the same values.
+    func embedPatches(images: [UInt8], batch: Int, imageSize: Int) -> Tensor {
+        if let int8 = patchEmbedding.int8, let input = int8.input, patchEmbedding.inputObserver == nil {
+            let codes = Self.patchCodes(images: images, batch: batch, imageSize: imageSize, patchSize: patchSize, quantization: input)
+            return .int8Linear(codes: codes, weights: int8.weights, bias: patchEmbedding.bias)
+        }
+        return patchEmbedding(Self.patches(images: images, batch: batch, imageSize: imageSize, patchSize: patchSize))
+    }
+
     /// Flattened patches scaled to [0, 1]: uint8 [B, S, S, 3] → [B, P, p·p·3], each patch in
     /// (row, col, channel) order, patches in row-major grid order.
     public static func patches(images: [UInt8], batch: Int, imageSize: Int, patchSize p: Int) -> Tensor {
         let grid = imageSize / p
-        let features = p * p * 3
+        let storage = gatherPatches(images, batch: batch, imageSize: imageSize, patchSize: p, table: pixelValues)
+        return Tensor(shape: [batch, grid * grid, p * p * 3], storage: storage)
+    }
+
+    /// `patches` as the 7-bit codes of `quantization`: each byte's code is that of its value / 255
+    /// (`ActivationQuantization.codes`), so these are the codes the int8 product makes of `patches`.
+    public static func patchCodes(images: [UInt8], batch: Int, imageSize: Int, patchSize p: Int,
+                                  quantization: ActivationQuantization) -> Int8Codes {
+        let grid = imageSize / p, features = p * p * 3
+        precondition(features % 4 == 0, "patch codes need rows of a multiple of 4 codes, got \(features)")
+        let codes = gatherPatches(images, batch: batch, imageSize: imageSize, patchSize: p, table: quantization.codes(of: pixelValues))
+        return Int8Codes(shape: [batch, grid * grid, features], codes: codes, quantization: quantization)
+    }
+
+    /// Each byte's value scaled to [0, 1].
+    static let pixelValues = (0...255).map { Float($0) / 255 }
+
+    /// `table[byte]` for each byte of each patch, in `patches`' order: [B · P · p·p·3].
+    static func gatherPatches<Element>(_ images: [UInt8], batch: Int, imageSize: Int, patchSize p: Int,
+                                       table: [Element]) -> [Element] {
+        let grid = imageSize / p
         precondition(images.count == batch * imageSize * imageSize * 3, "images do not hold \(batch) × \(imageSize)² × 3 bytes")
-        var out = [Float](repeating: 0, count: batch * grid * grid * features)
-        images.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                var o = 0
-                for b in 0..<batch {
-                    for gy in 0..<grid {
-                        for gx in 0..<grid {
-                            for row in 0..<p {
-                                let start = ((b * imageSize + gy * p + row) * imageSize + gx * p) * 3
-                                for i in 0..<(p * 3) { dst[o] = Float(src[start + i]) / 255; o += 1 }
+        precondition(table.count == 256, "a byte table needs 256 entries")
+        return [Element](unsafeUninitializedCapacity: images.count) { dst, initialized in
+            images.withUnsafeBufferPointer { src in
+                table.withUnsafeBufferPointer { value in
+                    var o = 0
+                    for b in 0..<batch {
+                        for gy in 0..<grid {
+                            for gx in 0..<grid {
+                                for row in 0..<p {
+                                    let start = ((b * imageSize + gy * p + row) * imageSize + gx * p) * 3
+                                    for i in 0..<(p * 3) { dst.initializeElement(at: o, to: value[Int(src[start + i])]); o += 1 }
+                                }
                             }
                         }
                     }
                 }
             }
+            initialized = images.count
         }
-        return Tensor(shape: [batch, grid * grid, features], storage: out)
     }
 
     public var members: [(name: String, member: ModuleMember)] {

@@ -87,6 +87,30 @@ extension Tensor {
         return Tensor(shape: shape, storage: out)
     }
 
+    /// y = codes·Ŵᵀ + b through the int8 kernel for activations already in codes (no quantization
+    /// pass), for inference: x: [.., in] codes → y [.., out], split by rows across the cores.
+    /// The same values as `int8Linear` on the floats the codes came from.
+    public static func int8Linear(codes x: Int8Codes, weights: Int8Weights, bias: Tensor?) -> Tensor {
+        let (m, n, k) = (x.rows, weights.outputs, weights.inputs)
+        precondition(x.columns == k, "int8 linear codes \(x.shape) do not end in the weights' \(k) inputs")
+        precondition(bias.map { $0.count == n } ?? true, "int8 linear bias does not have \(n) elements")
+        let (scale, zeroPoint) = ([x.quantization.scale], [x.quantization.zeroPoint])
+        let biasStorage = bias?.storage ?? []
+        let out = uninitializedStorage(m * n) { c in
+            x.codes.withUnsafeBufferPointer { q in
+            weights.scales.withUnsafeBufferPointer { channelScales in
+            biasStorage.withUnsafeBufferPointer { b in
+            weights.withPacked(rows: 0..<n) { packed, rowSums in
+                Parallel.forEachRange(m, grain: m * n * k < BLAS.parallelThreshold ? m : 6) { r in
+                    condenser_qgemm(q.baseAddress! + r.lowerBound * x.stride, x.stride, r.count, packed, rowSums, n, k, scale, zeroPoint, 0,
+                                    channelScales.baseAddress!, b.isEmpty ? nil : b.baseAddress!, nil, 0,
+                                    c.baseAddress! + r.lowerBound * n, n)
+                }
+            } } } }
+        }
+        return Tensor(shape: Array(x.shape.dropLast()) + [n], storage: out)
+    }
+
     /// Dynamic quantization: each row's [min, max] (widened to include 0) mapped onto 0…127.
     static func rowQuantizations(_ x: [Float], rows: Int, columns: Int) -> [ActivationQuantization] {
         x.withUnsafeBufferPointer { p in

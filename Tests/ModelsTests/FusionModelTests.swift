@@ -61,6 +61,21 @@ let tinyConfig = ModelConfig(imageSize: 8, patchSize: 4, visionDim: 8, visionDep
         #expect(Array(patches.storage[12..<24]) == expected)
     }
 
+    @Test(arguments: [(Float(0), Float(1)), (-0.3, 0.8)])
+    func int8PatchEmbeddingFromImageBytesEqualsItFromFloatPatches(low: Float, high: Float) {
+        // With inputs in [0, 1] and 127 codes, values / 255 land on rounding ties: the byte table must
+        // round them as the kernel does.
+        let model = FusionModel(config: tinyConfig, seed: 10)
+        let input = randomInput(tinyConfig, batch: 3, length: 5, seed: 11)
+        let embedding = model.vision.patchEmbedding, quantization = ActivationQuantization(low: low, high: high)
+        embedding.int8 = Int8Linear(weights: .quantizing(embedding.weight), input: quantization)
+        let patches = VisionEncoder.patches(images: input.images, batch: 3, imageSize: 8, patchSize: 4)
+        let expected = Tensor.int8Linear(patches, weights: embedding.int8!.weights, bias: embedding.bias, input: quantization)
+        let embedded = model.vision.embedPatches(images: input.images, batch: 3, imageSize: 8)
+        #expect(embedded.shape == expected.shape)
+        #expect(embedded.storage == expected.storage)
+    }
+
     @Test func paddingDoesNotChangeLogits() {
         // The same questions padded to 4 and to 6 tokens must give the same logits.
         let model = FusionModel(config: tinyConfig, seed: 2)
