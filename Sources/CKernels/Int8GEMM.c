@@ -9,8 +9,9 @@
 // - AVX2: vpmaddubsw, two products summed into an int16 that cannot saturate (2·127·128 < 2¹⁵),
 //   then vpmaddwd by ones into int32;
 // - portable C.
-// Every path's sums are exact while k·127·128 < 2³¹. The float epilogue uses the same operations
-// in the same order on every path (no FMA contraction), so all paths give bit-identical results.
+// Every path's sums are exact while k·127·128 < 2³¹. The float epilogue is the same on every path,
+// y = fma(float(sum − zero point · Σw), row scale · channel scale, bias) (+ residual), with no other
+// contraction, so all paths give bit-identical results.
 #pragma clang fp contract(off)
 
 enum { PANEL = 16, ROWS = 6, ROW_BLOCK = 60 };
@@ -63,8 +64,8 @@ static inline void store_row(const Output *out, long row, long col0, long count,
     int32_t zp = out->row_zero_point[row * out->row_stride];
     float *c = out->c + row * out->ldc + col0;
     for (long j = 0; j < count; j++) {
-        float v = (float)(acc[j] - zp * out->column_sums[col0 + j]) * rs * out->col_scale[col0 + j];
-        v = out->bias ? v + out->bias[col0 + j] : v;
+        float v = fmaf((float)(acc[j] - zp * out->column_sums[col0 + j]), rs * out->col_scale[col0 + j],
+                       out->bias ? out->bias[col0 + j] : 0.0f);
         c[j] = out->residual ? v + out->residual[row * out->ldr + col0 + j] : v;
     }
 }
@@ -108,7 +109,7 @@ static void qgemm_portable(const uint8_t *a, long lda, long m, const int8_t *pac
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 static inline void store_tile_avx2(const Output *out, long row, long col0, long count, __m256i lo, __m256i hi) {
     if (count == PANEL && !out->raw) {
         __m256i zp = _mm256_set1_epi32(out->row_zero_point[row * out->row_stride]);
@@ -117,12 +118,10 @@ static inline void store_tile_avx2(const Output *out, long row, long col0, long 
         __m256 rs = _mm256_set1_ps(out->row_scale[row * out->row_stride]);
         const float *cs = out->col_scale + col0;
         float *c = out->c + row * out->ldc + col0;
-        __m256 v0 = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(lo), rs), _mm256_loadu_ps(cs));
-        __m256 v1 = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(hi), rs), _mm256_loadu_ps(cs + 8));
-        if (out->bias) {
-            v0 = _mm256_add_ps(v0, _mm256_loadu_ps(out->bias + col0));
-            v1 = _mm256_add_ps(v1, _mm256_loadu_ps(out->bias + col0 + 8));
-        }
+        __m256 b0 = out->bias ? _mm256_loadu_ps(out->bias + col0) : _mm256_setzero_ps();
+        __m256 b1 = out->bias ? _mm256_loadu_ps(out->bias + col0 + 8) : _mm256_setzero_ps();
+        __m256 v0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(lo), _mm256_mul_ps(rs, _mm256_loadu_ps(cs)), b0);
+        __m256 v1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(hi), _mm256_mul_ps(rs, _mm256_loadu_ps(cs + 8)), b1);
         if (out->residual) {
             const float *r = out->residual + row * out->ldr + col0;
             v0 = _mm256_add_ps(v0, _mm256_loadu_ps(r));
@@ -144,14 +143,14 @@ enum { ROWS512 = 8 };
 
 /// Stores a row's 16 sums (columns col0 ..< col0 + count): the AVX2 epilogue's float operations in
 /// the same order, on 16 lanes at once.
-__attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+__attribute__((target("avx2,fma,avx512f,avx512bw,avx512vnni")))
 static inline void store_row_avx512(const Output *out, long row, long col0, long count, __m512i acc) {
     if (count == PANEL && !out->raw) {
         __m512i zp = _mm512_set1_epi32(out->row_zero_point[row * out->row_stride]);
         acc = _mm512_sub_epi32(acc, _mm512_mullo_epi32(zp, _mm512_loadu_si512((const void *)(out->column_sums + col0))));
-        __m512 v = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_set1_ps(out->row_scale[row * out->row_stride])),
-                                 _mm512_loadu_ps(out->col_scale + col0));
-        if (out->bias) v = _mm512_add_ps(v, _mm512_loadu_ps(out->bias + col0));
+        __m512 scale = _mm512_mul_ps(_mm512_set1_ps(out->row_scale[row * out->row_stride]), _mm512_loadu_ps(out->col_scale + col0));
+        __m512 v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), scale,
+                                   out->bias ? _mm512_loadu_ps(out->bias + col0) : _mm512_setzero_ps());
         if (out->residual) v = _mm512_add_ps(v, _mm512_loadu_ps(out->residual + row * out->ldr + col0));
         _mm512_storeu_ps(out->c + row * out->ldc + col0, v);
         return;
@@ -164,7 +163,7 @@ static inline void store_row_avx512(const Output *out, long row, long col0, long
 /// Rows row0 ..< row0 + 8 against two panels (32 channels): per quad of k, each panel's 16
 /// channels × 4 weights fill one zmm, and vpdpbusd adds each row's four codes (broadcast) times
 /// it to the row's 16 int32 sums.
-__attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+__attribute__((target("avx2,fma,avx512f,avx512bw,avx512vnni")))
 static void tile_avx512vnni(const uint8_t *a, long lda, const int8_t *panel0, const int8_t *panel1, long quads,
                             const Output *out, long row0, long col0, long count0, long count1) {
     const uint8_t *r = a + row0 * lda;
@@ -188,19 +187,18 @@ static void tile_avx512vnni(const uint8_t *a, long lda, const int8_t *panel0, co
     __m512i lo[ROWS512] = {c00, c10, c20, c30, c40, c50, c60, c70}, hi[ROWS512] = {c01, c11, c21, c31, c41, c51, c61, c71};
     if (!out->raw && out->row_stride == 0 && count0 == PANEL && count1 == PANEL) {
         // One scale and zero point for every row (static inputs): the zero-point correction, the
-        // scales and the bias are loaded once per tile; the float operations are store_row_avx512's.
+        // scales and the bias are formed once per tile; the float operations are store_row_avx512's.
         __m512i zp = _mm512_set1_epi32(out->row_zero_point[0]);
         __m512i z0 = _mm512_mullo_epi32(zp, _mm512_loadu_si512((const void *)(out->column_sums + col0)));
         __m512i z1 = _mm512_mullo_epi32(zp, _mm512_loadu_si512((const void *)(out->column_sums + col0 + PANEL)));
         __m512 rs = _mm512_set1_ps(out->row_scale[0]);
-        __m512 s0 = _mm512_loadu_ps(out->col_scale + col0), s1 = _mm512_loadu_ps(out->col_scale + col0 + PANEL);
+        __m512 s0 = _mm512_mul_ps(rs, _mm512_loadu_ps(out->col_scale + col0));
+        __m512 s1 = _mm512_mul_ps(rs, _mm512_loadu_ps(out->col_scale + col0 + PANEL));
+        __m512 b0 = out->bias ? _mm512_loadu_ps(out->bias + col0) : _mm512_setzero_ps();
+        __m512 b1 = out->bias ? _mm512_loadu_ps(out->bias + col0 + PANEL) : _mm512_setzero_ps();
         for (long i = 0; i < ROWS512; i++) {
-            __m512 v0 = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(lo[i], z0)), rs), s0);
-            __m512 v1 = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(hi[i], z1)), rs), s1);
-            if (out->bias) {
-                v0 = _mm512_add_ps(v0, _mm512_loadu_ps(out->bias + col0));
-                v1 = _mm512_add_ps(v1, _mm512_loadu_ps(out->bias + col0 + PANEL));
-            }
+            __m512 v0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(lo[i], z0)), s0, b0);
+            __m512 v1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(hi[i], z1)), s1, b1);
             if (out->residual) {
                 const float *r = out->residual + (row0 + i) * out->ldr + col0;
                 v0 = _mm512_add_ps(v0, _mm512_loadu_ps(r));
@@ -219,7 +217,7 @@ static void tile_avx512vnni(const uint8_t *a, long lda, const int8_t *panel0, co
 }
 
 /// One row against one panel (the rows and panel left over by the 8 × 32 tiles).
-__attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+__attribute__((target("avx2,fma,avx512f,avx512bw,avx512vnni")))
 static void row_avx512vnni(const uint8_t *ar, const int8_t *panel, long quads, const Output *out, long row, long col0, long count) {
     __m512i acc = _mm512_setzero_si512();
     for (long j = 0; j < quads; j++) {
@@ -230,7 +228,7 @@ static void row_avx512vnni(const uint8_t *ar, const int8_t *panel, long quads, c
     store_row_avx512(out, row, col0, count, acc);
 }
 
-__attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+__attribute__((target("avx2,fma,avx512f,avx512bw,avx512vnni")))
 static void qgemm_avx512vnni(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
     long quads = quad_count(k), panels = (n + PANEL - 1) / PANEL, block = ROWS512 * 8;
     for (long rb = 0; rb < m; rb += block) {
@@ -295,7 +293,7 @@ static void qgemm_avx512vnni(const uint8_t *a, long lda, long m, const int8_t *p
     }
 
 /// One tile on AVX2: vpmaddubsw, vpmaddwd by ones and vpaddd per product quad.
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 static void tile_avx2(const uint8_t *a, long lda, long rows, const int8_t *panel, long quads,
                       const Output *out, long row0, long col0, long count) {
     const __m256i ones = _mm256_set1_epi16(1);
@@ -314,18 +312,18 @@ static void tile_avx2(const uint8_t *a, long lda, long rows, const int8_t *panel
     }
 
 /// One tile on AVX-VNNI: the AVX2 tile with vpdpbusd.
-__attribute__((target("avx2,avxvnni")))
+__attribute__((target("avx2,fma,avxvnni")))
 static void tile_avxvnni(const uint8_t *a, long lda, long rows, const int8_t *panel, long quads,
                          const Output *out, long row0, long col0, long count) {
     TILE_256_BODY(MULTIPLY_ADD_VNNI)
 }
 
-__attribute__((target("avx2,avxvnni")))
+__attribute__((target("avx2,fma,avxvnni")))
 static void qgemm_avxvnni(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
     QGEMM_DRIVER(tile_avxvnni)
 }
 
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 static void qgemm_avx2(const uint8_t *a, long lda, long m, const int8_t *packed, long n, long k, const Output *out) {
     QGEMM_DRIVER(tile_avx2)
 }
@@ -333,7 +331,7 @@ static void qgemm_avx2(const uint8_t *a, long lda, long m, const int8_t *packed,
 
 static int use_avx2(void) {
 #if defined(__x86_64__)
-    return __builtin_cpu_supports("avx2");
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
     return 0;
 #endif
